@@ -1,0 +1,190 @@
+//! The command line: argument definitions (clap derive) and the glue from arguments to the
+//! library. `anyhow` lives here and in `main.rs` only.
+
+mod dockerfile;
+mod rules;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use hullscan::config::{self, Config};
+use hullscan::report::{self, Format, Report};
+use hullscan::rules::Level;
+
+/// Container image hardening scanner: lints Dockerfiles and reports what makes an image
+/// easy to attack, with the line to fix.
+#[derive(Debug, Parser)]
+#[command(name = "hullscan", version, about, max_term_width = 100)]
+#[command(
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or operational error."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint Dockerfiles and Containerfiles (files, directories searched recursively, or `-` for stdin).
+    Dockerfile(dockerfile::DockerfileArgs),
+    /// Print the rule catalog, or one rule's documentation.
+    Rules(rules::RulesArgs),
+}
+
+/// When to exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Level> {
+        match self {
+            FailOn::Error => Some(Level::Error),
+            FailOn::Warning => Some(Level::Warning),
+            FailOn::Note => Some(Level::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Options shared by every scanning command.
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this level [default: error, or `fail-on` in the config].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Configuration file [default: .hullscan.toml found from the working directory upward].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any .hullscan.toml.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Turn rules off (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    disable: Vec<String>,
+    /// Turn rules on again (ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    enable: Vec<String>,
+    /// SARIF `automationDetails.id`, to keep several scans of one commit apart.
+    #[arg(long, value_name = "ID", default_value = "hullscan/dockerfile/")]
+    category: String,
+    /// Print no warnings on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// More logging on stderr (-v, -vv); `HULLSCAN_LOG` takes a tracing filter too.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+impl CommonArgs {
+    /// Loads the configuration and applies command-line overrides.
+    fn config(&self) -> Result<Config> {
+        let path = if self.no_config {
+            None
+        } else {
+            match &self.config {
+                Some(p) => Some(p.clone()),
+                None => std::env::current_dir()
+                    .ok()
+                    .and_then(|d| config::discover(&d)),
+            }
+        };
+        let mut cfg = match &path {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        cfg.apply_toggles(&self.disable, &self.enable)
+            .map_err(|e| anyhow::anyhow!(e))
+            .context("--disable/--enable")?;
+        tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
+        Ok(cfg)
+    }
+
+    fn fail_on(&self, cfg: &Config) -> FailOn {
+        self.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
+            Some("warning") => FailOn::Warning,
+            Some("note") => FailOn::Note,
+            Some("never") => FailOn::Never,
+            _ => FailOn::Error,
+        })
+    }
+
+    /// Writes the report and returns the exit code it implies.
+    fn finish(&self, report: &Report, cfg: &Config) -> Result<u8> {
+        if !self.quiet {
+            for w in &report.warnings {
+                eprintln!("hullscan: warning: {w}");
+            }
+        }
+        for e in &report.errors {
+            eprintln!("hullscan: error: {e}");
+        }
+        match &self.output {
+            Some(path) => {
+                let mut f = std::fs::File::create(path)
+                    .with_context(|| format!("creating `{}`", path.display()))?;
+                report::write(self.format, report, &mut f, false)
+                    .with_context(|| format!("writing `{}`", path.display()))?;
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let mut lock = stdout.lock();
+                report::write(self.format, report, &mut lock, color)?;
+                lock.flush()?;
+            }
+        }
+        if !report.errors.is_empty() {
+            return Ok(2);
+        }
+        let failing = self
+            .fail_on(cfg)
+            .threshold()
+            .is_some_and(|t| report.findings.iter().any(|f| f.level >= t));
+        Ok(u8::from(failing))
+    }
+}
+
+/// Sets up logging on stderr: warnings by default, more with `-v`, or `HULLSCAN_LOG`.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "hullscan=info",
+        _ => "hullscan=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HULLSCAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .try_init();
+}
+
+/// Runs the parsed command line and returns the process exit code.
+///
+/// # Errors
+/// Operational errors (bad configuration, unwritable output), printed by `main`.
+pub(crate) fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Dockerfile(args) => {
+            init_logging(args.common.verbose);
+            dockerfile::run(&args)
+        }
+        Command::Rules(args) => rules::run(&args),
+    }
+}

@@ -1,0 +1,71 @@
+//! `hullscan rules`: the catalog as a table, JSON or Markdown, or one rule's full docs.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+use hullscan::docs;
+use hullscan::rules::RuleId;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Human,
+    Json,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Show this rule's documentation (id or name).
+    #[arg(value_name = "ID")]
+    rule: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    format: RulesFormat,
+}
+
+pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
+    let ids: Vec<RuleId> = match &args.rule {
+        Some(r) => vec![r.parse().map_err(|e: String| anyhow::anyhow!(e))?],
+        None => RuleId::ALL.to_vec(),
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        RulesFormat::Json => {
+            let metas: Vec<_> = ids.iter().map(|id| id.meta()).collect();
+            serde_json::to_writer_pretty(&mut out, &metas)?;
+            writeln!(out)?;
+        }
+        RulesFormat::Md if args.rule.is_some() => write!(out, "{}", docs::rule_page(ids[0]))?,
+        RulesFormat::Md => write!(out, "{}", docs::rule_table())?,
+        RulesFormat::Human if args.rule.is_some() => {
+            let id = ids[0];
+            let m = id.meta();
+            writeln!(out, "{} {} ({})\n\n{}\n", id, m.name, m.level, m.summary)?;
+            writeln!(
+                out,
+                "{}\n\nHow to fix:\n{}\n",
+                m.why.trim(),
+                m.fix
+                    .trim()
+                    .replace("~~~dockerfile\n", "")
+                    .replace("~~~", "")
+            )?;
+            writeln!(out, "docs: {}", docs::link(id))?;
+        }
+        RulesFormat::Human => {
+            for id in ids {
+                let m = id.meta();
+                writeln!(
+                    out,
+                    "{id}  {:<28} {:<8} {}",
+                    m.name,
+                    m.level.as_str(),
+                    m.summary
+                )?;
+            }
+        }
+    }
+    Ok(0)
+}

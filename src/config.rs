@@ -1,0 +1,350 @@
+//! `.hullscan.toml`: found upward from the working directory (or given by `--config`),
+//! parsed strictly (unknown keys are errors, so typos do not silently disable policy),
+//! then merged with command-line overrides into a [`Config`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::rules::{Level, RuleId};
+
+/// The file name looked up from the working directory upward.
+pub const FILE_NAME: &str = ".hullscan.toml";
+
+/// Errors reading or validating a configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("reading `{path}`: {source}")]
+    Read {
+        /// The config file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has unknown keys.
+    #[error("`{path}`: {message}")]
+    Parse {
+        /// The config file.
+        path: PathBuf,
+        /// The parser's message, first line.
+        message: String,
+    },
+    /// A value is out of its domain (unknown rule id, bad glob, bad date).
+    #[error("`{path}`: {message}")]
+    Invalid {
+        /// The config file (or `command line`).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<String>,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    dockerfile: RawDockerfile,
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRules {
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    enable: Vec<String>,
+    #[serde(default)]
+    levels: BTreeMap<String, Level>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDockerfile {
+    allowed_registries: Option<Vec<String>>,
+    max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnore {
+    rule: String,
+    path: Option<String>,
+    reason: String,
+    expires: Option<String>,
+}
+
+/// Thresholds and allow-lists that rules read.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// DF016: registries (or `registry/namespace` prefixes) base images may come from.
+    /// Empty means no allow-list is configured and DF016 stays silent.
+    pub allowed_registries: Vec<String>,
+}
+
+/// An ignore entry: a rule silenced for matching paths, with the reason it is acceptable.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    /// The rule silenced.
+    pub rule: RuleId,
+    /// Path glob; `None` matches every file.
+    pub path: Option<GlobMatcher>,
+    /// The glob as written, for messages.
+    pub path_text: Option<String>,
+    /// Why this is accepted.
+    pub reason: String,
+    /// `YYYY-MM-DD` after which the entry no longer applies.
+    pub expires: Option<String>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it came from, if a file.
+    pub source: Option<PathBuf>,
+    /// Rules that run.
+    pub enabled: Vec<RuleId>,
+    /// Level overrides.
+    pub levels: BTreeMap<RuleId, Level>,
+    /// Rule settings.
+    pub settings: Settings,
+    /// Ignore entries.
+    pub ignores: Vec<Ignore>,
+    /// `fail-on` from the file, if set (the command line wins).
+    pub fail_on: Option<String>,
+    /// Largest Dockerfile read, in bytes.
+    pub max_file_size: u64,
+}
+
+/// Default cap on a Dockerfile's size: real ones are a few KiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: None,
+            enabled: RuleId::ALL.to_vec(),
+            levels: BTreeMap::new(),
+            settings: Settings::default(),
+            ignores: Vec::new(),
+            fail_on: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Finds `.hullscan.toml` in `start` or the nearest ancestor.
+#[must_use]
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+impl Config {
+    /// Loads and validates a configuration file.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not valid TOML, has unknown keys, or names unknown
+    /// rules, bad globs or bad dates.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+
+    /// Parses configuration text; `path` is used in messages only.
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut cfg = Config {
+            source: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        cfg.apply_toggles(&raw.rules.disable, &raw.rules.enable)
+            .map_err(invalid)?;
+        for (id, level) in raw.rules.levels {
+            let id: RuleId = id.parse().map_err(invalid)?;
+            cfg.levels.insert(id, level);
+        }
+        if let Some(r) = raw.dockerfile.allowed_registries {
+            cfg.settings.allowed_registries = r;
+        }
+        if let Some(m) = raw.dockerfile.max_file_size {
+            cfg.max_file_size = m;
+        }
+        if let Some(f) = raw.fail_on {
+            if !matches!(f.as_str(), "error" | "warning" | "note" | "never") {
+                return Err(invalid(format!(
+                    "fail-on `{f}` must be error, warning, note or never"
+                )));
+            }
+            cfg.fail_on = Some(f);
+        }
+        for (n, ig) in raw.ignore.into_iter().enumerate() {
+            let rule: RuleId = ig
+                .rule
+                .parse()
+                .map_err(|e| invalid(format!("ignore #{}: {e}", n + 1)))?;
+            if ig.reason.trim().is_empty() {
+                return Err(invalid(format!("ignore #{}: `reason` must say why", n + 1)));
+            }
+            let path = match &ig.path {
+                Some(p) => Some(
+                    Glob::new(p)
+                        .map_err(|e| invalid(format!("ignore #{}: path: {e}", n + 1)))?
+                        .compile_matcher(),
+                ),
+                None => None,
+            };
+            if let Some(d) = &ig.expires {
+                if parse_date(d).is_none() {
+                    return Err(invalid(format!(
+                        "ignore #{}: expires `{d}` is not a YYYY-MM-DD date",
+                        n + 1
+                    )));
+                }
+            }
+            cfg.ignores.push(Ignore {
+                rule,
+                path,
+                path_text: ig.path,
+                reason: ig.reason,
+                expires: ig.expires,
+            });
+        }
+        Ok(cfg)
+    }
+
+    /// Applies `--disable`/`--enable` lists (enable wins, as it is the later word).
+    ///
+    /// # Errors
+    /// An unknown rule id or name.
+    pub fn apply_toggles(&mut self, disable: &[String], enable: &[String]) -> Result<(), String> {
+        for d in disable {
+            let id: RuleId = d.parse()?;
+            self.enabled.retain(|r| *r != id);
+        }
+        for e in enable {
+            let id: RuleId = e.parse()?;
+            if !self.enabled.contains(&id) {
+                self.enabled.push(id);
+            }
+        }
+        self.enabled.sort();
+        Ok(())
+    }
+
+    /// The level a rule's findings get.
+    #[must_use]
+    pub fn level(&self, id: RuleId) -> Level {
+        self.levels
+            .get(&id)
+            .copied()
+            .unwrap_or_else(|| id.meta().level)
+    }
+}
+
+/// Parses `YYYY-MM-DD` into a comparable (year, month, day).
+#[must_use]
+pub fn parse_date(s: &str) -> Option<(i64, u32, u32)> {
+    let mut it = s.split('-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    (it.next().is_none() && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// Today's UTC date, from the system clock (`HULLSCAN_TODAY` overrides it for tests).
+#[must_use]
+pub fn today() -> (i64, u32, u32) {
+    if let Some(d) = std::env::var("HULLSCAN_TODAY")
+        .ok()
+        .and_then(|s| parse_date(&s))
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400).cast_signed())
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(parse_date("2027-01-31"), Some((2027, 1, 31)));
+        assert_eq!(parse_date("2027-13-01"), None);
+    }
+
+    #[test]
+    fn parses_full_file() {
+        let cfg = Config::from_toml(
+            r#"
+fail-on = "warning"
+[rules]
+disable = ["DF011", "consecutive-run"]
+levels = { DF003 = "warning" }
+[dockerfile]
+allowed-registries = ["ghcr.io/acme"]
+[[ignore]]
+rule = "DF001"
+path = "legacy/**"
+reason = "legacy image runs as root until JIRA-12"
+expires = "2030-01-01"
+"#,
+            Path::new(".hullscan.toml"),
+        )
+        .unwrap();
+        assert!(!cfg.enabled.contains(&RuleId::DF011));
+        assert!(!cfg.enabled.contains(&RuleId::DF014));
+        assert_eq!(cfg.level(RuleId::DF003), Level::Warning);
+        assert_eq!(cfg.ignores.len(), 1);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_rules() {
+        let p = Path::new("x.toml");
+        assert!(Config::from_toml("[rules]\ndisabled = []", p).is_err());
+        assert!(Config::from_toml("[rules]\ndisable = [\"XX999\"]", p).is_err());
+        assert!(Config::from_toml("[[ignore]]\nrule = \"DF001\"\nreason = \"\"", p).is_err());
+    }
+}

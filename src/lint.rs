@@ -1,0 +1,269 @@
+//! The engine for Dockerfiles: runs the enabled rules on one parsed file, then applies what
+//! the user configured: levels, inline pragmas (`# hullscan ignore=`, `# hadolint ignore=`),
+//! `.hullscan.toml` ignores, and stable fingerprints.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Ignore, today};
+use crate::dockerfile::{Dockerfile, ParseError, parse};
+use crate::rules::finding::Location;
+use crate::rules::{Check, Finding, Findings, RuleContext, RuleId};
+
+/// How a file is named: as shown to the user, and relative to the repository root (SARIF).
+#[derive(Debug, Clone)]
+pub struct FileName {
+    /// As the user gave it or as found under a directory.
+    pub display: String,
+    /// Relative to the repository root, `/`-separated, never absolute.
+    pub repo_relative: String,
+}
+
+/// Lints Dockerfile text: parse, run rules, apply levels, pragmas and fingerprints.
+/// Config ignores are applied separately by [`apply_ignores`], across all files.
+///
+/// # Errors
+/// When the text does not parse.
+pub fn lint_text(text: &str, name: &FileName, cfg: &Config) -> Result<Vec<Finding>, ParseError> {
+    let df = parse(text)?;
+    Ok(lint_parsed(&df, name, cfg))
+}
+
+/// Runs the enabled rules on a parsed Dockerfile.
+#[must_use]
+pub fn lint_parsed(df: &Dockerfile, name: &FileName, cfg: &Config) -> Vec<Finding> {
+    let cx = RuleContext {
+        settings: &cfg.settings,
+    };
+    let mut out = Findings::default();
+    for id in &cfg.enabled {
+        match id.check() {
+            Check::Dockerfile(f) => f(df, &cx, &mut out),
+        }
+    }
+    let pragmas = Pragmas::collect(df);
+    let mut findings: Vec<Finding> = out
+        .0
+        .into_iter()
+        .filter(|f| !pragmas.suppresses(f))
+        .map(|mut f| {
+            f.level = cfg.level(f.rule);
+            let Location::Dockerfile { path, .. } = &mut f.location;
+            path.clone_from(&name.display);
+            f
+        })
+        .collect();
+    sort(&mut findings);
+    fingerprint(&mut findings, &name.repo_relative);
+    findings
+}
+
+/// Sorts findings by path, line, then rule: output diffs cleanly between runs.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.path(), a.start_line(), a.rule, &a.message).cmp(&(
+            b.path(),
+            b.start_line(),
+            b.rule,
+            &b.message,
+        ))
+    });
+}
+
+/// Sets each finding's fingerprint from its rule, file and instruction text (not its line),
+/// so alerts survive lines inserted above; identical instructions are told apart by order.
+fn fingerprint(findings: &mut [Finding], repo_path: &str) {
+    let mut seen: HashMap<(RuleId, String), usize> = HashMap::new();
+    for f in findings {
+        let n = seen.entry((f.rule, f.anchor.clone())).or_insert(0);
+        let mut h = Sha256::new();
+        for part in [f.rule.as_str(), repo_path, &f.anchor, &n.to_string()] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        *n += 1;
+        f.fingerprint = h.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    }
+}
+
+/// Inline suppressions of one file.
+struct Pragmas {
+    global: BTreeSet<RuleId>,
+    /// (first line, last line, rules) of instructions with a pragma above them.
+    spans: Vec<(u32, u32, BTreeSet<RuleId>)>,
+}
+
+impl Pragmas {
+    fn collect(df: &Dockerfile) -> Pragmas {
+        let mut global = BTreeSet::new();
+        for c in &df.comments {
+            if let Some(ids) = pragma_rules(&c.text, true) {
+                global.extend(ids);
+            }
+        }
+        let spans = df
+            .instructions
+            .iter()
+            .filter_map(|ins| {
+                let ids: BTreeSet<RuleId> = ins
+                    .comments
+                    .iter()
+                    .filter_map(|c| pragma_rules(&c.text, false))
+                    .flatten()
+                    .collect();
+                (!ids.is_empty()).then_some((ins.start_line, ins.end_line, ids))
+            })
+            .collect();
+        Pragmas { global, spans }
+    }
+
+    fn suppresses(&self, f: &Finding) -> bool {
+        let line = f.start_line();
+        self.global.contains(&f.rule)
+            || self
+                .spans
+                .iter()
+                .any(|(s, e, ids)| (*s..=*e).contains(&line) && ids.contains(&f.rule))
+    }
+}
+
+/// Parses `hullscan ignore=DF001,DF011` or `hadolint ignore=DL3002` (with `global` when
+/// `global` is true). Hadolint ids map to every rule that lists them as a peer.
+fn pragma_rules(text: &str, global: bool) -> Option<Vec<RuleId>> {
+    let (tool, rest) = text.split_once(char::is_whitespace)?;
+    let tool = tool.to_ascii_lowercase();
+    if tool != "hullscan" && tool != "hadolint" {
+        return None;
+    }
+    let rest = rest.trim();
+    let rest = if global {
+        rest.strip_prefix("global")?.trim_start()
+    } else {
+        rest
+    };
+    let ids = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?;
+    let mut out = Vec::new();
+    for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let id = id.split_whitespace().next().unwrap_or(id);
+        if tool == "hullscan" {
+            out.extend(id.parse::<RuleId>().ok());
+        } else {
+            out.extend(RuleId::ALL.iter().copied().filter(|r| {
+                r.meta()
+                    .peers
+                    .get("hadolint")
+                    .is_some_and(|p| p.iter().any(|x| x.eq_ignore_ascii_case(id)))
+            }));
+        }
+    }
+    Some(out)
+}
+
+/// Drops findings matched by config ignores, and returns warnings for entries that matched
+/// nothing or have expired (an expired entry no longer suppresses).
+pub fn apply_ignores(findings: &mut Vec<Finding>, ignores: &[Ignore]) -> Vec<String> {
+    let now = today();
+    let mut used = vec![false; ignores.len()];
+    let mut warnings = Vec::new();
+    let live: Vec<bool> = ignores
+        .iter()
+        .map(|ig| {
+            ig.expires
+                .as_deref()
+                .and_then(crate::config::parse_date)
+                .is_none_or(|d| d >= now)
+        })
+        .collect();
+    findings.retain(|f| {
+        let hit = ignores.iter().enumerate().position(|(i, ig)| {
+            live[i] && ig.rule == f.rule && ig.path.as_ref().is_none_or(|g| g.is_match(f.path()))
+        });
+        if let Some(i) = hit {
+            used[i] = true;
+        }
+        hit.is_none()
+    });
+    for (i, ig) in ignores.iter().enumerate() {
+        let what = format!(
+            "ignore #{} ({}{})",
+            i + 1,
+            ig.rule,
+            ig.path_text
+                .as_deref()
+                .map(|p| format!(", `{p}`"))
+                .unwrap_or_default()
+        );
+        if !live[i] {
+            warnings.push(format!(
+                "{what} expired on {}; its findings are reported again",
+                ig.expires.as_deref().unwrap_or_default()
+            ));
+        } else if !used[i] {
+            warnings.push(format!("{what} matched no finding; remove it"));
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name() -> FileName {
+        FileName {
+            display: "Dockerfile".into(),
+            repo_relative: "Dockerfile".into(),
+        }
+    }
+
+    fn ids(src: &str) -> Vec<(u32, RuleId)> {
+        lint_text(src, &name(), &Config::default())
+            .unwrap()
+            .iter()
+            .map(|f| (f.start_line(), f.rule))
+            .collect()
+    }
+
+    #[test]
+    fn hullscan_and_hadolint_pragmas() {
+        let src = "# hullscan global ignore=DF011,DF015\n# hullscan ignore=DF003\nFROM debian:12\n# hadolint ignore=DL3002\nUSER root\n";
+        assert!(ids(src).is_empty(), "{:?}", ids(src));
+        let src = "FROM debian:12\nUSER root\n";
+        assert!(ids(src).contains(&(2, RuleId::DF001)));
+    }
+
+    #[test]
+    fn fingerprints_survive_inserted_lines() {
+        let a = lint_text("FROM debian:12\nUSER root\n", &name(), &Config::default()).unwrap();
+        let b = lint_text(
+            "# comment\nFROM debian:12\n\nLABEL a=b\nUSER root\n",
+            &name(),
+            &Config::default(),
+        )
+        .unwrap();
+        let fa: Vec<_> = a.iter().map(|f| (f.rule, f.fingerprint.clone())).collect();
+        let fb: Vec<_> = b.iter().map(|f| (f.rule, f.fingerprint.clone())).collect();
+        assert_eq!(fa, fb);
+    }
+
+    #[test]
+    fn unmatched_and_expired_ignores_warn() {
+        let cfg = Config::from_toml(
+            "[[ignore]]\nrule = \"DF009\"\nreason = \"r\"\n[[ignore]]\nrule = \"DF001\"\nreason = \"r\"\nexpires = \"2000-01-01\"\n[[ignore]]\nrule = \"DF011\"\nreason = \"r\"\npath = \"Docker*\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let mut f = lint_text("FROM debian:12\n", &name(), &cfg).unwrap();
+        let w = apply_ignores(&mut f, &cfg.ignores);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(f.iter().any(|x| x.rule == RuleId::DF001));
+        assert!(!f.iter().any(|x| x.rule == RuleId::DF011));
+    }
+}

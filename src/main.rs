@@ -1,0 +1,27 @@
+//! The `hullscan` binary: parse arguments, run, map the result to an exit code.
+//! 0: nothing at or above `--fail-on`; 1: findings at or above it; 2: usage or operational error.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            // A closed stdout (`hullscan ... | head`) is not an error worth reporting.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("hullscan: error: {}", chain.join(": "));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! GitHub Actions workflow commands: each finding becomes an annotation on its Dockerfile
+//! line in the pull request. Values are escaped as the runner expects.
+
+use std::io::{self, Write};
+
+use crate::report::Report;
+use crate::rules::Level;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_prop(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Writes one `::error|warning|notice` line per finding.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in &r.findings {
+        let cmd = match f.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "notice",
+        };
+        let crate::rules::finding::Location::Dockerfile {
+            start_line,
+            end_line,
+            ..
+        } = &f.location;
+        let path = r.repo_paths.get(f.path()).map_or(f.path(), String::as_str);
+        writeln!(
+            out,
+            "::{cmd} file={},line={start_line},endLine={end_line},title={}::{}",
+            escape_prop(path),
+            escape_prop(&format!("{} {}", f.rule, f.rule.meta().name)),
+            escape_data(&f.message)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The terminal report: one block per finding with the source lines and a marker, in the
+//! style of rustc and ruff, then a summary line.
+
+use std::io::{self, Write};
+
+use crate::docs;
+use crate::report::Report;
+use crate::rules::Level;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn level(&self, l: Level) -> String {
+        let code = match l {
+            Level::Error => "1;31",
+            Level::Warning => "1;33",
+            Level::Note => "1;36",
+        };
+        self.paint(code, l.as_str())
+    }
+}
+
+/// Lines of a finding's span shown at most; longer spans end with `...`.
+const MAX_SNIPPET_LINES: usize = 4;
+
+/// Writes the human report.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let st = Style { on: color };
+    for f in &r.findings {
+        let m = f.rule.meta();
+        let line = f.start_line();
+        writeln!(
+            out,
+            "{}:{line}: {}[{}] {}: {}",
+            st.paint("1", f.path()),
+            st.level(f.level),
+            f.rule,
+            m.name,
+            f.message
+        )?;
+        if let Some(src) = r.sources.get(f.path()) {
+            let crate::rules::finding::Location::Dockerfile {
+                start_line,
+                end_line,
+                ..
+            } = &f.location;
+            let lines: Vec<&str> = src.lines().collect();
+            let width = end_line.to_string().len();
+            writeln!(out, "{:width$} {}", "", st.paint("34", "|"))?;
+            let span = (*start_line as usize)..=(*end_line as usize);
+            let count = span.clone().count();
+            for n in span.take(MAX_SNIPPET_LINES) {
+                let text = lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
+                writeln!(
+                    out,
+                    "{} {} {}",
+                    st.paint("34", &format!("{n:>width$}")),
+                    st.paint("34", "|"),
+                    text.trim_end()
+                )?;
+            }
+            if count > MAX_SNIPPET_LINES {
+                writeln!(out, "{:width$} {} ...", "", st.paint("34", "|"))?;
+            }
+            writeln!(
+                out,
+                "{:width$} {} {}",
+                "",
+                st.paint("34", "="),
+                format_args!("docs: {}", docs::link(f.rule))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let c = r.counts();
+    let n = r.findings.len();
+    let files = r.files.len();
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    if n == 0 {
+        writeln!(
+            out,
+            "{} in {}",
+            st.paint("1;32", "no findings"),
+            plural(files, "file")
+        )?;
+    } else {
+        let parts: Vec<String> = [Level::Error, Level::Warning, Level::Note]
+            .iter()
+            .filter_map(|l| c.get(l).map(|k| plural(*k, l.as_str())))
+            .collect();
+        writeln!(
+            out,
+            "{} ({}) in {}",
+            plural(n, "finding"),
+            parts.join(", "),
+            plural(files, "file")
+        )?;
+    }
+    Ok(())
+}

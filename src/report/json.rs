@@ -1,0 +1,75 @@
+//! The JSON report: a stable, documented shape for scripts (`version` bumps on breaking
+//! changes).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::report::Report;
+use crate::rules::Level;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    files: &'a [String],
+    findings: Vec<JsonFinding<'a>>,
+    errors: &'a [String],
+    warnings: &'a [String],
+    summary: std::collections::BTreeMap<Level, usize>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    name: &'a str,
+    level: Level,
+    message: &'a str,
+    path: &'a str,
+    start_line: u32,
+    end_line: u32,
+    evidence: &'a std::collections::BTreeMap<String, String>,
+    fingerprint: &'a str,
+}
+
+/// Writes the JSON report, pretty-printed, with a trailing newline.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let findings = r
+        .findings
+        .iter()
+        .map(|f| {
+            let crate::rules::finding::Location::Dockerfile {
+                path,
+                start_line,
+                end_line,
+            } = &f.location;
+            JsonFinding {
+                rule: f.rule.as_str(),
+                name: &f.rule.meta().name,
+                level: f.level,
+                message: &f.message,
+                path,
+                start_line: *start_line,
+                end_line: *end_line,
+                evidence: &f.evidence,
+                fingerprint: &f.fingerprint,
+            }
+        })
+        .collect();
+    let doc = JsonReport {
+        version: 1,
+        tool: "hullscan",
+        tool_version: crate::VERSION,
+        files: &r.files,
+        findings,
+        errors: &r.errors,
+        warnings: &r.warnings,
+        summary: r.counts(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

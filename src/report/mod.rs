@@ -1,0 +1,71 @@
+//! Report writers: human, JSON, SARIF 2.1.0 and GitHub workflow annotations. Every writer
+//! reads the same sorted [`Report`], so all formats list the same findings in the same order.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::rules::{Finding, Level, RuleId};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable terminal report with source snippets.
+    Human,
+    /// Machine-readable JSON.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Everything a writer needs.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Findings, sorted.
+    pub findings: Vec<Finding>,
+    /// Rules that ran, sorted by id (SARIF lists exactly these).
+    pub rules: Vec<RuleId>,
+    /// Files linted, as displayed.
+    pub files: Vec<String>,
+    /// Display path → repository-relative path, for SARIF.
+    pub repo_paths: BTreeMap<String, String>,
+    /// Display path → text, for snippets.
+    pub sources: BTreeMap<String, String>,
+    /// Files that could not be linted, one line each.
+    pub errors: Vec<String>,
+    /// Configuration warnings.
+    pub warnings: Vec<String>,
+    /// SARIF `automationDetails.id`.
+    pub category: String,
+}
+
+impl Report {
+    /// Counts findings per level.
+    #[must_use]
+    pub fn counts(&self) -> BTreeMap<Level, usize> {
+        let mut m = BTreeMap::new();
+        for f in &self.findings {
+            *m.entry(f.level).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// Writes `report` in `format`.
+///
+/// # Errors
+/// When writing fails (a closed pipe, a full disk).
+pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(report, out, color),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+    }
+}

@@ -1,0 +1,109 @@
+//! DF001 `root-user`. Docs, level and peers: `rules/DF001.toml`.
+
+use super::is_root_user;
+use crate::dockerfile::{Dockerfile, Keyword};
+use crate::reference::ImageRef;
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
+
+/// Reports a final image that runs as root: no `USER` in the final stage or the stages it
+/// is built from, or a last `USER` that resolves to uid 0.
+pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    let final_stage = df.final_stage();
+    let last_user = df
+        .final_lineage()
+        .iter()
+        .flat_map(|s| s.first..=s.last)
+        .filter(|&i| df.instructions[i].keyword == Keyword::User)
+        .last();
+    let Some(idx) = last_user else {
+        let root = df.final_lineage()[0];
+        if runs_as_nonroot_by_default(&root.base) {
+            return;
+        }
+        let from = &df.instructions[final_stage.first];
+        out.push(
+            Finding::new(
+                RuleId::DF001,
+                "final stage has no `USER`; the container runs as root",
+            )
+            .at(from),
+        );
+        return;
+    };
+    let ins = &df.instructions[idx];
+    let value = df.vars_before(idx).expand(ins.args.trim());
+    // `USER $APP_UID` with no default is set at build time; we cannot judge it.
+    if value.unresolved || !is_root_user(&value.text) {
+        return;
+    }
+    out.push(
+        Finding::new(
+            RuleId::DF001,
+            format!(
+                "last `USER` is `{}`; the container runs as root",
+                value.text
+            ),
+        )
+        .at(ins)
+        .evidence("user", value.text),
+    );
+}
+
+/// Base images documented to default to a non-root user: distroless `nonroot` tags and
+/// Chainguard images (uid 65532).
+fn runs_as_nonroot_by_default(base: &str) -> bool {
+    let Some(r) = ImageRef::parse(base) else {
+        return false;
+    };
+    r.tag.as_deref().is_some_and(|t| t.contains("nonroot")) || r.registry == "cgr.dev"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::rules::testing::{lines, render};
+
+    #[test]
+    fn no_user_at_all() {
+        insta::assert_snapshot!(render(check, "FROM debian:12\nRUN true\n"), @"1: final stage has no `USER`; the container runs as root");
+    }
+
+    #[test]
+    fn root_spellings() {
+        for u in ["0", "0:0", "root:root", "root"] {
+            assert_eq!(lines(check, &format!("FROM a:1\nUSER {u}\n")), [2], "{u}");
+        }
+    }
+
+    #[test]
+    fn user_only_in_builder_stage() {
+        let src = "FROM golang:1.22 AS build\nUSER 1000\nRUN go build\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n";
+        assert_eq!(lines(check, src), [4]);
+    }
+
+    #[test]
+    fn final_stage_inherits_user_from_parent_stage() {
+        let src = "FROM debian:12 AS base\nUSER 10001\nFROM base\nCMD [\"app\"]\n";
+        assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn arg_default_is_resolved() {
+        assert_eq!(
+            lines(check, "FROM a:1\nARG RUNAS=root\nUSER ${RUNAS}\n"),
+            [3]
+        );
+        assert!(lines(check, "FROM a:1\nARG RUNAS=app\nUSER ${RUNAS}\n").is_empty());
+        assert!(
+            lines(check, "FROM a:1\nARG RUNAS\nUSER ${RUNAS}\n").is_empty(),
+            "unknown at lint time"
+        );
+    }
+
+    #[test]
+    fn non_root_user_and_nonroot_bases_pass() {
+        assert!(lines(check, "FROM a:1\nUSER root\nRUN x\nUSER 65532:65532\n").is_empty());
+        assert!(lines(check, "FROM gcr.io/distroless/static-debian12:nonroot\n").is_empty());
+        assert!(lines(check, "FROM cgr.dev/chainguard/static\n").is_empty());
+    }
+}

@@ -1,0 +1,83 @@
+//! DF005 `add-local-files`. Docs, level and peers: `rules/DF005.toml`.
+
+use crate::dockerfile::{Dockerfile, Instruction, Keyword, split_words};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
+
+/// Reports `ADD` of local files or directories that `COPY` would copy the same way. Local
+/// tar archives are exempt: `ADD` unpacks them, which `COPY` cannot.
+pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    for ins in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
+        let sources = add_sources(ins);
+        if let Some(src) = sources.iter().find(|s| !is_remote(s) && !is_archive(s)) {
+            out.push(
+                Finding::new(
+                    RuleId::DF005,
+                    format!(
+                        "`ADD` of local `{src}`; `COPY` copies it without fetching or unpacking"
+                    ),
+                )
+                .at(ins)
+                .evidence("source", src.as_str()),
+            );
+        }
+    }
+}
+
+/// The source arguments of `ADD`/`COPY` (all but the destination); heredoc names included.
+pub(crate) fn add_sources(ins: &Instruction) -> Vec<String> {
+    let mut words = ins
+        .exec_form()
+        .unwrap_or_else(|| split_words(&ins.args, ins.escape));
+    words.pop();
+    words
+        .into_iter()
+        .map(|w| {
+            w.trim_start_matches("<<-")
+                .trim_start_matches("<<")
+                .to_string()
+        })
+        .collect()
+}
+
+/// URL or git sources, which `ADD` fetches.
+pub(crate) fn is_remote(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    ["http://", "https://", "git://", "git@", "ssh://"]
+        .iter()
+        .any(|p| l.starts_with(p))
+}
+
+fn is_archive(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst",
+        ".tzst",
+    ]
+    .iter()
+    .any(|ext| l.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::rules::testing::{lines, render};
+
+    #[test]
+    fn local_file() {
+        insta::assert_snapshot!(render(check, "FROM a:1\nADD --chown=1:1 app.py /app/\n"), @"2: `ADD` of local `app.py`; `COPY` copies it without fetching or unpacking");
+    }
+
+    #[test]
+    fn archives_urls_and_copy_pass() {
+        let src = "FROM a:1\nADD rootfs.tar.xz /\nADD https://example.com/x.tgz /x\nCOPY app /app\nADD [\"vendor.tgz\", \"/v\"]\n";
+        assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn heredoc_add() {
+        assert_eq!(
+            lines(check, "FROM a:1\nADD <<EOF /etc/motd\nhi\nEOF\n"),
+            [2]
+        );
+    }
+}

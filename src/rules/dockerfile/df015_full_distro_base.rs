@@ -1,0 +1,117 @@
+//! DF015 `full-distro-base`. Docs, level and peers: `rules/DF015.toml`.
+
+use super::{PkgOp, final_runs, pkg_op, run_commands};
+use crate::dockerfile::Dockerfile;
+use crate::reference::ImageRef;
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
+
+/// Reports a final image based on a full distribution or language image when the final
+/// stages only add files (no OS packages installed): a distroless or scratch base would run
+/// the same program without a shell and package manager.
+pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    let root = df.final_lineage()[0];
+    if !root.base_resolved {
+        return;
+    }
+    let Some(r) = ImageRef::parse(&root.base) else {
+        return;
+    };
+    let Some(suggest) = distroless_for(&r) else {
+        return;
+    };
+    let installs = final_runs(df).any(|ins| {
+        run_commands(ins).iter().any(|c| {
+            pkg_op(c).is_some_and(|(_, op)| op == PkgOp::Install)
+                || (matches!(
+                    c.name(),
+                    "pip" | "pip3" | "npm" | "yarn" | "gem" | "bundle" | "composer"
+                ) && matches!(c.subcommand(), Some("install" | "ci" | "add")))
+        })
+    });
+    if installs {
+        return;
+    }
+    out.push(
+        Finding::new(
+            RuleId::DF015,
+            format!("final image is based on `{}`; `{suggest}` would run it without a shell or package manager", root.base),
+        )
+        .at(&df.instructions[root.first])
+        .evidence("suggest", suggest),
+    );
+}
+
+/// A distroless base for a full distribution or language image, or `None` if the base is
+/// not one (already minimal, or unknown).
+fn distroless_for(r: &ImageRef) -> Option<&'static str> {
+    let tag = r.tag.as_deref().unwrap_or("");
+    if tag.contains("distroless") || tag.contains("micro") {
+        return None;
+    }
+    let hub = r.registry == crate::reference::DOCKER_HUB;
+    let name = r.short_name();
+    let s = match (hub, name) {
+        (
+            true,
+            "debian" | "ubuntu" | "centos" | "fedora" | "rockylinux" | "almalinux" | "amazonlinux"
+            | "oraclelinux" | "alpine" | "archlinux" | "buildpack-deps",
+        ) => "gcr.io/distroless/base-debian12",
+        (true, "golang" | "rust" | "gcc") => "gcr.io/distroless/static-debian12",
+        (true, "python" | "pypy") => "gcr.io/distroless/python3-debian12",
+        (true, "node") => "gcr.io/distroless/nodejs22-debian12",
+        (
+            true,
+            "openjdk" | "eclipse-temurin" | "amazoncorretto" | "maven" | "gradle" | "ibmjava"
+            | "sapmachine",
+        ) => "gcr.io/distroless/java21-debian12",
+        (_, "ubi8" | "ubi9" | "ubi8-minimal" | "ubi9-minimal") => {
+            "registry.access.redhat.com/ubi9/ubi-micro"
+        }
+        _ if r.registry == "public.ecr.aws"
+            && matches!(name, "amazonlinux" | "debian" | "ubuntu") =>
+        {
+            "gcr.io/distroless/base-debian12"
+        }
+        _ => return None,
+    };
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::rules::testing::{lines, render};
+
+    #[test]
+    fn copies_only_onto_full_base() {
+        insta::assert_snapshot!(render(check, "FROM golang:1.22 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\n"), @"3: final image is based on `debian:12-slim`; `gcr.io/distroless/base-debian12` would run it without a shell or package manager");
+        assert_eq!(
+            lines(
+                check,
+                "FROM node:20 AS b\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY --from=b /app/dist /app\n"
+            ),
+            [3]
+        );
+    }
+
+    #[test]
+    fn installs_minimal_or_unknown_bases_pass() {
+        assert!(
+            lines(
+                check,
+                "FROM debian:12\nRUN apt-get install -y --no-install-recommends tini\n"
+            )
+            .is_empty()
+        );
+        assert!(lines(check, "FROM python:3.12\nRUN pip install flask\n").is_empty());
+        assert!(
+            lines(
+                check,
+                "FROM gcr.io/distroless/static-debian12\nCOPY app /\n"
+            )
+            .is_empty()
+        );
+        assert!(lines(check, "FROM scratch\nCOPY app /\n").is_empty());
+        assert!(lines(check, "FROM ghcr.io/acme/base:1\nCOPY app /\n").is_empty());
+    }
+}

@@ -1,0 +1,148 @@
+//! DF017 `tls-verification-disabled`. Docs, level and peers: `rules/DF017.toml`.
+
+use super::run_commands;
+use crate::dockerfile::shell::Command;
+use crate::dockerfile::{Dockerfile, Keyword};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
+
+/// Reports switches that turn off TLS certificate or package signature checks, in `RUN`
+/// commands of any stage and in `ENV`: they let a network attacker choose what is installed.
+pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    for ins in &df.instructions {
+        let what = match ins.keyword {
+            Keyword::Env => ins
+                .key_values()
+                .into_iter()
+                .find_map(|(k, v)| insecure_env(&k, v.as_deref().unwrap_or(""))),
+            Keyword::Run => None,
+            _ => continue,
+        };
+        let what = what.or_else(|| {
+            if ins.keyword != Keyword::Run {
+                return None;
+            }
+            run_commands(ins).iter().find_map(|c| {
+                insecure_command(c).or_else(|| c.env.iter().find_map(|(k, v)| insecure_env(k, v)))
+            })
+        });
+        if let Some(what) = what {
+            out.push(Finding::new(RuleId::DF017, format!("{what} disables verification")).at(ins));
+        }
+    }
+}
+
+fn insecure_env(k: &str, v: &str) -> Option<String> {
+    let off = |v: &str| {
+        matches!(
+            v.to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        )
+    };
+    let hit = match k {
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" | "CURL_SSL_VERIFY" => off(v),
+        "GIT_SSL_NO_VERIFY" => !v.is_empty() && !off(v),
+        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => off(v),
+        _ => false,
+    };
+    hit.then(|| format!("`{k}={v}`"))
+}
+
+fn insecure_command(c: &Command) -> Option<String> {
+    let name = c.name();
+    let flag = |f: &str| Some(format!("`{name} {f}`"));
+    match name {
+        "curl" if c.has_flag(&["--insecure"]) => flag("--insecure"),
+        "curl" if c.has_short('k') => flag("-k"),
+        "wget" if c.has_flag(&["--no-check-certificate"]) => flag("--no-check-certificate"),
+        "pip" | "pip3" | "uv" if c.has_flag(&["--trusted-host"]) => flag("--trusted-host"),
+        "python" | "python3"
+            if c.args().iter().any(|a| a == "pip") && c.has_flag(&["--trusted-host"]) =>
+        {
+            flag("-m pip --trusted-host")
+        }
+        "apk" if c.has_flag(&["--allow-untrusted"]) => flag("--allow-untrusted"),
+        "apt-get" | "apt" | "aptitude" => {
+            for f in [
+                "--allow-unauthenticated",
+                "--allow-insecure-repositories",
+                "--force-yes",
+            ] {
+                if c.has_flag(&[f]) {
+                    return flag(f);
+                }
+            }
+            c.args()
+                .iter()
+                .find(|a| {
+                    a.contains("Verify-Peer=false")
+                        || a.contains("AllowInsecureRepositories=true")
+                        || a.contains("AllowUnauthenticated=true")
+                })
+                .and_then(|a| flag(&format!("-o {a}")))
+        }
+        "yum" | "dnf" | "microdnf" | "tdnf" if c.has_flag(&["--nogpgcheck"]) => {
+            flag("--nogpgcheck")
+        }
+        "zypper" if c.has_flag(&["--no-gpg-checks"]) => flag("--no-gpg-checks"),
+        "rpm" if c.has_flag(&["--nosignature"]) => flag("--nosignature"),
+        "git" => {
+            let a: Vec<&str> = c.args().iter().map(String::as_str).collect();
+            let off = a
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case("http.sslVerify=false"))
+                || a.windows(2)
+                    .any(|w| w[0].eq_ignore_ascii_case("http.sslVerify") && w[1] == "false");
+            if off {
+                flag("http.sslVerify=false")
+            } else {
+                None
+            }
+        }
+        "npm" | "yarn" | "pnpm" => {
+            let a: Vec<&str> = c.args().iter().map(String::as_str).collect();
+            let off = a.contains(&"--strict-ssl=false")
+                || a.windows(2)
+                    .any(|w| w[0] == "strict-ssl" && w[1] == "false");
+            if off { flag("strict-ssl false") } else { None }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::rules::testing::{lines, render};
+
+    #[test]
+    fn each_switch() {
+        insta::assert_snapshot!(render(check, "FROM a:1\nRUN curl -fsSLk https://x -o y\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n"), @r"
+        2: `curl -k` disables verification
+        3: `NODE_TLS_REJECT_UNAUTHORIZED=0` disables verification
+        ");
+        for cmd in [
+            "wget --no-check-certificate https://x",
+            "pip install --trusted-host pypi.org x",
+            "apk add --allow-untrusted x.apk",
+            "apt-get install -y --allow-unauthenticated x",
+            "yum install -y --nogpgcheck x",
+            "git -c http.sslVerify=false clone u",
+            "git config --global http.sslVerify false",
+            "npm config set strict-ssl false",
+            "GIT_SSL_NO_VERIFY=1 git clone u",
+            "apt-get -o Acquire::https::Verify-Peer=false update",
+        ] {
+            assert_eq!(
+                lines(check, &format!("FROM a:1\nRUN {cmd}\n")),
+                [2],
+                "{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn verified_forms_pass() {
+        let src = "FROM a:1\nRUN curl -fsSL https://x -o y && wget -q https://x\nENV NODE_TLS_REJECT_UNAUTHORIZED=1 GIT_SSL_NO_VERIFY=\nRUN echo --insecure\n";
+        assert!(lines(check, src).is_empty());
+    }
+}

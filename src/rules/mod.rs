@@ -1,0 +1,126 @@
+//! The rule registry: one `rules!` list ties each stable id to its metadata file in `rules/`
+//! and its check function under `src/rules/<family>/`. Everything that lists rules (SARIF,
+//! `hullscan rules`, the docs and the README table) reads this list and the catalog.
+
+pub mod catalog;
+pub mod dockerfile;
+pub mod finding;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use catalog::{Level, RuleMeta};
+pub use finding::{Finding, Findings};
+
+use crate::config::Settings;
+
+/// What a check function receives besides the artifact: resolved settings.
+#[derive(Debug)]
+pub struct RuleContext<'a> {
+    /// Thresholds and allow-lists from the configuration.
+    pub settings: &'a Settings,
+}
+
+static DEFAULT_SETTINGS: Settings = Settings {
+    allowed_registries: Vec::new(),
+};
+
+impl Default for RuleContext<'static> {
+    fn default() -> Self {
+        RuleContext {
+            settings: &DEFAULT_SETTINGS,
+        }
+    }
+}
+
+/// A rule's check function, by the artifact it inspects.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Inspects a parsed Dockerfile.
+    Dockerfile(fn(&crate::dockerfile::Dockerfile, &RuleContext<'_>, &mut Findings)),
+}
+
+/// Expands the rule list into `RuleId`, its metadata source and its dispatch table.
+/// A missing `rules/<ID>.toml` is a compile error.
+macro_rules! rules {
+    ($($id:ident => $family:ident :: $module:ident, $kind:ident;)*) => {
+        /// A stable rule id. Ids never change meaning; a retired rule keeps its id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId { $(
+            #[doc = concat!("See `rules/", stringify!($id), ".toml`.")]
+            $id
+        ),* }
+
+        impl RuleId {
+            /// Every rule, in id order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$id),*];
+
+            /// The id as written (`DF001`).
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(RuleId::$id => stringify!($id)),* }
+            }
+
+            /// The rule's TOML metadata source, embedded at build time.
+            #[must_use]
+            pub fn toml_source(self) -> &'static str {
+                match self { $(RuleId::$id => include_str!(
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", stringify!($id), ".toml")
+                )),* }
+            }
+
+            /// The rule's check function.
+            #[must_use]
+            pub fn check(self) -> Check {
+                match self { $(RuleId::$id => Check::$kind($family::$module::check)),* }
+            }
+        }
+    };
+}
+
+rules! {
+    DF001 => dockerfile::df001_root_user, Dockerfile;
+    DF002 => dockerfile::df002_mutable_base_tag, Dockerfile;
+    DF003 => dockerfile::df003_base_not_pinned, Dockerfile;
+    DF004 => dockerfile::df004_single_stage_build_tooling, Dockerfile;
+    DF005 => dockerfile::df005_add_local_files, Dockerfile;
+    DF006 => dockerfile::df006_add_unverified_url, Dockerfile;
+    DF007 => dockerfile::df007_curl_pipe_shell, Dockerfile;
+    DF008 => dockerfile::df008_sudo, Dockerfile;
+    DF009 => dockerfile::df009_ssh_port, Dockerfile;
+    DF010 => dockerfile::df010_secret_in_env, Dockerfile;
+    DF011 => dockerfile::df011_missing_healthcheck, Dockerfile;
+    DF012 => dockerfile::df012_chmod_setuid, Dockerfile;
+    DF013 => dockerfile::df013_package_cache_kept, Dockerfile;
+    DF014 => dockerfile::df014_consecutive_run, Dockerfile;
+    DF015 => dockerfile::df015_full_distro_base, Dockerfile;
+    DF016 => dockerfile::df016_untrusted_registry, Dockerfile;
+    DF017 => dockerfile::df017_tls_verification_disabled, Dockerfile;
+    DF018 => dockerfile::df018_apt_update_alone, Dockerfile;
+    DF019 => dockerfile::df019_system_upgrade, Dockerfile;
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RuleId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .find(|id| id.as_str().eq_ignore_ascii_case(s) || id.meta().name == s)
+            .ok_or_else(|| format!("unknown rule `{s}` (see `hullscan rules`)"))
+    }
+}
+
+impl RuleId {
+    /// The rule's parsed metadata.
+    #[must_use]
+    pub fn meta(self) -> &'static RuleMeta {
+        catalog::meta(self)
+    }
+}
