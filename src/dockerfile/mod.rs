@@ -243,9 +243,7 @@ impl Instruction {
         });
         // `RUN <<EOF` and `RUN sh <<EOF` feed the body to a shell; `RUN python3 <<EOF` or
         // `RUN cat <<EOF > f` do not, unless the body starts with a shell shebang.
-        let cmd = shell::strip_heredoc_markers(&self.args);
-        let cmd_word = cmd.split_whitespace().next().unwrap_or("");
-        let cmd_is_shell = cmd_word.is_empty() || shell::is_shell_name(cmd_word);
+        let consumers = shell::heredoc_consumers(&self.args);
         for (i, h) in self.heredocs.iter().enumerate() {
             let shebang = h.body.lines().next().unwrap_or("");
             let body_is_shell = if let Some(interp) = shebang.strip_prefix("#!") {
@@ -253,7 +251,9 @@ impl Instruction {
                     .split_whitespace()
                     .any(|w| shell::is_shell_name(w) && !w.ends_with("env"))
             } else {
-                i == 0 && cmd_is_shell
+                consumers
+                    .get(i)
+                    .is_some_and(|c| c.is_empty() || shell::is_shell_name(c))
             };
             if body_is_shell {
                 out.push(Script {

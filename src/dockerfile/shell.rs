@@ -145,13 +145,25 @@ pub fn join_argv(argv: &[String]) -> String {
         .join(" ")
 }
 
-/// Removes `<<EOF`-style markers from a command line, leaving the command.
+/// For each heredoc marker of a command line, in order, the name of the command that reads
+/// it (`""` when the marker stands alone, as in `RUN <<EOF`, where the shell reads it).
 #[must_use]
-pub fn strip_heredoc_markers(args: &str) -> String {
-    args.split_whitespace()
-        .filter(|w| !w.starts_with("<<"))
-        .collect::<Vec<_>>()
-        .join(" ")
+pub fn heredoc_consumers(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // Segments between operators; a marker belongs to the command of its segment.
+    for segment in args.split(['&', '|', ';']) {
+        let words: Vec<&str> = segment.split_whitespace().collect();
+        let command = words
+            .iter()
+            .find(|w| !w.starts_with("<<") && !w.starts_with('>') && !w.contains('='))
+            .map_or("", |w| basename(w));
+        for w in &words {
+            if w.starts_with("<<") && !w.starts_with("<<<") {
+                out.push(command.to_string());
+            }
+        }
+    }
+    out
 }
 
 fn assignment(w: &str) -> Option<(String, String)> {

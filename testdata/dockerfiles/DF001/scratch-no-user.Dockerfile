@@ -1,0 +1,4 @@
+# expect: DF001
+FROM scratch
+HEALTHCHECK NONE
+COPY app /app

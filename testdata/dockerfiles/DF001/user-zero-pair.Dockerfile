@@ -1,0 +1,5 @@
+FROM alpine:3.20@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+RUN apk add --no-cache tini
+HEALTHCHECK NONE
+# expect: DF001
+USER 0:0

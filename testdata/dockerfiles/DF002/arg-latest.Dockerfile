@@ -1,0 +1,5 @@
+ARG BASE=python:latest
+# expect: DF002 DF011
+FROM ${BASE}
+RUN pip install --no-cache-dir flask
+USER 1000

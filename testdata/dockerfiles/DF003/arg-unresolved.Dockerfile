@@ -1,0 +1,5 @@
+ARG BASE_IMAGE
+FROM ${BASE_IMAGE}
+RUN apk add --no-cache ca-certificates
+HEALTHCHECK NONE
+USER 1000

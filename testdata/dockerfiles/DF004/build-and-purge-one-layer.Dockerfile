@@ -1,0 +1,10 @@
+FROM python:3.12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+COPY requirements.txt .
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends gcc libpq-dev; \
+    pip install --no-cache-dir -r requirements.txt; \
+    apt-get purge -y --auto-remove gcc libpq-dev; \
+    rm -rf /var/lib/apt/lists/*
+HEALTHCHECK NONE
+USER 1000

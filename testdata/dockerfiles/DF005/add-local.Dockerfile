@@ -1,0 +1,6 @@
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+HEALTHCHECK NONE
+# expect: DF005
+ADD app /app
+# expect: DF005
+ADD ["config.yaml", "/etc/app/"]

@@ -1,0 +1,10 @@
+# syntax=docker/dockerfile:1
+FROM alpine:3.20@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+# expect: DF007
+RUN <<EOF
+set -e
+apk add --no-cache curl
+curl -sSL https://install.python-poetry.org | sh
+EOF
+HEALTHCHECK NONE
+USER 1000

@@ -1,0 +1,6 @@
+FROM alpine:3.20@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+RUN apk add --no-cache openssh
+HEALTHCHECK NONE
+# expect: DF009
+EXPOSE 80 22/tcp
+USER 1000

@@ -1,0 +1,10 @@
+FROM node:22-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f AS build
+# expect: DF010
+ARG NPM_TOKEN
+WORKDIR /app
+COPY package*.json .npmrc ./
+RUN npm ci --omit=dev
+
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+HEALTHCHECK NONE
+COPY --from=build /app /app

@@ -1,0 +1,6 @@
+FROM debian:12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f AS build
+# expect: DF012
+RUN install -m 6755 -o root helper /out/helper
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+HEALTHCHECK NONE
+COPY --from=build /out/helper /helper

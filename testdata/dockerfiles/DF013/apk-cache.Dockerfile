@@ -1,0 +1,5 @@
+FROM alpine:3.20@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+# expect: DF013
+RUN apk update && apk add ca-certificates
+HEALTHCHECK NONE
+USER 1000

@@ -1,0 +1,6 @@
+FROM python:3.12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+COPY requirements.txt .
+# expect: DF013
+RUN pip install -r requirements.txt
+HEALTHCHECK NONE
+USER 1000

@@ -1,0 +1,4 @@
+FROM ubuntu:24.04@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+RUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*
+HEALTHCHECK NONE
+USER www-data

@@ -1,0 +1,5 @@
+FROM debian:12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+# expect: DF019
+RUN apt-get update && apt-get -y dist-upgrade && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+HEALTHCHECK NONE
+USER 1000

@@ -1,0 +1,9 @@
+FROM debian:12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+# expect: DF013
+RUN apt-get update && \
+# install the runtime only
+    apt-get install -y \
+
+        ca-certificates
+HEALTHCHECK NONE
+USER 1000

@@ -1,0 +1,10 @@
+# syntax=docker/dockerfile:1
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+COPY <<EOF /etc/app/config.toml
+[server]
+port = 8080
+EOF
+COPY <<-EOT /etc/app/motd
+	hello
+	EOT
+HEALTHCHECK NONE

@@ -1,0 +1,9 @@
+FROM python:3.12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
+# expect: DF010
+ARG GITHUB_TOKEN
+# expect: DF010
+ENV AIRFLOW__CORE__FERNET_KEY=ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg= AIRFLOW__WEBSERVER__SECRET_KEY=changeme
+# expect: DF013
+RUN pip install "git+https://${GITHUB_TOKEN}@github.com/acme/plugins.git"
+HEALTHCHECK NONE
+USER 50000
