@@ -39,8 +39,23 @@ pub fn help_text(id: RuleId) -> String {
 }
 
 /// Rule metadata writes fences as `~~~` so TOML stays readable; Markdown gets backticks.
+/// An opening fence gets a blank line before it, as CommonMark renderers expect.
 fn fence(s: &str) -> String {
-    s.replace("~~~", "```")
+    let mut out = String::new();
+    let mut open = false;
+    for line in s.lines() {
+        if line.starts_with("~~~") {
+            if !open && !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            open = !open;
+            out.push_str(&line.replacen("~~~", "```", 1));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_string()
 }
 
 /// The docs page of one rule.
@@ -74,7 +89,7 @@ pub fn rule_page(id: RuleId) -> String {
     let _ = writeln!(
         s,
         "Disable with `--disable {id}` or `[rules] disable = [\"{id}\"]` in `.hullscan.toml`; \
-         change its level with `[rules.levels] {id} = \"warning\"`; silence one instruction with \
+         change its level with `levels = {{ {id} = \"warning\" }}` under `[rules]`; silence one instruction with \
          `# hullscan ignore={id}` on the line above it."
     );
     s.push_str("\n## References\n\n");
