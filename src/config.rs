@@ -216,13 +216,13 @@ impl Config {
                 ),
                 None => None,
             };
-            if let Some(d) = &ig.expires {
-                if parse_date(d).is_none() {
-                    return Err(invalid(format!(
-                        "ignore #{}: expires `{d}` is not a YYYY-MM-DD date",
-                        n + 1
-                    )));
-                }
+            if let Some(d) = &ig.expires
+                && parse_date(d).is_none()
+            {
+                return Err(invalid(format!(
+                    "ignore #{}: expires `{d}` is not a YYYY-MM-DD date",
+                    n + 1
+                )));
             }
             cfg.ignores.push(Ignore {
                 rule,
@@ -297,8 +297,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }

@@ -39,7 +39,7 @@ pub fn help_text(id: RuleId) -> String {
 }
 
 /// Rule metadata writes fences as `~~~` so TOML stays readable; Markdown gets backticks.
-/// An opening fence gets a blank line before it, as CommonMark renderers expect.
+/// An opening fence gets a blank line before it, as `CommonMark` renderers expect.
 fn fence(s: &str) -> String {
     let mut out = String::new();
     let mut open = false;
@@ -71,7 +71,7 @@ pub fn rule_page(id: RuleId) -> String {
         m.level, m.security_severity, m.precision, m.since
     );
     s.push_str("## Why is this bad?\n\n");
-    s.push_str(&help_markdown(id).replacen("## How to fix", "## How to fix", 1));
+    s.push_str(&help_markdown(id));
     if !m.peers.is_empty() {
         s.push_str("\n## Same concern in other tools\n\n");
         for (tool, ids) in &m.peers {

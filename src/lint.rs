@@ -3,6 +3,7 @@
 //! `.hullscan.toml` ignores, and stable fingerprints.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -85,8 +86,10 @@ fn fingerprint(findings: &mut [Finding], repo_path: &str) {
         *n += 1;
         f.fingerprint = h.finalize()[..8]
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .fold(String::with_capacity(16), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            });
     }
 }
 

@@ -3,6 +3,9 @@
 //! corpus case, messages follow the style, and generated docs are current
 //! (`HULLSCAN_UPDATE_DOCS=1 cargo test --test catalog` rewrites them).
 
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -1,6 +1,10 @@
 //! The command line end to end: every subcommand, format and failure mode, with exit codes,
 //! stdout and stderr snapshotted (insta). Runs the real binary.
 
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -221,7 +225,6 @@ fn stdin() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    use std::io::Write;
     child
         .stdin
         .take()

@@ -3,6 +3,9 @@
 //! those marks exactly (as a multiset of (line, id)), so a false positive fails as surely as
 //! a miss. The combined report is snapshotted as well.
 
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

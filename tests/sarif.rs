@@ -1,6 +1,9 @@
 //! SARIF output against the OASIS SARIF 2.1.0 JSON schema (vendored from the `serde-sarif`
 //! crate's source, MIT) and against what GitHub code scanning requires of an upload.
 
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

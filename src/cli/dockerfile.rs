@@ -29,7 +29,8 @@ pub(crate) struct DockerfileArgs {
 /// True for file names Docker and Podman build from.
 fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") || lower.ends_with(".md") || lower.ends_with(".orig") {
+    let ext = Path::new(&lower).extension().and_then(|e| e.to_str());
+    if matches!(ext, Some("dockerignore" | "md" | "orig" | "rej")) {
         return false;
     }
     lower == "dockerfile"

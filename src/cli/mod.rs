@@ -132,20 +132,17 @@ impl CommonArgs {
         for e in &report.errors {
             eprintln!("hullscan: error: {e}");
         }
-        match &self.output {
-            Some(path) => {
-                let mut f = std::fs::File::create(path)
-                    .with_context(|| format!("creating `{}`", path.display()))?;
-                report::write(self.format, report, &mut f, false)
-                    .with_context(|| format!("writing `{}`", path.display()))?;
-            }
-            None => {
-                let stdout = std::io::stdout();
-                let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                let mut lock = stdout.lock();
-                report::write(self.format, report, &mut lock, color)?;
-                lock.flush()?;
-            }
+        if let Some(path) = &self.output {
+            let mut f = std::fs::File::create(path)
+                .with_context(|| format!("creating `{}`", path.display()))?;
+            report::write(self.format, report, &mut f, false)
+                .with_context(|| format!("writing `{}`", path.display()))?;
+        } else {
+            let stdout = std::io::stdout();
+            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut lock = stdout.lock();
+            report::write(self.format, report, &mut lock, color)?;
+            lock.flush()?;
         }
         if !report.errors.is_empty() {
             return Ok(2);

@@ -1,9 +1,9 @@
 //! The Dockerfile lexer and parser: bytes in, [`Dockerfile`] out.
 //!
-//! It follows BuildKit's frontend (`moby/buildkit/frontend/dockerfile/parser`) where that
+//! It follows `BuildKit`'s frontend (`moby/buildkit/frontend/dockerfile/parser`) where that
 //! matters for linting: parser directives only at the very top, a configurable escape char,
 //! comment and blank lines dropped inside continuations, heredocs for `RUN`/`COPY`/`ADD`,
-//! and case-insensitive keywords. It is deliberately lenient where BuildKit is lenient
+//! and case-insensitive keywords. It is deliberately lenient where `BuildKit` is lenient
 //! (a trailing continuation at end of file) and strict where a build would fail.
 
 use super::{Comment, Dockerfile, Flag, Heredoc, Instruction, Keyword, Stage};
@@ -90,7 +90,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     /// Reads `# key=value` directives; they are only recognised before anything else,
-    /// including blank lines and ordinary comments, as in BuildKit.
+    /// including blank lines and ordinary comments, as in `BuildKit`.
     fn directives(&mut self, df: &mut Dockerfile) -> Result<(), ParseError> {
         while self.pos < self.lines.len() {
             let Some(body) = self.lines[self.pos].trim_start().strip_prefix('#') else {
@@ -263,51 +263,48 @@ fn unquote(v: &str) -> &str {
 /// Finds heredoc markers (`<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`) outside quotes, in order.
 /// Returns (delimiter, strip leading tabs, expand variables).
 pub(crate) fn heredoc_markers(args: &str) -> Vec<(String, bool, bool)> {
-    let b = args.as_bytes();
+    let bytes = args.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
+    while i < bytes.len() {
+        let ch = bytes[i];
         match quote {
             Some(q) => {
-                if c == q {
+                if ch == q {
                     quote = None;
                 }
                 i += 1;
                 continue;
             }
-            None if c == b'\'' || c == b'"' => {
-                quote = Some(c);
+            None if ch == b'\'' || ch == b'"' => {
+                quote = Some(ch);
                 i += 1;
                 continue;
             }
             None => {}
         }
-        if c == b'<' && b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') {
+        if ch == b'<' && bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') {
             let mut j = i + 2;
-            let strip = b.get(j) == Some(&b'-');
+            let strip = bytes.get(j) == Some(&b'-');
             if strip {
                 j += 1;
             }
-            let (delim, expand, end) = match b.get(j) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let s = j + 1;
-                    let e = b[s..]
-                        .iter()
-                        .position(|&x| x == q)
-                        .map_or(b.len(), |p| s + p);
-                    (&args[s..e], false, (e + 1).min(b.len()))
-                }
-                _ => {
-                    let e = b[j..]
-                        .iter()
-                        .position(|&x| {
-                            x.is_ascii_whitespace() || matches!(x, b';' | b'&' | b'|' | b'>' | b'<')
-                        })
-                        .map_or(b.len(), |p| j + p);
-                    (&args[j..e], true, e)
-                }
+            let (delim, expand, end) = if let Some(&q @ (b'"' | b'\'')) = bytes.get(j) {
+                let s = j + 1;
+                let e = bytes[s..]
+                    .iter()
+                    .position(|&x| x == q)
+                    .map_or(bytes.len(), |p| s + p);
+                (&args[s..e], false, (e + 1).min(bytes.len()))
+            } else {
+                let to = bytes[j..]
+                    .iter()
+                    .position(|&x| {
+                        x.is_ascii_whitespace() || matches!(x, b';' | b'&' | b'|' | b'>' | b'<')
+                    })
+                    .map_or(bytes.len(), |p| j + p);
+                (&args[j..to], true, to)
             };
             if !delim.is_empty() {
                 out.push((delim.to_string(), strip, expand));

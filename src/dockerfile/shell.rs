@@ -3,6 +3,8 @@
 //! substitutions, whose contents (and `sh -c` arguments) are analysed as scripts too.
 //! It does not evaluate anything; control-flow keywords are stepped over.
 
+use std::fmt::Write as _;
+
 /// A simple command: its words after leading `VAR=value` assignments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Command {
@@ -37,8 +39,7 @@ impl Command {
     pub fn effective(&self) -> Command {
         let mut words: &[String] = &self.words;
         let mut env = self.env.clone();
-        loop {
-            let Some(first) = words.first() else { break };
+        while let Some(first) = words.first() {
             match basename(first) {
                 "sudo" | "doas" | "su-exec" | "gosu" => {
                     // Skip the wrapper's own options (and a user argument for gosu/su-exec).
@@ -238,12 +239,11 @@ fn collect(script: &str, out: &mut Vec<Pipeline>, depth: usize) {
     for p in parse(script) {
         for c in &p.commands {
             let eff = c.effective();
-            if is_shell_name(eff.name()) {
-                if let Some(i) = eff.args().iter().position(|a| is_dash_c(a)) {
-                    if let Some(inner) = eff.args().get(i + 1) {
-                        collect(inner, out, depth + 1);
-                    }
-                }
+            if is_shell_name(eff.name())
+                && let Some(i) = eff.args().iter().position(|a| is_dash_c(a))
+                && let Some(inner) = eff.args().get(i + 1)
+            {
+                collect(inner, out, depth + 1);
             }
             for s in &c.subs {
                 collect(s, out, depth + 1);
@@ -416,28 +416,28 @@ impl Lexer {
                             self.i += 1;
                             break;
                         }
-                        if n == '\\' {
-                            if let Some(e) = self.peek(1) {
-                                if !matches!(e, '"' | '\\' | '$' | '`' | '\n') {
-                                    word.push('\\');
-                                }
-                                if e != '\n' {
-                                    word.push(e);
-                                }
-                                self.i += 2;
-                                continue;
+                        if n == '\\'
+                            && let Some(e) = self.peek(1)
+                        {
+                            if !matches!(e, '"' | '\\' | '$' | '`' | '\n') {
+                                word.push('\\');
                             }
+                            if e != '\n' {
+                                word.push(e);
+                            }
+                            self.i += 2;
+                            continue;
                         }
                         if n == '$' && self.peek(1) == Some('(') {
                             self.i += 1;
                             let inner = self.balanced();
-                            word.push_str(&format!("$({inner})"));
+                            let _ = write!(word, "$({inner})");
                             subs.push(inner);
                             continue;
                         }
                         if n == '`' {
                             let inner = self.backtick();
-                            word.push_str(&format!("`{inner}`"));
+                            let _ = write!(word, "`{inner}`");
                             subs.push(inner);
                             continue;
                         }
@@ -448,12 +448,12 @@ impl Lexer {
                 '$' if self.peek(1) == Some('(') => {
                     self.i += 1;
                     let inner = self.balanced();
-                    word.push_str(&format!("$({inner})"));
+                    let _ = write!(word, "$({inner})");
                     subs.push(inner);
                 }
                 '`' => {
                     let inner = self.backtick();
-                    word.push_str(&format!("`{inner}`"));
+                    let _ = write!(word, "`{inner}`");
                     subs.push(inner);
                 }
                 _ => {

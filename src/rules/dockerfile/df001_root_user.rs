@@ -13,8 +13,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .final_lineage()
         .iter()
         .flat_map(|s| s.first..=s.last)
-        .filter(|&i| df.instructions[i].keyword == Keyword::User)
-        .last();
+        .rfind(|&i| df.instructions[i].keyword == Keyword::User);
     let Some(idx) = last_user else {
         let root = df.final_lineage()[0];
         if runs_as_nonroot_by_default(&root.base) {

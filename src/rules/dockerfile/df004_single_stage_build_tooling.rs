@@ -38,40 +38,42 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     }
 }
 
+/// Package names that are compilers or build systems.
+const EXACT: &[&str] = &[
+    "build-essential",
+    "build-base",
+    "gcc",
+    "g++",
+    "gcc-c++",
+    "clang",
+    "make",
+    "cmake",
+    "autoconf",
+    "automake",
+    "libtool",
+    "pkg-config",
+    "pkgconf",
+    "golang",
+    "go",
+    "rustc",
+    "cargo",
+    "rust",
+    "maven",
+    "gradle",
+    "musl-dev",
+    "libc6-dev",
+    "libc-dev",
+    "ninja-build",
+    "meson",
+    "default-jdk",
+    "nodejs-dev",
+    "@development-tools",
+    "Development Tools",
+];
+
 /// Packages that are compilers, build systems or headers.
 fn is_build_package(p: &str) -> bool {
     let p = p.split(['=', ':']).next().unwrap_or(p);
-    const EXACT: &[&str] = &[
-        "build-essential",
-        "build-base",
-        "gcc",
-        "g++",
-        "gcc-c++",
-        "clang",
-        "make",
-        "cmake",
-        "autoconf",
-        "automake",
-        "libtool",
-        "pkg-config",
-        "pkgconf",
-        "golang",
-        "go",
-        "rustc",
-        "cargo",
-        "rust",
-        "maven",
-        "gradle",
-        "musl-dev",
-        "libc6-dev",
-        "libc-dev",
-        "ninja-build",
-        "meson",
-        "default-jdk",
-        "nodejs-dev",
-        "@development-tools",
-        "Development Tools",
-    ];
     EXACT.contains(&p)
         || p.ends_with("-dev")
         || p.ends_with("-devel")

@@ -13,10 +13,10 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         let found = ins.scripts().iter().find_map(|s| {
             shell::all_pipelines(&s.text).iter().find_map(|p| {
                 let cmds: Vec<Command> = p.commands.iter().map(Command::effective).collect();
-                if let Some(d) = cmds.iter().position(|c| is_download(c.name())) {
-                    if let Some(sh) = cmds[d + 1..].iter().find(|c| is_shell_name(c.name())) {
-                        return Some((cmds[d].name().to_string(), sh.name().to_string()));
-                    }
+                if let Some(d) = cmds.iter().position(|c| is_download(c.name()))
+                    && let Some(sh) = cmds[d + 1..].iter().find(|c| is_shell_name(c.name()))
+                {
+                    return Some((cmds[d].name().to_string(), sh.name().to_string()));
                 }
                 cmds.iter().find_map(|c| {
                     let dl = c.subs.iter().find_map(|sub| {

@@ -21,13 +21,13 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             } else if !secret_name(&name) {
                 continue;
             } else if ins.keyword == Keyword::Arg {
-                if !value.is_empty() {
+                if value.is_empty() {
                     format!(
-                        "`ARG` `{name}` has a secret default, kept in the Dockerfile and image history"
+                        "`ARG` `{name}` passes a secret as a build argument, recorded in the image history"
                     )
                 } else {
                     format!(
-                        "`ARG` `{name}` passes a secret as a build argument, recorded in the image history"
+                        "`ARG` `{name}` has a secret default, kept in the Dockerfile and image history"
                     )
                 }
             } else if value.is_empty() || is_flag_value(&value) {
@@ -44,6 +44,37 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     }
 }
 
+// `DB_PASSWORD_FILE`, `TOKEN_URL`: the value points at a secret, or is no secret.
+const NOT_SECRET_SUFFIX: &[&str] = &[
+    "FILE",
+    "PATH",
+    "DIR",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "LENGTH",
+    "LEN",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "EXPIRY",
+    "EXPIRES",
+    "TTL",
+    "TIMEOUT",
+    "TYPE",
+    "MODE",
+    "NAME",
+    "HEADER",
+    "FORMAT",
+    "ID",
+    "REGION",
+    "VERSION",
+    "POLICY",
+    "ALGORITHM",
+    "SIZE",
+];
+
 /// Name tokens that mean the value is a secret.
 fn secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -51,36 +82,6 @@ fn secret_name(name: &str) -> bool {
         .split(['_', '-', '.'])
         .filter(|t| !t.is_empty())
         .collect();
-    // `DB_PASSWORD_FILE`, `TOKEN_URL`: the value points at a secret, or is no secret.
-    const NOT_SECRET_SUFFIX: &[&str] = &[
-        "FILE",
-        "PATH",
-        "DIR",
-        "URL",
-        "URI",
-        "ENDPOINT",
-        "HOST",
-        "LENGTH",
-        "LEN",
-        "ENABLED",
-        "ENABLE",
-        "DISABLED",
-        "EXPIRY",
-        "EXPIRES",
-        "TTL",
-        "TIMEOUT",
-        "TYPE",
-        "MODE",
-        "NAME",
-        "HEADER",
-        "FORMAT",
-        "ID",
-        "REGION",
-        "VERSION",
-        "POLICY",
-        "ALGORITHM",
-        "SIZE",
-    ];
     if tokens.last().is_some_and(|t| NOT_SECRET_SUFFIX.contains(t)) {
         return false;
     }
@@ -116,10 +117,11 @@ fn credential_shape(v: &str) -> Option<&'static str> {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     };
     for p in ["AKIA", "ASIA"] {
-        if let Some(rest) = v.strip_prefix(p) {
-            if rest.len() == 16 && upper_alnum(rest) {
-                return Some("an AWS access key id");
-            }
+        if let Some(rest) = v.strip_prefix(p)
+            && rest.len() == 16
+            && upper_alnum(rest)
+        {
+            return Some("an AWS access key id");
         }
     }
     let prefixed = [
@@ -145,13 +147,12 @@ fn credential_shape(v: &str) -> Option<&'static str> {
     // scheme://user:password@host
     if let Some((_, rest)) = v.split_once("://") {
         let authority = rest.split('/').next().unwrap_or(rest);
-        if let Some((userinfo, _)) = authority.rsplit_once('@') {
-            if userinfo
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && userinfo
                 .split_once(':')
                 .is_some_and(|(_, p)| !p.is_empty() && !p.starts_with('$'))
-            {
-                return Some("a URL with a password");
-            }
+        {
+            return Some("a URL with a password");
         }
     }
     None

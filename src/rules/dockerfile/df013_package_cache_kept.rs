@@ -40,10 +40,10 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                         problems.push("`/var/lib/apt/lists` is not removed".to_string());
                     }
                 }
-                (Some(("apk", PkgOp::Install)), _) => {
-                    if !c.has_flag(&["--no-cache"]) && !removes(&cmds, "/var/cache/apk") {
-                        problems.push("`apk add` without `--no-cache`".to_string());
-                    }
+                (Some(("apk", PkgOp::Install)), _)
+                    if !c.has_flag(&["--no-cache"]) && !removes(&cmds, "/var/cache/apk") =>
+                {
+                    problems.push("`apk add` without `--no-cache`".to_string());
                 }
                 (Some(("yum", PkgOp::Install)), name) => {
                     let cleaned = cmds.iter().any(|x| {

@@ -39,9 +39,12 @@ fn insecure_env(k: &str, v: &str) -> Option<String> {
         )
     };
     let hit = match k {
-        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" | "CURL_SSL_VERIFY" => off(v),
+        "NODE_TLS_REJECT_UNAUTHORIZED"
+        | "PYTHONHTTPSVERIFY"
+        | "CURL_SSL_VERIFY"
+        | "NPM_CONFIG_STRICT_SSL"
+        | "npm_config_strict_ssl" => off(v),
         "GIT_SSL_NO_VERIFY" => !v.is_empty() && !off(v),
-        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => off(v),
         _ => false,
     };
     hit.then(|| format!("`{k}={v}`"))
