@@ -23,13 +23,43 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 const SYNTAX: &[&str] = &[
-    "\\\n", "`", "<<EOF", "<<-'X'", "\"", "'", "$(", ")", "${A:-", "}", "\n", "\r\n", "#", "# escape=`\n",
-    "FROM ", "RUN ", "USER ", "|", "&&", ";", "[\"", "--mount=", "\u{feff}", "é", "\t", "ONBUILD ", "AS ", "@sha256:",
+    "\\\n",
+    "`",
+    "<<EOF",
+    "<<-'X'",
+    "\"",
+    "'",
+    "$(",
+    ")",
+    "${A:-",
+    "}",
+    "\n",
+    "\r\n",
+    "#",
+    "# escape=`\n",
+    "FROM ",
+    "RUN ",
+    "USER ",
+    "|",
+    "&&",
+    ";",
+    "[\"",
+    "--mount=",
+    "\u{feff}",
+    "é",
+    "\t",
+    "ONBUILD ",
+    "AS ",
+    "@sha256:",
 ];
 
 fn mutate(src: &str, rng: &mut Rng) -> String {
@@ -74,7 +104,10 @@ fn mutated_corpus_never_panics() {
         }
     }
     let cfg = Config::default();
-    let name = FileName { display: "Dockerfile".into(), repo_relative: "Dockerfile".into() };
+    let name = FileName {
+        display: "Dockerfile".into(),
+        repo_relative: "Dockerfile".into(),
+    };
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut ok, mut rejected) = (0, 0);
     for src in &files {
@@ -84,25 +117,44 @@ fn mutated_corpus_never_panics() {
                 Ok(_) => ok += 1,
                 Err(e) => {
                     let lines = m.split('\n').count() as u32;
-                    assert!(e.line >= 1 && e.line <= lines.max(1), "error line {} outside 1..={lines}: {e}", e.line);
+                    assert!(
+                        e.line >= 1 && e.line <= lines.max(1),
+                        "error line {} outside 1..={lines}: {e}",
+                        e.line
+                    );
                     rejected += 1;
                 }
             }
         }
     }
-    assert!(ok > 0 && rejected > 0, "mutations should both pass and fail to parse: {ok} ok, {rejected} rejected");
+    assert!(
+        ok > 0 && rejected > 0,
+        "mutations should both pass and fail to parse: {ok} ok, {rejected} rejected"
+    );
 }
 
 #[test]
 fn pathological_inputs() {
     let cfg = Config::default();
-    let name = FileName { display: "Dockerfile".into(), repo_relative: "Dockerfile".into() };
+    let name = FileName {
+        display: "Dockerfile".into(),
+        repo_relative: "Dockerfile".into(),
+    };
     let deep = format!("FROM a\nRUN {}x{}\n", "$(".repeat(5000), ")".repeat(5000));
     let long_line = format!("FROM a\nRUN {}\n", "a ".repeat(200_000));
     let many = "FROM a\n".to_string() + &"RUN x\n".repeat(20_000);
     let continued = "FROM a\nRUN x \\\n".to_string() + &"  \\\n".repeat(10_000);
     let heredocs = format!("FROM a\nRUN {}\n", "<<A ".repeat(1000));
-    for src in [deep, long_line, many, continued, heredocs, "FROM a\nRUN \\".into(), "FROM\n".into(), "\u{feff}".into()] {
+    for src in [
+        deep,
+        long_line,
+        many,
+        continued,
+        heredocs,
+        "FROM a\nRUN \\".into(),
+        "FROM\n".into(),
+        "\u{feff}".into(),
+    ] {
         let _ = lint_text(&src, &name, &cfg);
     }
 }
