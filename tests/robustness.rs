@@ -64,7 +64,7 @@ const SYNTAX: &[&str] = &[
 
 fn mutate(src: &str, rng: &mut Rng) -> String {
     let mut s: Vec<char> = src.chars().collect();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..=rng.below(4) {
         let at = rng.below(s.len() + 1);
         match rng.below(5) {
             0 => s.truncate(at),
