@@ -51,6 +51,8 @@ struct RawConfig {
     #[serde(default)]
     dockerfile: RawDockerfile,
     #[serde(default)]
+    image: RawImage,
+    #[serde(default)]
     ignore: Vec<RawIgnore>,
 }
 
@@ -72,6 +74,17 @@ struct RawDockerfile {
     max_file_size: Option<u64>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawImage {
+    setuid_allow: Option<Vec<String>>,
+    max_layer_compressed: Option<u64>,
+    max_layer_uncompressed: Option<u64>,
+    max_wasted_bytes: Option<u64>,
+    max_layers: Option<usize>,
+    min_cache_bytes: Option<u64>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawIgnore {
@@ -82,11 +95,47 @@ struct RawIgnore {
 }
 
 /// Thresholds and allow-lists that rules read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// DF016: registries (or `registry/namespace` prefixes) base images may come from.
     /// Empty means no allow-list is configured and DF016 stays silent.
     pub allowed_registries: Vec<String>,
+    /// FS001: path globs whose setuid/setgid bits are accepted.
+    pub setuid_allow: Vec<String>,
+    /// LY001: largest compressed layer, bytes.
+    pub max_layer_compressed: u64,
+    /// LY001: largest uncompressed layer, bytes.
+    pub max_layer_uncompressed: u64,
+    /// LY002: wasted bytes tolerated per image.
+    pub max_wasted_bytes: u64,
+    /// LY003: most layers per image.
+    pub max_layers: usize,
+    /// LY004: smallest cache worth reporting, bytes.
+    pub min_cache_bytes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            allowed_registries: Vec::new(),
+            setuid_allow: Vec::new(),
+            max_layer_compressed: 256 << 20,
+            max_layer_uncompressed: 1 << 30,
+            max_wasted_bytes: 20 << 20,
+            max_layers: 40,
+            min_cache_bytes: 1 << 20,
+        }
+    }
+}
+
+impl Settings {
+    /// True if `path` matches a `setuid-allow` glob (validated when the config was loaded).
+    #[must_use]
+    pub fn setuid_allowed(&self, path: &str) -> bool {
+        self.setuid_allow
+            .iter()
+            .any(|g| Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(path)))
+    }
 }
 
 /// An ignore entry: a rule silenced for matching paths, with the reason it is acceptable.
@@ -189,6 +238,21 @@ impl Config {
         if let Some(r) = raw.dockerfile.allowed_registries {
             cfg.settings.allowed_registries = r;
         }
+        let img = raw.image;
+        if let Some(globs) = img.setuid_allow {
+            for g in &globs {
+                Glob::new(g).map_err(|e| invalid(format!("image.setuid-allow: {e}")))?;
+            }
+            cfg.settings.setuid_allow = globs;
+        }
+        let s = &mut cfg.settings;
+        s.max_layer_compressed = img.max_layer_compressed.unwrap_or(s.max_layer_compressed);
+        s.max_layer_uncompressed = img
+            .max_layer_uncompressed
+            .unwrap_or(s.max_layer_uncompressed);
+        s.max_wasted_bytes = img.max_wasted_bytes.unwrap_or(s.max_wasted_bytes);
+        s.max_layers = img.max_layers.unwrap_or(s.max_layers);
+        s.min_cache_bytes = img.min_cache_bytes.unwrap_or(s.min_cache_bytes);
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }

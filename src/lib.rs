@@ -8,10 +8,12 @@
 pub mod config;
 pub mod dockerfile;
 pub mod docs;
+pub mod image;
 pub mod lint;
 pub mod reference;
 pub mod report;
 pub mod rules;
+pub mod source;
 
 /// Where the project lives; rule docs links point into it.
 pub const REPOSITORY: &str = "https://github.com/hullscan/hullscan";

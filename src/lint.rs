@@ -3,7 +3,6 @@
 //! `.hullscan.toml` ignores, and stable fingerprints.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -39,8 +38,8 @@ pub fn lint_parsed(df: &Dockerfile, name: &FileName, cfg: &Config) -> Vec<Findin
     };
     let mut out = Findings::default();
     for id in &cfg.enabled {
-        match id.check() {
-            Check::Dockerfile(f) => f(df, &cx, &mut out),
+        if let Check::Dockerfile(f) = id.check() {
+            f(df, &cx, &mut out);
         }
     }
     let pragmas = Pragmas::collect(df);
@@ -49,9 +48,10 @@ pub fn lint_parsed(df: &Dockerfile, name: &FileName, cfg: &Config) -> Vec<Findin
         .into_iter()
         .filter(|f| !pragmas.suppresses(f))
         .map(|mut f| {
-            f.level = cfg.level(f.rule);
-            let Location::Dockerfile { path, .. } = &mut f.location;
-            path.clone_from(&name.display);
+            f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
+            if let Location::Dockerfile { path, .. } = &mut f.location {
+                path.clone_from(&name.display);
+            }
             f
         })
         .collect();
@@ -63,9 +63,10 @@ pub fn lint_parsed(df: &Dockerfile, name: &FileName, cfg: &Config) -> Vec<Findin
 /// Sorts findings by path, line, then rule: output diffs cleanly between runs.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.path(), a.start_line(), a.rule, &a.message).cmp(&(
+        (a.path(), a.start_line(), a.image_path(), a.rule, &a.message).cmp(&(
             b.path(),
             b.start_line(),
+            b.image_path(),
             b.rule,
             &b.message,
         ))
@@ -74,7 +75,7 @@ pub fn sort(findings: &mut [Finding]) {
 
 /// Sets each finding's fingerprint from its rule, file and instruction text (not its line),
 /// so alerts survive lines inserted above; identical instructions are told apart by order.
-fn fingerprint(findings: &mut [Finding], repo_path: &str) {
+pub fn fingerprint(findings: &mut [Finding], repo_path: &str) {
     let mut seen: HashMap<(RuleId, String), usize> = HashMap::new();
     for f in findings {
         let n = seen.entry((f.rule, f.anchor.clone())).or_insert(0);
@@ -84,12 +85,7 @@ fn fingerprint(findings: &mut [Finding], repo_path: &str) {
             h.update([0]);
         }
         *n += 1;
-        f.fingerprint = h.finalize()[..8]
-            .iter()
-            .fold(String::with_capacity(16), |mut s, b| {
-                let _ = write!(s, "{b:02x}");
-                s
-            });
+        f.fingerprint = crate::image::layer::hex(&h.finalize()[..8]);
     }
 }
 

@@ -97,8 +97,13 @@ fn dockerfile_rules_cite_ecs_or_cis_or_docker() {
 fn every_rule_file_has_positive_and_negative_tests() {
     for id in RuleId::ALL {
         let m = id.meta();
+        let family = if id.is_dockerfile() {
+            "dockerfile"
+        } else {
+            "image"
+        };
         let file = root().join(format!(
-            "src/rules/dockerfile/{}_{}.rs",
+            "src/rules/{family}/{}_{}.rs",
             id.as_str().to_ascii_lowercase(),
             m.name.replace('-', "_")
         ));
@@ -118,17 +123,23 @@ fn every_rule_file_has_positive_and_negative_tests() {
 
 #[test]
 fn messages_are_lower_case_without_trailing_period() {
-    let dir = root().join("src/rules/dockerfile");
-    for e in std::fs::read_dir(dir).unwrap() {
+    let dirs = [
+        root().join("src/rules/dockerfile"),
+        root().join("src/rules/image"),
+    ];
+    for e in dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
         let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
         for chunk in src.split("Finding::new(").skip(1) {
-            let Some(start) = chunk.find('"') else {
+            // The message is the second argument: a literal or a `format!` literal.
+            let Some((_, rest)) = chunk.split_once(',') else {
                 continue;
             };
-            let msg: String = chunk[start + 1..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect();
+            let rest = rest.trim_start();
+            let rest = rest.strip_prefix("format!(").unwrap_or(rest);
+            let Some(lit) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let msg: String = lit.chars().take_while(|c| *c != '"').collect();
             let first = msg.chars().next().unwrap_or('a');
             assert!(
                 !first.is_ascii_uppercase(),

@@ -146,7 +146,12 @@ fn display(path: &Path) -> String {
 pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
     let cfg: Config = args.common.config()?;
     let mut report = Report {
-        rules: cfg.enabled.clone(),
+        rules: cfg
+            .enabled
+            .iter()
+            .copied()
+            .filter(|r| r.is_dockerfile())
+            .collect(),
         category: args.common.category.clone(),
         ..Report::default()
     };

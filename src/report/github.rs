@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 use crate::rules::Level;
+use crate::rules::finding::Location;
 
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -27,19 +28,36 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             Level::Warning => "warning",
             Level::Note => "notice",
         };
-        let crate::rules::finding::Location::Dockerfile {
-            start_line,
-            end_line,
-            ..
-        } = &f.location;
-        let path = r.repo_paths.get(f.path()).map_or(f.path(), String::as_str);
-        writeln!(
-            out,
-            "::{cmd} file={},line={start_line},endLine={end_line},title={}::{}",
-            escape_prop(path),
-            escape_prop(&format!("{} {}", f.rule, f.rule.meta().name)),
-            escape_data(&f.message)
-        )?;
+        let title = escape_prop(&format!("{} {}", f.rule, f.rule.meta().name));
+        match &f.location {
+            Location::Dockerfile {
+                path,
+                start_line,
+                end_line,
+            } => {
+                let path = r.repo_paths.get(path).map_or(path.as_str(), String::as_str);
+                writeln!(
+                    out,
+                    "::{cmd} file={},line={start_line},endLine={end_line},title={title}::{}",
+                    escape_prop(path),
+                    escape_data(&f.message)
+                )?;
+            }
+            Location::Image { image, .. } => {
+                // Annotate the image's source file when it is in the repository.
+                let file = r
+                    .repo_paths
+                    .get(image)
+                    .map(|p| format!("file={},line=1,", escape_prop(p)))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "::{cmd} {file}title={title}::{}: {}",
+                    escape_data(&f.place()),
+                    escape_data(&f.message)
+                )?;
+            }
+        }
     }
     Ok(())
 }

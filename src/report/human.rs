@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use crate::docs;
 use crate::report::Report;
 use crate::rules::Level;
+use crate::rules::finding::Location;
 
 struct Style {
     on: bool,
@@ -41,22 +42,24 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let st = Style { on: color };
     for f in &r.findings {
         let m = f.rule.meta();
-        let line = f.start_line();
         writeln!(
             out,
-            "{}:{line}: {}[{}] {}: {}",
-            st.paint("1", f.path()),
+            "{}: {}[{}] {}: {}",
+            st.paint("1", &f.place()),
             st.level(f.level),
             f.rule,
             m.name,
             f.message
         )?;
-        if let Some(src) = r.sources.get(f.path()) {
-            let crate::rules::finding::Location::Dockerfile {
+        let snippet = match &f.location {
+            Location::Dockerfile {
+                path,
                 start_line,
                 end_line,
-                ..
-            } = &f.location;
+            } => r.sources.get(path).map(|src| (src, start_line, end_line)),
+            Location::Image { .. } => None,
+        };
+        if let Some((src, start_line, end_line)) = snippet {
             let lines: Vec<&str> = src.lines().collect();
             let width = end_line.to_string().len();
             writeln!(out, "{:width$} {}", "", st.paint("34", "|"))?;

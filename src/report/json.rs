@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::report::Report;
 use crate::rules::Level;
+use crate::rules::finding::Location;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -27,8 +28,14 @@ struct JsonFinding<'a> {
     level: Level,
     message: &'a str,
     path: &'a str,
-    start_line: u32,
-    end_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layer: Option<usize>,
     evidence: &'a std::collections::BTreeMap<String, String>,
     fingerprint: &'a str,
 }
@@ -42,19 +49,24 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .findings
         .iter()
         .map(|f| {
-            let crate::rules::finding::Location::Dockerfile {
-                path,
-                start_line,
-                end_line,
-            } = &f.location;
+            let (start_line, end_line, layer) = match &f.location {
+                Location::Dockerfile {
+                    start_line,
+                    end_line,
+                    ..
+                } => (Some(*start_line), Some(*end_line), None),
+                Location::Image { layer, .. } => (None, None, *layer),
+            };
             JsonFinding {
                 rule: f.rule.as_str(),
                 name: &f.rule.meta().name,
                 level: f.level,
                 message: &f.message,
-                path,
-                start_line: *start_line,
-                end_line: *end_line,
+                path: f.path(),
+                start_line,
+                end_line,
+                image_path: f.image_path(),
+                layer,
                 evidence: &f.evidence,
                 fingerprint: &f.fingerprint,
             }

@@ -118,27 +118,52 @@ struct SarifResult<'a> {
     rule_index: usize,
     level: Level,
     message: Message,
-    locations: Vec<SarifLocation<'a>>,
+    locations: Vec<SarifLocation>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifLocation<'a> {
-    physical_location: PhysicalLocation<'a>,
+struct SarifLocation {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+/// A repository-relative pseudo path for an image with no source file in the repository.
+fn artifact_for(image: &str) -> String {
+    let cleaned: String = image
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-/".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("image/{}", cleaned.trim_start_matches('/'))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
     region: Region,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation<'a> {
-    uri: &'a str,
+struct ArtifactLocation {
+    uri: String,
     uri_base_id: &'static str,
 }
 
@@ -159,12 +184,38 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .findings
         .iter()
         .map(|f| {
-            let Location::Dockerfile {
-                path,
-                start_line,
-                end_line,
-            } = &f.location;
-            let uri = r.repo_paths.get(path).map_or(path.as_str(), String::as_str);
+            let (uri, start_line, end_line, logical) = match &f.location {
+                Location::Dockerfile {
+                    path,
+                    start_line,
+                    end_line,
+                } => {
+                    let uri = r
+                        .repo_paths
+                        .get(path)
+                        .cloned()
+                        .unwrap_or_else(|| path.clone());
+                    (uri, *start_line, *end_line, Vec::new())
+                }
+                Location::Image { image, path, layer } => {
+                    // GitHub needs a file: the image's source file in the repository when it
+                    // is one, else the image name as a repository-relative pseudo path.
+                    let uri = r
+                        .repo_paths
+                        .get(image)
+                        .cloned()
+                        .unwrap_or_else(|| artifact_for(image));
+                    let name = path.clone().unwrap_or_else(|| {
+                        layer.map_or("config".to_string(), |l| format!("layer {l}"))
+                    });
+                    let logical = vec![LogicalLocation {
+                        fully_qualified_name: format!("{image}//{}", name.trim_start_matches('/')),
+                        name,
+                        kind: "resource",
+                    }];
+                    (uri, 1, 1, logical)
+                }
+            };
             SarifResult {
                 rule_id: f.rule.as_str(),
                 rule_index: r.rules.iter().position(|x| *x == f.rule).unwrap_or(0),
@@ -179,10 +230,11 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                             uri_base_id: "%SRCROOT%",
                         },
                         region: Region {
-                            start_line: *start_line,
-                            end_line: *end_line,
+                            start_line,
+                            end_line,
                         },
                     },
+                    logical_locations: logical,
                 }],
                 partial_fingerprints: BTreeMap::from([("hullscan/v1", f.fingerprint.as_str())]),
             }

@@ -2,6 +2,7 @@
 //! fingerprints are applied afterwards by the engine, so rules stay pure.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::{Level, RuleId};
 use crate::dockerfile::Instruction;
@@ -37,6 +38,15 @@ pub enum Location {
         /// 1-based last line.
         end_line: u32,
     },
+    /// Something in an image: a file, a layer, or the config (`path` and `layer` both `None`).
+    Image {
+        /// The image reference; filled in by the engine.
+        image: String,
+        /// Absolute path inside the image filesystem.
+        path: Option<String>,
+        /// Layer index (0 = base).
+        layer: Option<usize>,
+    },
 }
 
 impl Finding {
@@ -70,16 +80,47 @@ impl Finding {
         self
     }
 
-    /// Narrows the location to one line inside the instruction (a heredoc line, say).
+    /// Locates the finding on a path inside an image, in the layer that put it there.
     #[must_use]
-    pub fn line(mut self, line: u32) -> Self {
-        let Location::Dockerfile {
-            start_line,
-            end_line,
-            ..
-        } = &mut self.location;
-        *start_line = line;
-        *end_line = line;
+    pub fn at_image_path(mut self, path: &str, layer: usize) -> Self {
+        self.location = Location::Image {
+            image: String::new(),
+            path: Some(path.to_string()),
+            layer: Some(layer),
+        };
+        self.anchor = path.to_string();
+        self
+    }
+
+    /// Locates the finding on a layer of an image.
+    #[must_use]
+    pub fn at_layer(mut self, layer: usize) -> Self {
+        self.location = Location::Image {
+            image: String::new(),
+            path: None,
+            layer: Some(layer),
+        };
+        self.anchor = format!("layer {layer}");
+        self
+    }
+
+    /// Locates the finding on the image's config (user, env, ports, healthcheck).
+    #[must_use]
+    pub fn at_image_config(mut self, field: &str) -> Self {
+        self.location = Location::Image {
+            image: String::new(),
+            path: None,
+            layer: None,
+        };
+        self.anchor = format!("config {field}");
+        self
+    }
+
+    /// Sets this finding's level where the rule grades by case (a `latest` tag is worse than
+    /// another tag); a level set in the configuration still wins.
+    #[must_use]
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
         self
     }
 
@@ -90,18 +131,55 @@ impl Finding {
         self
     }
 
-    /// The 1-based start line of a Dockerfile location.
+    /// The 1-based start line of a Dockerfile location (0 for image locations).
     #[must_use]
     pub fn start_line(&self) -> u32 {
-        let Location::Dockerfile { start_line, .. } = &self.location;
-        *start_line
+        match &self.location {
+            Location::Dockerfile { start_line, .. } => *start_line,
+            Location::Image { .. } => 0,
+        }
     }
 
-    /// The path of the location.
+    /// The file of a Dockerfile location, or the image reference.
     #[must_use]
     pub fn path(&self) -> &str {
-        let Location::Dockerfile { path, .. } = &self.location;
-        path
+        match &self.location {
+            Location::Dockerfile { path, .. } => path,
+            Location::Image { image, .. } => image,
+        }
+    }
+
+    /// A path inside the image, for image locations.
+    #[must_use]
+    pub fn image_path(&self) -> Option<&str> {
+        match &self.location {
+            Location::Image { path, .. } => path.as_deref(),
+            Location::Dockerfile { .. } => None,
+        }
+    }
+
+    /// A one-line description of where the finding is: `Dockerfile:12` or
+    /// `oci:app /usr/bin/passwd (layer 3)`.
+    #[must_use]
+    pub fn place(&self) -> String {
+        match &self.location {
+            Location::Dockerfile {
+                path, start_line, ..
+            } => format!("{path}:{start_line}"),
+            Location::Image { image, path, layer } => {
+                let mut s = image.clone();
+                if let Some(p) = path {
+                    s.push(' ');
+                    s.push_str(p);
+                }
+                let _ = match (layer, path) {
+                    (Some(l), Some(_)) => write!(s, " (layer {l})"),
+                    (Some(l), None) => write!(s, " layer {l}"),
+                    (None, _) => write!(s, " config"),
+                };
+                s
+            }
+        }
     }
 }
 

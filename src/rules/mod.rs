@@ -5,6 +5,8 @@
 pub mod catalog;
 pub mod dockerfile;
 pub mod finding;
+pub mod image;
+pub(crate) mod secrets;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -20,9 +22,8 @@ pub struct RuleContext<'a> {
     pub settings: &'a Settings,
 }
 
-static DEFAULT_SETTINGS: Settings = Settings {
-    allowed_registries: Vec::new(),
-};
+static DEFAULT_SETTINGS: std::sync::LazyLock<Settings> =
+    std::sync::LazyLock::new(Settings::default);
 
 impl Default for RuleContext<'static> {
     fn default() -> Self {
@@ -37,6 +38,8 @@ impl Default for RuleContext<'static> {
 pub enum Check {
     /// Inspects a parsed Dockerfile.
     Dockerfile(fn(&crate::dockerfile::Dockerfile, &RuleContext<'_>, &mut Findings)),
+    /// Inspects a scanned image: config, merged filesystem, layers.
+    Image(fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings)),
 }
 
 /// Expands the rule list into `RuleId`, its metadata source and its dispatch table.
@@ -97,6 +100,35 @@ rules! {
     DF017 => dockerfile::df017_tls_verification_disabled, Dockerfile;
     DF018 => dockerfile::df018_apt_update_alone, Dockerfile;
     DF019 => dockerfile::df019_system_upgrade, Dockerfile;
+    FS001 => image::fs001_setuid_file, Image;
+    FS002 => image::fs002_shell, Image;
+    FS003 => image::fs003_package_manager, Image;
+    FS004 => image::fs004_network_tool, Image;
+    FS005 => image::fs005_build_tooling, Image;
+    FS006 => image::fs006_secret_file, Image;
+    FS007 => image::fs007_empty_password, Image;
+    FS008 => image::fs008_file_capabilities, Image;
+    FS009 => image::fs009_world_writable, Image;
+    FS010 => image::fs010_vcs_metadata, Image;
+    FS011 => image::fs011_duplicate_root, Image;
+    IC001 => image::ic001_image_root_user, Image;
+    IC002 => image::ic002_mutable_reference, Image;
+    IC003 => image::ic003_secret_in_config_env, Image;
+    IC004 => image::ic004_image_missing_healthcheck, Image;
+    IC005 => image::ic005_image_ssh_port, Image;
+    IC006 => image::ic006_history_instructions, Image;
+    LY001 => image::ly001_oversized_layer, Image;
+    LY002 => image::ly002_wasted_space, Image;
+    LY003 => image::ly003_too_many_layers, Image;
+    LY004 => image::ly004_package_cache, Image;
+}
+
+impl RuleId {
+    /// True for rules that inspect Dockerfiles.
+    #[must_use]
+    pub fn is_dockerfile(self) -> bool {
+        matches!(self.check(), Check::Dockerfile(_))
+    }
 }
 
 impl std::fmt::Display for RuleId {

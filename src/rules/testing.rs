@@ -33,3 +33,227 @@ pub(crate) fn lines(check: DfCheck, src: &str) -> Vec<u32> {
         .map(crate::rules::Finding::start_line)
         .collect()
 }
+
+/// Builds [`ImageFacts`](crate::image::ImageFacts) for image rule tests, layer by layer.
+pub(crate) struct ImgBuilder {
+    layers: Vec<crate::image::facts::LayerFacts>,
+    config: crate::image::config::ImageConfig,
+    reference: String,
+}
+
+impl Default for ImgBuilder {
+    fn default() -> Self {
+        let mut b = ImgBuilder {
+            layers: Vec::new(),
+            config: crate::image::config::ImageConfig::default(),
+            reference: "oci:img:1".into(),
+        };
+        b.config.config = Some(crate::image::config::RuntimeConfig::default());
+        b.layer()
+    }
+}
+
+impl ImgBuilder {
+    fn rc(&mut self) -> &mut crate::image::config::RuntimeConfig {
+        self.config.config.get_or_insert_with(Default::default)
+    }
+
+    /// Starts a new layer.
+    pub(crate) fn layer(mut self) -> Self {
+        let index = self.layers.len();
+        self.layers.push(crate::image::facts::LayerFacts {
+            index,
+            digest: format!("sha256:{index:064}"),
+            compressed_size: 1000,
+            uncompressed_size: 3000,
+            compression: "gzip",
+            ..Default::default()
+        });
+        self
+    }
+
+    fn push(
+        mut self,
+        path: &str,
+        kind: crate::image::facts::EntryKind,
+        mode: u32,
+        uid: u64,
+        size: u64,
+        link: Option<&str>,
+    ) -> Self {
+        let layer = self.layers.len() - 1;
+        self.layers[layer].entries.push(crate::image::facts::Entry {
+            path: path.into(),
+            kind,
+            mode,
+            uid,
+            gid: 0,
+            size,
+            link: link.map(str::to_string),
+            capability: None,
+            layer,
+        });
+        self
+    }
+
+    pub(crate) fn file(self, path: &str, mode: u32, uid: u64) -> Self {
+        self.push(
+            path,
+            crate::image::facts::EntryKind::File,
+            mode,
+            uid,
+            100,
+            None,
+        )
+    }
+
+    pub(crate) fn sized(self, path: &str, size: u64) -> Self {
+        self.push(
+            path,
+            crate::image::facts::EntryKind::File,
+            0o644,
+            0,
+            size,
+            None,
+        )
+    }
+
+    pub(crate) fn dir(self, path: &str, mode: u32) -> Self {
+        self.push(path, crate::image::facts::EntryKind::Dir, mode, 0, 0, None)
+    }
+
+    pub(crate) fn symlink(self, path: &str, target: &str) -> Self {
+        self.push(
+            path,
+            crate::image::facts::EntryKind::Symlink,
+            0o777,
+            0,
+            0,
+            Some(target),
+        )
+    }
+
+    pub(crate) fn hardlink(self, path: &str, target: &str) -> Self {
+        self.push(
+            path,
+            crate::image::facts::EntryKind::Hardlink,
+            0o644,
+            0,
+            0,
+            Some(target),
+        )
+    }
+
+    pub(crate) fn content(mut self, path: &str, text: &str) -> Self {
+        let layer = self.layers.len() - 1;
+        self.layers[layer].captured.insert(
+            path.into(),
+            crate::image::facts::Captured {
+                content: text.as_bytes().to_vec(),
+                truncated: false,
+            },
+        );
+        self.push(
+            path,
+            crate::image::facts::EntryKind::File,
+            0o644,
+            0,
+            text.len() as u64,
+            None,
+        )
+    }
+
+    pub(crate) fn capability(mut self, path: &str) -> Self {
+        self = self.file(path, 0o755, 0);
+        let layer = self.layers.len() - 1;
+        if let Some(e) = self.layers[layer].entries.last_mut() {
+            e.capability = Some(vec![1, 0, 0, 2, 0, 4, 0, 0]);
+        }
+        self
+    }
+
+    pub(crate) fn whiteout(mut self, path: &str) -> Self {
+        let layer = self.layers.len() - 1;
+        self.layers[layer].whiteouts.push(path.into());
+        self
+    }
+
+    pub(crate) fn sizes(mut self, compressed: u64, uncompressed: u64) -> Self {
+        let layer = self.layers.len() - 1;
+        self.layers[layer].compressed_size = compressed;
+        self.layers[layer].uncompressed_size = uncompressed;
+        self
+    }
+
+    pub(crate) fn user(mut self, u: &str) -> Self {
+        self.rc().user = Some(u.into());
+        self
+    }
+
+    pub(crate) fn env(mut self, kv: &str) -> Self {
+        self.rc().env.get_or_insert_with(Vec::new).push(kv.into());
+        self
+    }
+
+    pub(crate) fn expose(mut self, port: &str) -> Self {
+        self.rc()
+            .exposed_ports
+            .get_or_insert_with(Default::default)
+            .insert(port.into(), serde_json::json!({}));
+        self
+    }
+
+    pub(crate) fn healthcheck(mut self, test: &[&str]) -> Self {
+        self.rc().healthcheck = Some(crate::image::config::Healthcheck {
+            test: Some(test.iter().map(|s| (*s).to_string()).collect()),
+        });
+        self
+    }
+
+    pub(crate) fn history(mut self, created_by: &str, empty: bool) -> Self {
+        self.config.history.push(crate::image::config::History {
+            created_by: Some(created_by.into()),
+            empty_layer: Some(empty),
+            comment: None,
+        });
+        self
+    }
+
+    pub(crate) fn reference(mut self, r: &str) -> Self {
+        self.reference = r.into();
+        self
+    }
+
+    pub(crate) fn build(self) -> crate::image::ImageFacts {
+        let img = crate::source::ResolvedImage {
+            reference: self.reference,
+            manifest_digest: None,
+            platform: "linux/amd64".into(),
+            config: self.config,
+            layers: Vec::new(),
+        };
+        crate::image::from_layers(&img, self.layers)
+    }
+}
+
+pub(crate) type ImgCheck = fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings);
+
+/// Runs an image check and renders `place: message` per finding.
+pub(crate) fn render_img_with(
+    check: ImgCheck,
+    img: &crate::image::ImageFacts,
+    settings: &Settings,
+) -> String {
+    let mut out = Findings::default();
+    check(img, &RuleContext { settings }, &mut out);
+    out.0
+        .iter()
+        .map(|f| format!("{} {}: {}", f.rule, f.place().trim(), f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs an image check with default settings.
+pub(crate) fn render_img(check: ImgCheck, img: &crate::image::ImageFacts) -> String {
+    render_img_with(check, img, &Settings::default())
+}

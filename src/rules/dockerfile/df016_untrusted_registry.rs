@@ -42,6 +42,7 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             allowed_registries: vec!["ghcr.io/acme".into(), "docker.io/library".into()],
+            ..Settings::default()
         }
     }
 

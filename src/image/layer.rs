@@ -1,0 +1,492 @@
+//! The layer walker, the hot path: one streaming pass over a layer blob that verifies its
+//! digest, decompresses it (gzip, zstd or none, by magic bytes) and walks its tar entries into
+//! a compact [`LayerFacts`]. Nothing is written to disk and no layer is held whole in memory.
+//!
+//! Two threads share the work so that hashing and decompression do not serialise each other:
+//! a reader thread reads the blob in chunks and hashes them, and the calling thread
+//! decompresses and walks the tar. The reader always reads to the end, so the digest covers
+//! every byte even when the tar walk stops early.
+
+use std::collections::HashSet;
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use sha2::{Digest, Sha256};
+
+use super::facts::{Captured, Entry, EntryKind, LayerFacts, normalize_path};
+
+/// Bounds on what one layer may make us do; each gives a clear error when crossed.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Decompressed bytes per layer.
+    pub max_layer_bytes: u64,
+    /// Decompressed bytes per compressed byte, beyond a 64 MiB allowance (gzip bombs).
+    pub max_ratio: u64,
+    /// Tar entries per layer.
+    pub max_entries: u64,
+    /// Bytes in one entry path.
+    pub max_path_len: usize,
+    /// Bytes captured from one small file (`/etc/passwd`, key files).
+    pub capture_bytes: usize,
+    /// Bytes of a manifest, index or config blob.
+    pub max_metadata_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: 32 << 30,
+            max_ratio: 200,
+            max_entries: 2_000_000,
+            max_path_len: 4096,
+            capture_bytes: 256 << 10,
+            max_metadata_bytes: 8 << 20,
+        }
+    }
+}
+
+/// Why a layer could not be walked.
+#[derive(Debug, thiserror::Error)]
+pub enum LayerError {
+    /// Reading the blob failed.
+    #[error("layer {layer} ({digest}): reading: {source}")]
+    Io {
+        /// Layer index.
+        layer: usize,
+        /// Expected digest.
+        digest: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The blob's content does not match its digest.
+    #[error("layer {layer}: digest mismatch: expected {expected}, got {actual}")]
+    Digest {
+        /// Layer index.
+        layer: usize,
+        /// Digest from the manifest.
+        expected: String,
+        /// Digest of the bytes read.
+        actual: String,
+    },
+    /// Decompression or the tar stream failed.
+    #[error("layer {layer} ({digest}): {format} stream is corrupt: {message}")]
+    Corrupt {
+        /// Layer index.
+        layer: usize,
+        /// Expected digest.
+        digest: String,
+        /// `gzip`, `zstd` or `tar`.
+        format: &'static str,
+        /// What the decoder said.
+        message: String,
+    },
+    /// A limit was crossed.
+    #[error("layer {layer} ({digest}): {what} exceeds the limit of {limit}")]
+    Limit {
+        /// Layer index.
+        layer: usize,
+        /// Expected digest.
+        digest: String,
+        /// Which limit.
+        what: &'static str,
+        /// The limit's value.
+        limit: u64,
+    },
+    /// The digest names an algorithm we cannot verify.
+    #[error("layer {layer}: unsupported digest `{digest}` (only sha256 is verified)")]
+    Algorithm {
+        /// Layer index.
+        layer: usize,
+        /// The digest.
+        digest: String,
+    },
+}
+
+/// Size of the chunks the reader thread hands over.
+const CHUNK: usize = 256 << 10;
+
+/// Paths whose content rules read, decided by name alone so the walk stays one pass.
+#[must_use]
+pub fn should_capture(path: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "/etc/passwd",
+        "/etc/shadow",
+        "/etc/group",
+        "/etc/os-release",
+        "/usr/lib/os-release",
+    ];
+    if EXACT.contains(&path) {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    // Extensions are matched as written: `KEY.PEM` is rare enough not to chase.
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str());
+    matches!(
+        name,
+        "id_rsa"
+            | "id_dsa"
+            | "id_ecdsa"
+            | "id_ed25519"
+            | ".env"
+            | ".npmrc"
+            | ".pypirc"
+            | ".git-credentials"
+            | ".netrc"
+            | ".dockercfg"
+            | "credentials.json"
+    ) || matches!(ext, Some("pem" | "key"))
+        || (name.starts_with(".env.") && !matches!(ext, Some("example" | "sample")))
+        || path.ends_with("/.aws/credentials")
+        || path.ends_with("/.docker/config.json")
+        || path.ends_with("/.kube/config")
+}
+
+/// Walks one layer blob. `expected` is its `sha256:` digest; the blob is verified while it
+/// streams and a mismatch is reported in preference to any decoding error it caused.
+///
+/// # Errors
+/// See [`LayerError`].
+pub fn walk(
+    index: usize,
+    blob: Box<dyn Read + Send>,
+    expected: &str,
+    limits: &Limits,
+) -> Result<LayerFacts, LayerError> {
+    let Some(expected_hex) = expected.strip_prefix("sha256:") else {
+        return Err(LayerError::Algorithm {
+            layer: index,
+            digest: expected.to_string(),
+        });
+    };
+    let (tx, rx) = sync_channel::<Vec<u8>>(8);
+    let compressed = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&compressed);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || -> io::Result<(String, u64)> {
+            let mut blob = blob;
+            let mut hasher = Sha256::new();
+            let mut total = 0u64;
+            let mut tx = Some(tx);
+            loop {
+                let mut buf = vec![0u8; CHUNK];
+                let n = read_some(&mut blob, &mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                buf.truncate(n);
+                hasher.update(&buf);
+                total += n as u64;
+                counter.store(total, Ordering::Relaxed);
+                // After the walker stops, keep reading so the digest covers every byte.
+                if tx.as_ref().is_some_and(|t| t.send(buf).is_err()) {
+                    tx = None;
+                }
+            }
+            Ok((hex(&hasher.finalize()), total))
+        });
+        let source = ChannelReader {
+            rx,
+            chunk: Vec::new(),
+            pos: 0,
+        };
+        let walked = walk_stream(index, expected, source, &compressed, limits);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("blob reader thread panicked")));
+        let (actual_hex, total) = read.map_err(|source| LayerError::Io {
+            layer: index,
+            digest: expected.to_string(),
+            source,
+        })?;
+        if actual_hex != expected_hex {
+            return Err(LayerError::Digest {
+                layer: index,
+                expected: expected.to_string(),
+                actual: format!("sha256:{actual_hex}"),
+            });
+        }
+        let mut facts = walked?;
+        facts.digest = expected.to_string();
+        facts.compressed_size = total;
+        Ok(facts)
+    })
+}
+
+fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Lower-case hex of a byte string (digests, fingerprints).
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
+}
+
+/// Reads the chunks the reader thread sends; EOF when it hangs up.
+struct ChannelReader {
+    rx: Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.chunk.len() {
+            match self.rx.recv() {
+                Ok(c) => {
+                    self.chunk = c;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.chunk.len() - self.pos);
+        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Counts decompressed bytes and enforces the size and ratio limits.
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    compressed: Arc<AtomicU64>,
+    max_bytes: u64,
+    max_ratio: u64,
+    tripped: Option<(&'static str, u64)>,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.max_bytes {
+            self.tripped = Some(("decompressed size", self.max_bytes));
+        } else {
+            let allowance = 64 << 20;
+            let compressed = self.compressed.load(Ordering::Relaxed).max(1);
+            if self.read > allowance && self.read / compressed > self.max_ratio {
+                self.tripped = Some(("decompression ratio", self.max_ratio));
+            }
+        }
+        if self.tripped.is_some() {
+            return Err(io::Error::other("limit exceeded"));
+        }
+        Ok(n)
+    }
+}
+
+fn walk_stream(
+    index: usize,
+    digest: &str,
+    source: ChannelReader,
+    compressed: &Arc<AtomicU64>,
+    limits: &Limits,
+) -> Result<LayerFacts, LayerError> {
+    let mut buffered = BufReader::with_capacity(CHUNK, source);
+    let corrupt = |format: &'static str, e: &dyn std::fmt::Display| LayerError::Corrupt {
+        layer: index,
+        digest: digest.to_string(),
+        format,
+        message: e.to_string(),
+    };
+    let magic = buffered.fill_buf().map_err(|e| corrupt("tar", &e))?;
+    let (format, decoder): (&'static str, Box<dyn Read>) = if magic.starts_with(&[0x1f, 0x8b]) {
+        (
+            "gzip",
+            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        )
+    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let d =
+            zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| corrupt("zstd", &e))?;
+        ("zstd", Box::new(d))
+    } else {
+        ("none", Box::new(buffered))
+    };
+    let mut bounded = Bounded {
+        inner: decoder,
+        read: 0,
+        compressed: Arc::clone(compressed),
+        max_bytes: limits.max_layer_bytes,
+        max_ratio: limits.max_ratio,
+        tripped: None,
+    };
+    let stream_format = if format == "none" { "tar" } else { format };
+    let mut facts = LayerFacts {
+        index,
+        compression: format,
+        ..LayerFacts::default()
+    };
+    let result = walk_tar(&mut bounded, &mut facts, limits);
+    // Whatever the outcome, a crossed limit is the real cause.
+    let limit_error = |b: &Bounded<Box<dyn Read>>| {
+        b.tripped.map(|(what, limit)| LayerError::Limit {
+            layer: index,
+            digest: digest.to_string(),
+            what,
+            limit,
+        })
+    };
+    if let Some(e) = limit_error(&bounded) {
+        return Err(e);
+    }
+    match result {
+        Ok(()) => {}
+        Err(WalkError::Limit(what, limit)) => {
+            return Err(LayerError::Limit {
+                layer: index,
+                digest: digest.to_string(),
+                what,
+                limit,
+            });
+        }
+        Err(WalkError::Io(e)) => {
+            // A decoder error surfaces through tar as I/O; name the layer's real format.
+            let f = if e.kind() == io::ErrorKind::UnexpectedEof || format == "none" {
+                stream_format
+            } else {
+                format
+            };
+            return Err(corrupt(f, &e));
+        }
+    }
+    // Read past the tar trailer so the decompressor checks its own trailer (gzip CRC).
+    io::copy(&mut bounded, &mut io::sink())
+        .map_err(|e| limit_error(&bounded).unwrap_or_else(|| corrupt(stream_format, &e)))?;
+    facts.uncompressed_size = bounded.read;
+    Ok(facts)
+}
+
+enum WalkError {
+    Io(io::Error),
+    Limit(&'static str, u64),
+}
+
+impl From<io::Error> for WalkError {
+    fn from(e: io::Error) -> Self {
+        WalkError::Io(e)
+    }
+}
+
+fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result<(), WalkError> {
+    let mut archive = tar::Archive::new(r);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut count = 0u64;
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        count += 1;
+        if count > limits.max_entries {
+            return Err(WalkError::Limit("entry count", limits.max_entries));
+        }
+        let raw = entry.path_bytes();
+        if raw.len() > limits.max_path_len {
+            return Err(WalkError::Limit(
+                "entry path length",
+                limits.max_path_len as u64,
+            ));
+        }
+        let name = String::from_utf8_lossy(&raw).into_owned();
+        let Some(path) = normalize_path(&name) else {
+            facts.warnings.push(format!(
+                "layer {}: entry `{name}` escapes the image root; ignored",
+                facts.index
+            ));
+            continue;
+        };
+        let (parent, base) = path.rsplit_once('/').unwrap_or(("", &path));
+        let parent = if parent.is_empty() { "/" } else { parent };
+        if base == ".wh..wh..opq" {
+            facts.opaque_dirs.push(parent.to_string());
+            continue;
+        }
+        if let Some(hidden) = base.strip_prefix(".wh.") {
+            let target = if parent == "/" {
+                format!("/{hidden}")
+            } else {
+                format!("{parent}/{hidden}")
+            };
+            facts.whiteouts.push(target);
+            continue;
+        }
+        let header = entry.header();
+        let kind = match header.entry_type() {
+            tar::EntryType::Directory => EntryKind::Dir,
+            tar::EntryType::Symlink => EntryKind::Symlink,
+            tar::EntryType::Link => EntryKind::Hardlink,
+            tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo => {
+                EntryKind::Special
+            }
+            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => continue,
+            _ => EntryKind::File,
+        };
+        let mode = header.mode().unwrap_or(0) & 0o7777;
+        let uid = header.uid().unwrap_or(0);
+        let gid = header.gid().unwrap_or(0);
+        let size = if kind == EntryKind::File {
+            entry.size()
+        } else {
+            0
+        };
+        let link = entry
+            .link_name_bytes()
+            .map(|l| String::from_utf8_lossy(&l).into_owned());
+        let mut capability = None;
+        if let Some(exts) = entry.pax_extensions()? {
+            for ext in exts.flatten() {
+                if ext.key_bytes() == b"SCHILY.xattr.security.capability" {
+                    capability = Some(ext.value_bytes().to_vec());
+                }
+            }
+        }
+        if !seen.insert(path.clone()) && kind != EntryKind::Dir {
+            facts.warnings.push(format!(
+                "layer {}: duplicate entry `{path}`; the later one wins",
+                facts.index
+            ));
+        }
+        if kind == EntryKind::File && should_capture(&path) {
+            let cap = limits.capture_bytes;
+            let mut content = Vec::with_capacity(cap.min(usize::try_from(size).unwrap_or(cap)));
+            (&mut entry).take(cap as u64).read_to_end(&mut content)?;
+            facts.captured.insert(
+                path.clone(),
+                Captured {
+                    truncated: size > cap as u64,
+                    content,
+                },
+            );
+        }
+        facts.entries.push(Entry {
+            path,
+            kind,
+            mode,
+            uid,
+            gid,
+            size,
+            link,
+            capability,
+            layer: facts.index,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The image engine: takes a resolved image (config plus layer descriptors) and a blob store,
+//! walks every layer once, and merges the per-layer facts into the final filesystem view the
+//! image rules read.
+
+pub mod config;
+pub mod facts;
+pub mod history;
+pub mod layer;
+
+use crate::source::{BlobStore, ResolvedImage, SourceError};
+use config::ImageConfig;
+use facts::{FsView, LayerFacts};
+use layer::{LayerError, Limits};
+
+/// Errors scanning an image.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// Opening a blob failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// Walking a layer failed.
+    #[error(transparent)]
+    Layer(#[from] LayerError),
+}
+
+/// Per-layer numbers kept after the merge (entries are dropped to bound memory).
+#[derive(Debug, Clone)]
+pub struct LayerInfo {
+    /// Layer index.
+    pub index: usize,
+    /// Blob digest.
+    pub digest: String,
+    /// Compressed bytes.
+    pub compressed_size: u64,
+    /// Uncompressed bytes.
+    pub uncompressed_size: u64,
+    /// `gzip`, `zstd` or `none`.
+    pub compression: &'static str,
+    /// Number of tar entries.
+    pub entries: usize,
+}
+
+/// Everything image rules see.
+#[derive(Debug, Clone)]
+pub struct ImageFacts {
+    /// The reference the user gave.
+    pub reference: String,
+    /// The manifest digest, when known.
+    pub manifest_digest: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: String,
+    /// The image config.
+    pub config: ImageConfig,
+    /// Layer sizes and digests.
+    pub layers: Vec<LayerInfo>,
+    /// The merged filesystem.
+    pub fs: FsView,
+    /// Non-fatal problems found while walking.
+    pub warnings: Vec<String>,
+}
+
+/// Walks every layer of `image` and merges them.
+///
+/// # Errors
+/// The first layer that cannot be opened, verified or walked.
+pub fn scan(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+) -> Result<ImageFacts, ImageError> {
+    let mut walked: Vec<LayerFacts> = Vec::with_capacity(image.layers.len());
+    for (i, l) in image.layers.iter().enumerate() {
+        let blob = store.open(&l.path)?;
+        let _span = tracing::info_span!("layer", index = i, digest = %l.digest).entered();
+        let facts = layer::walk(i, blob, &l.digest, limits)?;
+        tracing::debug!(
+            entries = facts.entries.len(),
+            bytes = facts.uncompressed_size,
+            "layer walked"
+        );
+        walked.push(facts);
+    }
+    Ok(from_layers(image, walked))
+}
+
+/// Builds image facts from already-walked layers (used by tests and caches).
+#[must_use]
+pub fn from_layers(image: &ResolvedImage, walked: Vec<LayerFacts>) -> ImageFacts {
+    let fs = FsView::merge(&walked);
+    let mut warnings = Vec::new();
+    let layers = walked
+        .into_iter()
+        .map(|f| {
+            warnings.extend(f.warnings);
+            LayerInfo {
+                index: f.index,
+                digest: f.digest,
+                compressed_size: f.compressed_size,
+                uncompressed_size: f.uncompressed_size,
+                compression: f.compression,
+                entries: f.entries.len(),
+            }
+        })
+        .collect();
+    ImageFacts {
+        reference: image.reference.clone(),
+        manifest_digest: image.manifest_digest.clone(),
+        platform: image.platform.clone(),
+        config: image.config.clone(),
+        layers,
+        fs,
+        warnings,
+    }
+}

@@ -1,0 +1,128 @@
+//! Image rules: config (`IC`), filesystem (`FS`) and layers (`LY`). Each module holds one
+//! rule's `check` over [`ImageFacts`]; this file holds what several share: `/etc/passwd`
+//! parsing and finding executables by name across the usual `bin` directories.
+
+pub mod fs001_setuid_file;
+pub mod fs002_shell;
+pub mod fs003_package_manager;
+pub mod fs004_network_tool;
+pub mod fs005_build_tooling;
+pub mod fs006_secret_file;
+pub mod fs007_empty_password;
+pub mod fs008_file_capabilities;
+pub mod fs009_world_writable;
+pub mod fs010_vcs_metadata;
+pub mod fs011_duplicate_root;
+pub mod ic001_image_root_user;
+pub mod ic002_mutable_reference;
+pub mod ic003_secret_in_config_env;
+pub mod ic004_image_missing_healthcheck;
+pub mod ic005_image_ssh_port;
+pub mod ic006_history_instructions;
+pub mod ly001_oversized_layer;
+pub mod ly002_wasted_space;
+pub mod ly003_too_many_layers;
+pub mod ly004_package_cache;
+
+use std::collections::BTreeMap;
+
+use crate::image::ImageFacts;
+use crate::image::facts::{EntryKind, FsView};
+use crate::rules::{Finding, Findings, RuleId};
+
+/// An `/etc/passwd` account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Account {
+    pub(crate) name: String,
+    pub(crate) uid: u64,
+}
+
+/// Accounts from the image's `/etc/passwd` (empty if it has none).
+pub(crate) fn accounts(fs: &FsView) -> Vec<Account> {
+    let Some((c, _)) = fs.captured("/etc/passwd") else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&c.content)
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?.to_string();
+            let _pw = f.next()?;
+            let uid = f.next()?.trim().parse().ok()?;
+            Some(Account { name, uid })
+        })
+        .collect()
+}
+
+/// True for directories executables are looked up in.
+fn is_bin_dir(dir: &str) -> bool {
+    dir.ends_with("/bin") || dir.ends_with("/sbin") || dir.ends_with("/libexec")
+}
+
+/// Executables in `bin` directories whose name `classify` maps to a tool, grouped by tool:
+/// hardlinks and symlinks to one program count once. Returns tool → (paths, layer of the
+/// first path).
+pub(crate) fn find_tools(
+    fs: &FsView,
+    classify: impl Fn(&str) -> Option<&'static str>,
+) -> BTreeMap<&'static str, (Vec<String>, usize)> {
+    let mut out: BTreeMap<&'static str, (Vec<String>, usize)> = BTreeMap::new();
+    for e in fs.entries() {
+        if !matches!(
+            e.kind,
+            EntryKind::File | EntryKind::Hardlink | EntryKind::Symlink
+        ) {
+            continue;
+        }
+        let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", &e.path));
+        if !is_bin_dir(dir) {
+            continue;
+        }
+        let Some(tool) = classify(name) else { continue };
+        // A dangling symlink runs nothing.
+        let Some(target) = fs.resolve(&e.path) else {
+            continue;
+        };
+        if target.kind == EntryKind::File
+            && target.mode & 0o111 == 0
+            && e.kind != EntryKind::Symlink
+        {
+            continue; // not executable
+        }
+        let slot = out.entry(tool).or_insert_with(|| (Vec::new(), e.layer));
+        slot.0.push(e.path.clone());
+    }
+    out
+}
+
+/// Pushes one finding per tool found, listing where it is.
+pub(crate) fn report_tools(
+    img: &ImageFacts,
+    rule: RuleId,
+    what: &str,
+    classify: impl Fn(&str) -> Option<&'static str>,
+    out: &mut Findings,
+) {
+    for (tool, (paths, layer)) in find_tools(&img.fs, classify) {
+        let shown = if paths.len() > 3 {
+            format!("{} and {} more", paths[..3].join("`, `"), paths.len() - 3)
+        } else {
+            paths.join("`, `")
+        };
+        out.push(
+            Finding::new(rule, format!("{what} `{tool}` at `{shown}`"))
+                .at_image_path(&paths[0], layer)
+                .evidence("tool", tool)
+                .evidence("paths", paths.join(" ")),
+        );
+    }
+}
+
+/// Strips a version suffix (`gcc-12`, `python3.11`) for name matching.
+pub(crate) fn base_name(name: &str) -> &str {
+    match name.split_once('-') {
+        Some((b, v)) if v.starts_with(|c: char| c.is_ascii_digit()) => b,
+        _ => name,
+    }
+}

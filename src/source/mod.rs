@@ -1,0 +1,348 @@
+//! Where image bytes come from. A source turns a user's reference (`oci:DIR[:TAG]`,
+//! `docker-archive:FILE`, `oci-archive:FILE[:TAG]`) into resolved images (config plus layer
+//! descriptors, one per selected platform) and a [`BlobStore`] that opens blobs as streams.
+//! The image engine consumes only those two things, so remote registries plug in the same way.
+
+pub mod archive;
+pub mod layout;
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use crate::image::config::ImageConfig;
+
+/// Errors finding or reading an image.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The reference is malformed or names an unsupported transport.
+    #[error("{0}")]
+    Reference(String),
+    /// A file of the image store could not be read.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The file or archive member.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A manifest, index or config is malformed.
+    #[error("{what}: {message}")]
+    Malformed {
+        /// Which document.
+        what: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A metadata blob does not match its digest.
+    #[error("{what}: digest mismatch: expected {expected}, got {actual}")]
+    Digest {
+        /// Which document.
+        what: String,
+        /// Expected digest.
+        expected: String,
+        /// Actual digest.
+        actual: String,
+    },
+    /// A document is larger than the metadata limit.
+    #[error("{what}: larger than {limit} bytes")]
+    TooLarge {
+        /// Which document.
+        what: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// No image matches the tag, digest or platform asked for.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// A parsed image reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSpec {
+    /// `oci:DIR[:TAG|@DIGEST]`.
+    OciLayout {
+        /// The layout directory.
+        dir: PathBuf,
+        /// Tag (`org.opencontainers.image.ref.name`) or `sha256:` digest.
+        selector: Option<String>,
+    },
+    /// `oci-archive:FILE[:TAG]`: a tar of an OCI layout.
+    OciArchive {
+        /// The archive.
+        file: PathBuf,
+        /// Tag.
+        selector: Option<String>,
+    },
+    /// `docker-archive:FILE[:REF]`: `docker save` output.
+    DockerArchive {
+        /// The archive.
+        file: PathBuf,
+        /// A `RepoTags` entry to pick when the archive holds several images.
+        selector: Option<String>,
+    },
+}
+
+impl ImageSpec {
+    /// Parses a reference in skopeo's transport syntax.
+    ///
+    /// # Errors
+    /// For an unknown transport or a reference with nothing after the transport.
+    pub fn parse(s: &str) -> Result<ImageSpec, SourceError> {
+        let (transport, rest) = s.split_once(':').ok_or_else(|| {
+            SourceError::Reference(format!(
+                "`{s}`: give a transport: oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE"
+            ))
+        })?;
+        if rest.is_empty() {
+            return Err(SourceError::Reference(format!(
+                "`{s}`: nothing after `{transport}:`"
+            )));
+        }
+        // `DIR:TAG` and `DIR@sha256:…`; a path that exists as written wins over a split.
+        let split = |rest: &str| -> (PathBuf, Option<String>) {
+            if let Some((p, d)) = rest.split_once('@') {
+                return (PathBuf::from(p), Some(d.to_string()));
+            }
+            if std::path::Path::new(rest).exists() {
+                return (PathBuf::from(rest), None);
+            }
+            match rest.rsplit_once(':') {
+                Some((p, t)) if !p.is_empty() && !t.contains('/') => {
+                    (PathBuf::from(p), Some(t.to_string()))
+                }
+                _ => (PathBuf::from(rest), None),
+            }
+        };
+        match transport {
+            "oci" => {
+                let (dir, selector) = split(rest);
+                Ok(ImageSpec::OciLayout { dir, selector })
+            }
+            "oci-archive" => {
+                let (file, selector) = split(rest);
+                Ok(ImageSpec::OciArchive { file, selector })
+            }
+            "docker-archive" => {
+                let (file, selector) = split(rest);
+                Ok(ImageSpec::DockerArchive { file, selector })
+            }
+            "docker" | "docker-daemon" => Err(SourceError::Reference(format!(
+                "`{s}`: registry and daemon images are not supported yet; save the image with \
+                 `skopeo copy {s} oci:DIR:TAG` and scan `oci:DIR:TAG`"
+            ))),
+            other => Err(SourceError::Reference(format!(
+                "`{s}`: unknown transport `{other}`: use oci:, oci-archive: or docker-archive:"
+            ))),
+        }
+    }
+
+    /// The path of the local file or directory, for display and SARIF locations.
+    #[must_use]
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            ImageSpec::OciLayout { dir, .. } => dir,
+            ImageSpec::OciArchive { file, .. } | ImageSpec::DockerArchive { file, .. } => file,
+        }
+    }
+}
+
+/// Which platforms of a multi-platform image to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlatformSel {
+    /// The host's platform, else `linux/amd64`.
+    Default,
+    /// One platform, `os/arch[/variant]`.
+    One(String),
+    /// Every platform in the index.
+    All,
+}
+
+/// The host platform in OCI terms.
+#[must_use]
+pub fn host_platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    format!("linux/{arch}")
+}
+
+/// One layer to walk: where its blob is and what its digest must be.
+#[derive(Debug, Clone)]
+pub struct LayerRef {
+    /// Path of the blob inside the store.
+    pub path: String,
+    /// `sha256:` digest the blob must have.
+    pub digest: String,
+    /// Media type from the manifest, if any.
+    pub media_type: Option<String>,
+    /// Size from the manifest, if any.
+    pub size: Option<u64>,
+}
+
+/// One image of one platform, ready to scan.
+#[derive(Debug, Clone)]
+pub struct ResolvedImage {
+    /// The reference as the user gave it.
+    pub reference: String,
+    /// Digest of the manifest scanned, when the source has one.
+    pub manifest_digest: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: String,
+    /// The parsed config.
+    pub config: ImageConfig,
+    /// Layers, base first.
+    pub layers: Vec<LayerRef>,
+}
+
+/// Opens files of an image store (a layout directory or an archive) as streams.
+pub trait BlobStore: Send + Sync {
+    /// Opens `path` (relative to the store root, `/`-separated).
+    ///
+    /// # Errors
+    /// When the member is missing or unreadable.
+    fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError>;
+}
+
+/// The blob path of a digest in an OCI layout.
+///
+/// # Errors
+/// A digest that is not `algorithm:hex`, or has path characters.
+pub fn blob_path(digest: &str) -> Result<String, SourceError> {
+    let (alg, hex) = digest
+        .split_once(':')
+        .ok_or_else(|| SourceError::Reference(format!("`{digest}` is not a digest")))?;
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+._-".contains(&b))
+    };
+    if !ok(alg) || !ok(hex) || hex.contains("..") {
+        return Err(SourceError::Reference(format!(
+            "`{digest}` is not a digest"
+        )));
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}
+
+/// Reads a metadata blob (index, manifest, config) whole, up to `limit` bytes, and verifies
+/// its digest when one is given.
+///
+/// # Errors
+/// Unreadable, too large, or not matching its digest.
+pub fn read_metadata(
+    store: &dyn BlobStore,
+    path: &str,
+    digest: Option<&str>,
+    what: &str,
+    limit: u64,
+) -> Result<Vec<u8>, SourceError> {
+    let mut r = store.open(path)?.take(limit + 1);
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf).map_err(|source| SourceError::Io {
+        path: path.to_string(),
+        source,
+    })?;
+    if buf.len() as u64 > limit {
+        return Err(SourceError::TooLarge {
+            what: what.to_string(),
+            limit,
+        });
+    }
+    if let Some(d) = digest
+        && let Some(hex) = d.strip_prefix("sha256:")
+    {
+        let actual = crate::image::layer::hex(&Sha256::digest(&buf));
+        if actual != hex {
+            return Err(SourceError::Digest {
+                what: what.to_string(),
+                expected: d.to_string(),
+                actual: format!("sha256:{actual}"),
+            });
+        }
+    }
+    Ok(buf)
+}
+
+/// Opens the store for a spec and resolves its images.
+///
+/// # Errors
+/// Any [`SourceError`].
+pub fn open(
+    spec: &ImageSpec,
+    reference: &str,
+    platforms: &PlatformSel,
+    metadata_limit: u64,
+) -> Result<(Box<dyn BlobStore>, Vec<ResolvedImage>), SourceError> {
+    match spec {
+        ImageSpec::OciLayout { dir, selector } => {
+            let store = layout::DirStore::new(dir)?;
+            let images = layout::resolve(
+                &store,
+                selector.as_deref(),
+                reference,
+                platforms,
+                metadata_limit,
+            )?;
+            Ok((Box::new(store), images))
+        }
+        ImageSpec::OciArchive { file, selector } => {
+            let store = archive::ArchiveStore::open(file)?;
+            let images = layout::resolve(
+                &store,
+                selector.as_deref(),
+                reference,
+                platforms,
+                metadata_limit,
+            )?;
+            Ok((Box::new(store), images))
+        }
+        ImageSpec::DockerArchive { file, selector } => {
+            let store = archive::ArchiveStore::open(file)?;
+            let images = archive::resolve_docker(
+                &store,
+                selector.as_deref(),
+                reference,
+                platforms,
+                metadata_limit,
+            )?;
+            Ok((Box::new(store), images))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(
+            ImageSpec::parse("oci:/tmp/img:v1").unwrap(),
+            ImageSpec::OciLayout {
+                dir: "/tmp/img".into(),
+                selector: Some("v1".into())
+            }
+        );
+        assert_eq!(
+            ImageSpec::parse("oci:img@sha256:abc").unwrap(),
+            ImageSpec::OciLayout {
+                dir: "img".into(),
+                selector: Some("sha256:abc".into())
+            }
+        );
+        assert!(matches!(
+            ImageSpec::parse("docker-archive:a.tar").unwrap(),
+            ImageSpec::DockerArchive { .. }
+        ));
+        assert!(ImageSpec::parse("debian:12").is_err());
+        assert!(ImageSpec::parse("oci:").is_err());
+        assert!(blob_path("sha256:../../etc").is_err());
+        assert_eq!(blob_path("sha256:ab12").unwrap(), "blobs/sha256/ab12");
+    }
+}
