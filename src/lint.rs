@@ -60,6 +60,42 @@ pub fn lint_parsed(df: &Dockerfile, name: &FileName, cfg: &Config) -> Vec<Findin
     findings
 }
 
+/// Runs the enabled image rules on scanned image facts. `display` names the image in reports
+/// and `repo_path` keys fingerprints (the repository without tag or digest, so alerts survive
+/// rebuilds).
+#[must_use]
+pub fn lint_image(
+    img: &crate::image::ImageFacts,
+    display: &str,
+    repo_path: &str,
+    cfg: &Config,
+) -> Vec<Finding> {
+    let cx = RuleContext {
+        settings: &cfg.settings,
+    };
+    let mut out = Findings::default();
+    for id in &cfg.enabled {
+        if let Check::Image(f) = id.check() {
+            f(img, &cx, &mut out);
+        }
+    }
+    let mut findings: Vec<Finding> = out
+        .0
+        .into_iter()
+        .map(|mut f| {
+            f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
+            if let Location::Image { image, .. } = &mut f.location {
+                image.clear();
+                image.push_str(display);
+            }
+            f
+        })
+        .collect();
+    sort(&mut findings);
+    fingerprint(&mut findings, repo_path);
+    findings
+}
+
 /// Sorts findings by path, line, then rule: output diffs cleanly between runs.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -182,7 +218,11 @@ pub fn apply_ignores(findings: &mut Vec<Finding>, ignores: &[Ignore]) -> Vec<Str
         .collect();
     findings.retain(|f| {
         let hit = ignores.iter().enumerate().position(|(i, ig)| {
-            live[i] && ig.rule == f.rule && ig.path.as_ref().is_none_or(|g| g.is_match(f.path()))
+            live[i]
+                && ig.rule == f.rule
+                && ig.path.as_ref().is_none_or(|g| {
+                    g.is_match(f.path()) || f.image_path().is_some_and(|p| g.is_match(p))
+                })
         });
         if let Some(i) = hit {
             used[i] = true;

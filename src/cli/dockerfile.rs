@@ -108,7 +108,7 @@ fn read_text(mut r: impl Read, cap: u64) -> Result<String, String> {
 }
 
 /// The repository root: the nearest ancestor of the working directory with `.git`.
-fn repo_root() -> Option<PathBuf> {
+pub(crate) fn repo_root() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     cwd.ancestors()
         .find(|d| d.join(".git").exists())
@@ -117,7 +117,7 @@ fn repo_root() -> Option<PathBuf> {
 
 /// A path relative to the repository root (or the working directory), `/`-separated and
 /// never absolute, as SARIF consumers need.
-fn repo_relative(path: &Path, root: Option<&Path>) -> String {
+pub(crate) fn repo_relative(path: &Path, root: Option<&Path>) -> String {
     let abs = path.canonicalize().ok();
     let rel = abs
         .as_deref()
@@ -138,7 +138,7 @@ fn repo_relative(path: &Path, root: Option<&Path>) -> String {
         .to_string()
 }
 
-fn display(path: &Path) -> String {
+pub(crate) fn display(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }

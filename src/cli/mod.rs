@@ -2,6 +2,7 @@
 //! library. `anyhow` lives here and in `main.rs` only.
 
 mod dockerfile;
+mod image;
 mod rules;
 
 use std::io::{IsTerminal, Write};
@@ -30,9 +31,14 @@ pub(crate) struct Cli {
 enum Command {
     /// Lint Dockerfiles and Containerfiles (files, directories searched recursively, or `-` for stdin).
     Dockerfile(dockerfile::DockerfileArgs),
+    /// Scan an image from an OCI layout or archive (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE).
+    Image(image::ImageArgs),
     /// Print the rule catalog, or one rule's documentation.
     Rules(rules::RulesArgs),
 }
+
+/// SARIF category when none is given; `image` uses `hullscan/image/` instead.
+pub(crate) const DEFAULT_CATEGORY: &str = "hullscan/dockerfile/";
 
 /// When to exit 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,7 +85,7 @@ pub(crate) struct CommonArgs {
     #[arg(long, value_delimiter = ',', value_name = "ID")]
     enable: Vec<String>,
     /// SARIF `automationDetails.id`, to keep several scans of one commit apart.
-    #[arg(long, value_name = "ID", default_value = "hullscan/dockerfile/")]
+    #[arg(long, value_name = "ID", default_value = DEFAULT_CATEGORY)]
     category: String,
     /// Print no warnings on stderr.
     #[arg(long, short = 'q')]
@@ -181,6 +187,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Dockerfile(args) => {
             init_logging(args.common.verbose);
             dockerfile::run(&args)
+        }
+        Command::Image(args) => {
+            init_logging(args.common.verbose);
+            image::run(&args)
         }
         Command::Rules(args) => rules::run(&args),
     }

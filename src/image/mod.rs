@@ -6,6 +6,7 @@ pub mod config;
 pub mod facts;
 pub mod history;
 pub mod layer;
+pub mod mapping;
 
 use crate::source::{BlobStore, ResolvedImage, SourceError};
 use config::ImageConfig;

@@ -40,6 +40,23 @@ const MAX_SNIPPET_LINES: usize = 4;
 /// When writing fails.
 pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let st = Style { on: color };
+    for i in &r.images {
+        let digest = i
+            .manifest_digest
+            .as_deref()
+            .map(|d| format!(", {d}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {} ({}{digest}): {} layers, {} files, {}\n",
+            st.paint("1", "scanned"),
+            i.reference,
+            i.platform,
+            i.layers,
+            i.files,
+            crate::rules::image::ly001_oversized_layer::mib(i.bytes)
+        )?;
+    }
     for f in &r.findings {
         let m = f.rule.meta();
         writeln!(
@@ -98,12 +115,15 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             format!("{n} {w}s")
         }
     };
-    if n == 0 {
+    let noun = if r.images.is_empty() { "file" } else { "image" };
+    if files == 0 {
+        writeln!(out, "no {noun}s checked")?;
+    } else if n == 0 {
         writeln!(
             out,
             "{} in {}",
             st.paint("1;32", "no findings"),
-            plural(files, "file")
+            plural(files, noun)
         )?;
     } else {
         let parts: Vec<String> = [Level::Error, Level::Warning, Level::Note]
@@ -115,7 +135,7 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             "{} ({}) in {}",
             plural(n, "finding"),
             parts.join(", "),
-            plural(files, "file")
+            plural(files, noun)
         )?;
     }
     Ok(())

@@ -15,6 +15,8 @@ struct JsonReport<'a> {
     tool: &'static str,
     tool_version: &'static str,
     files: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    images: &'a [crate::report::ScannedImage],
     findings: Vec<JsonFinding<'a>>,
     errors: &'a [String],
     warnings: &'a [String],
@@ -77,6 +79,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         tool: "hullscan",
         tool_version: crate::VERSION,
         files: &r.files,
+        images: &r.images,
         findings,
         errors: &r.errors,
         warnings: &r.warnings,

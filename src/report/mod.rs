@@ -43,6 +43,25 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// SARIF `automationDetails.id`.
     pub category: String,
+    /// Images scanned (image commands only).
+    pub images: Vec<ScannedImage>,
+}
+
+/// What was scanned, printed in every format so a report names its exact subject.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScannedImage {
+    /// The reference, with the platform when several were scanned.
+    pub reference: String,
+    /// `os/arch[/variant]`.
+    pub platform: String,
+    /// Manifest digest, when the source has one.
+    pub manifest_digest: Option<String>,
+    /// Number of layers.
+    pub layers: usize,
+    /// Paths in the final filesystem.
+    pub files: usize,
+    /// Uncompressed bytes of all layers.
+    pub bytes: u64,
 }
 
 impl Report {

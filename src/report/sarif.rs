@@ -33,6 +33,13 @@ struct Run<'a> {
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
     invocations: Vec<Invocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    images: &'a [crate::report::ScannedImage],
 }
 
 #[derive(Serialize)]
@@ -266,6 +273,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             automation_details: AutomationDetails { id: &r.category },
             column_kind: "utf16CodeUnits",
             results,
+            properties: (!r.images.is_empty()).then_some(RunProperties { images: &r.images }),
             invocations: vec![Invocation {
                 execution_successful: r.errors.is_empty(),
                 tool_execution_notifications: notifications,

@@ -1,0 +1,128 @@
+//! `hullscan image REF`: resolves a local image (OCI layout or archive), walks every layer,
+//! runs the image rules, and with `--dockerfile` maps findings to the Dockerfile's lines.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::CommonArgs;
+use hullscan::image::layer::Limits;
+use hullscan::image::{self, mapping};
+use hullscan::lint;
+use hullscan::report::{Report, ScannedImage};
+use hullscan::source::{self, ImageSpec, PlatformSel};
+
+#[derive(Debug, Args)]
+pub(crate) struct ImageArgs {
+    /// Image: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG].
+    #[arg(value_name = "REF")]
+    reference: String,
+    /// The Dockerfile that built the image: findings point at its lines.
+    #[arg(long, value_name = "PATH")]
+    dockerfile: Option<PathBuf>,
+    /// Platform of a multi-platform image, os/arch[/variant] [default: the host's, else linux/amd64].
+    #[arg(long, value_name = "PLATFORM", conflicts_with = "all_platforms")]
+    platform: Option<String>,
+    /// Scan every platform of a multi-platform image.
+    #[arg(long)]
+    all_platforms: bool,
+    /// Largest decompressed layer, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_layer_bytes: Option<u64>,
+    /// Largest decompression ratio (gzip bombs).
+    #[arg(long, value_name = "N")]
+    max_ratio: Option<u64>,
+    /// Most tar entries in one layer.
+    #[arg(long, value_name = "N")]
+    max_entries: Option<u64>,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
+    let cfg = args.common.config()?;
+    let mut limits = Limits::default();
+    limits.max_layer_bytes = args.max_layer_bytes.unwrap_or(limits.max_layer_bytes);
+    limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
+    limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);
+    let platforms = match (&args.platform, args.all_platforms) {
+        (_, true) => PlatformSel::All,
+        (Some(p), false) => PlatformSel::One(p.clone()),
+        (None, false) => PlatformSel::Default,
+    };
+    let spec = ImageSpec::parse(&args.reference)?;
+    let (store, images) = source::open(
+        &spec,
+        &args.reference,
+        &platforms,
+        limits.max_metadata_bytes,
+    )
+    .with_context(|| format!("reading `{}`", args.reference))?;
+    let dockerfile = match &args.dockerfile {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading `{}`", p.display()))?;
+            let df =
+                hullscan::dockerfile::parse(&text).with_context(|| format!("`{}`", p.display()))?;
+            Some((super::dockerfile::display(p), text, df, p.clone()))
+        }
+        None => None,
+    };
+    let root = super::dockerfile::repo_root();
+    let mut report = Report {
+        rules: cfg
+            .enabled
+            .iter()
+            .copied()
+            .filter(|r| !r.is_dockerfile())
+            .collect(),
+        category: if args.common.category == super::DEFAULT_CATEGORY {
+            "hullscan/image/".to_string()
+        } else {
+            args.common.category.clone()
+        },
+        ..Report::default()
+    };
+    let source_path = super::dockerfile::repo_relative(spec.path(), root.as_deref());
+    for img in &images {
+        let shown = if images.len() > 1 {
+            format!("{} ({})", args.reference, img.platform)
+        } else {
+            args.reference.clone()
+        };
+        let _span = tracing::info_span!("image", reference = %shown).entered();
+        let facts = image::scan(store.as_ref(), img, &limits)
+            .with_context(|| format!("scanning `{shown}`"))?;
+        let mut findings = lint::lint_image(&facts, &shown, &source_path, &cfg);
+        if let Some((df_display, _, df, _)) = &dockerfile {
+            mapping::map_findings(&mut findings, &facts, df, df_display);
+        }
+        report
+            .warnings
+            .extend(facts.warnings.iter().map(|w| format!("{shown}: {w}")));
+        report.repo_paths.insert(shown.clone(), source_path.clone());
+        report.images.push(ScannedImage {
+            reference: shown.clone(),
+            platform: facts.platform.clone(),
+            manifest_digest: facts.manifest_digest.clone(),
+            layers: facts.layers.len(),
+            files: facts.fs.len(),
+            bytes: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
+        });
+        report.files.push(shown);
+        report.findings.extend(findings);
+    }
+    if let Some((df_display, text, _, path)) = dockerfile {
+        report.repo_paths.insert(
+            df_display.clone(),
+            super::dockerfile::repo_relative(&path, root.as_deref()),
+        );
+        report.sources.insert(df_display, text);
+    }
+    report
+        .warnings
+        .extend(lint::apply_ignores(&mut report.findings, &cfg.ignores));
+    lint::sort(&mut report.findings);
+    args.common.finish(&report, &cfg)
+}

@@ -1,0 +1,121 @@
+//! Maps image findings to the Dockerfile that built the image (`--dockerfile`): each layer
+//! is matched to the instruction that produced it through the image history, so a setuid
+//! file from layer 4 points at the `RUN` line that created it. Layers from the base image
+//! map to the final stage's `FROM`; config findings to the instruction that set the field.
+
+use crate::dockerfile::{Dockerfile, Instruction, Keyword};
+use crate::image::ImageFacts;
+use crate::image::history::{Step, parse_created_by};
+use crate::rules::Finding;
+use crate::rules::finding::Location;
+
+/// What a step or instruction looks like for matching: keyword plus normalised text.
+fn signature(keyword: Keyword, args: &str) -> Option<(Keyword, String)> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    match keyword {
+        Keyword::Run | Keyword::Workdir => Some((keyword, words.join(" "))),
+        // History rewrites sources (`file:ab12… in /app`); the destination survives.
+        Keyword::Copy | Keyword::Add => {
+            Some((keyword, words.last()?.trim_end_matches('/').to_string()))
+        }
+        _ => None,
+    }
+}
+
+fn instruction_signature(ins: &Instruction) -> Option<(Keyword, String)> {
+    if ins.keyword == Keyword::Run {
+        // History records the script; for heredocs, the body follows the command line.
+        let mut text = ins.args.clone();
+        for h in &ins.heredocs {
+            text.push('\n');
+            text.push_str(&h.body);
+        }
+        return signature(Keyword::Run, &text);
+    }
+    let args: String = ins
+        .args
+        .split_whitespace()
+        .filter(|w| !w.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    signature(ins.keyword, &args)
+}
+
+/// For each layer index, the Dockerfile instruction that produced it, if known.
+#[must_use]
+pub fn layer_instructions<'d>(
+    img: &ImageFacts,
+    df: &'d Dockerfile,
+) -> Vec<Option<&'d Instruction>> {
+    let steps: Vec<Option<Step>> = img
+        .config
+        .layer_history()
+        .into_iter()
+        .map(|(_, h)| h.created_by.as_deref().and_then(parse_created_by))
+        .collect();
+    let candidates: Vec<&Instruction> = df
+        .final_instructions()
+        .filter(|i| {
+            matches!(
+                i.keyword,
+                Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir
+            )
+        })
+        .collect();
+    let mut out = vec![None; img.layers.len()];
+    // History and layers should pair up one to one; if they do not, map nothing by position.
+    if steps.len() != img.layers.len() {
+        return out;
+    }
+    let mut next = candidates.len();
+    for (layer, step) in steps.iter().enumerate().rev() {
+        let Some(sig) = step.as_ref().and_then(|s| signature(s.keyword, &s.args)) else {
+            continue;
+        };
+        if let Some(pos) = candidates[..next]
+            .iter()
+            .rposition(|c| instruction_signature(c).as_ref() == Some(&sig))
+        {
+            out[layer] = Some(candidates[pos]);
+            next = pos;
+        }
+    }
+    out
+}
+
+/// Moves image findings onto Dockerfile lines where the layer or config field is known.
+pub fn map_findings(
+    findings: &mut [Finding],
+    img: &ImageFacts,
+    df: &Dockerfile,
+    dockerfile_path: &str,
+) {
+    let by_layer = layer_instructions(img, df);
+    let final_from = &df.instructions[df.final_stage().first];
+    let last = |kw: Keyword| df.final_instructions().filter(|i| i.keyword == kw).last();
+    for f in findings.iter_mut() {
+        let Location::Image { image, path, layer } = &f.location else {
+            continue;
+        };
+        let target = match (layer, f.anchor.as_str()) {
+            (Some(l), _) => by_layer.get(*l).copied().flatten().unwrap_or(final_from),
+            (None, "config User") => last(Keyword::User).unwrap_or(final_from),
+            (None, "config ExposedPorts") => last(Keyword::Expose).unwrap_or(final_from),
+            (None, "config Healthcheck") => last(Keyword::Healthcheck).unwrap_or(final_from),
+            (None, "config Env") => last(Keyword::Env).unwrap_or(final_from),
+            _ => final_from,
+        };
+        f.evidence.insert("image".into(), image.clone());
+        if let Some(p) = path {
+            f.evidence.insert("image_path".into(), p.clone());
+        }
+        if let Some(l) = layer {
+            f.evidence.insert("layer".into(), l.to_string());
+        }
+        f.location = Location::Dockerfile {
+            path: dockerfile_path.to_string(),
+            start_line: target.start_line,
+            end_line: target.end_line,
+        };
+    }
+}

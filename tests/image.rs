@@ -1,0 +1,423 @@
+//! `hullscan image` end to end on images written by the test suite's own builder: OCI
+//! layouts, OCI archives and docker archives; gzip, zstd and plain layers; whiteouts, opaque
+//! directories, hardlinks, xattrs, a tar without its end marker; multi-platform indexes;
+//! mapping to a Dockerfile; and hostile inputs that must fail with a clear one-line error.
+
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Compression, Image, Layer, findings, hullscan};
+use std::path::Path;
+
+/// A small but busy image: every image rule has something to find.
+fn busy_image() -> Image {
+    let base = Layer::new("/bin/sh -c #(nop) ADD file:0a1b in / ")
+        .dir("/etc", 0o755)
+        .file("/etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n")
+        .file("/etc/shadow", 0o640, b"root::19000:0:99999:7:::\napp:!:19000::::::\n")
+        .file("/bin/busybox", 0o755, b"ELF")
+        .symlink("/bin/sh", "busybox")
+        .symlink("/usr/bin/wget", "/bin/busybox")
+        .file("/usr/bin/passwd", 0o4755, b"ELF")
+        .hardlink("/usr/bin/chfn", "usr/bin/passwd")
+        .file_xattr("/usr/bin/ping", 0o755, "security.capability", &[0, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        .file("/sbin/apk", 0o755, b"ELF")
+        .file("/usr/bin/su", 0o4755, b"ELF")
+        .file("/tmp/scratch", 0o666, b"tmp");
+    let app = Layer::new("RUN /bin/sh -c wget -qO- https://get.example/install.sh | sh # buildkit")
+        .compression(Compression::Zstd)
+        .dir("/app", 0o755)
+        .dir("/app/.git", 0o755)
+        .file("/app/.git/config", 0o644, b"[core]\n")
+        .file("/app/config.yaml", 0o666, b"k: v\n")
+        .file(
+            "/root/.ssh/id_rsa",
+            0o600,
+            b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
+        )
+        .file("/app/server", 0o755, &vec![0u8; 25 << 20]);
+    let cleanup = Layer::new("RUN /bin/sh -c chmod u-s /usr/bin/su && rm /app/server # buildkit")
+        .compression(Compression::None)
+        .no_trailer()
+        .file("/usr/bin/su", 0o755, b"ELF")
+        .whiteout("/app/server");
+    Image::new(vec![base, app, cleanup]).with_config(
+        serde_json::json!({"Env": ["PATH=/bin", "API_TOKEN=abc"], "ExposedPorts": {"22/tcp": {}}}),
+    )
+}
+
+const BUSY_FINDINGS: &[&str] = &[
+    "FS001 /usr/bin/chfn",
+    "FS001 /usr/bin/passwd",
+    "FS002 /bin/busybox",
+    "FS002 /bin/sh",
+    "FS003 /sbin/apk",
+    "FS004 /usr/bin/wget",
+    "FS006 /root/.ssh/id_rsa",
+    "FS007 /etc/shadow",
+    "FS008 /usr/bin/ping",
+    "FS009 /app/config.yaml",
+    "FS010 /app/.git",
+    "FS011 /etc/passwd",
+    "IC001 config",
+    "IC003 config",
+    "IC004 config",
+    "IC005 config",
+    "IC006 layer 1",
+    "LY002 layer 1",
+];
+
+fn scan(reference: &str, extra: &[&str], cwd: &Path) -> std::process::Output {
+    let mut args = vec!["image", "--no-config", "-f", "json", reference];
+    args.extend_from_slice(extra);
+    hullscan(&args, cwd)
+}
+
+#[test]
+fn oci_layout_finds_everything_once() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    let out = scan("oci:img:v1", &[], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(findings(&out), BUSY_FINDINGS);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["images"][0]["platform"], "linux/amd64");
+    assert_eq!(v["images"][0]["layers"], 3);
+    assert!(
+        v["images"][0]["manifest_digest"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+}
+
+#[test]
+fn docker_and_oci_archives_give_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = busy_image();
+    img.write_docker_archive(&dir.path().join("app.tar"), "localhost/app:1");
+    img.write_oci_archive(&dir.path().join("app.oci.tar"), "1");
+    assert_eq!(
+        findings(&scan("docker-archive:app.tar", &[], dir.path())),
+        BUSY_FINDINGS
+    );
+    assert_eq!(
+        findings(&scan("oci-archive:app.oci.tar:1", &[], dir.path())),
+        BUSY_FINDINGS
+    );
+}
+
+#[test]
+fn human_report_names_image_platform_and_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    let out = hullscan(
+        &["image", "--no-config", "oci:img:v1", "--disable", "LY002"],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("scanned oci:img:v1 (linux/amd64, sha256:"),
+        "{text}"
+    );
+    assert!(text.contains("oci:img:v1 /usr/bin/passwd (layer 0): error[FS001] setuid-file: `/usr/bin/passwd` is setuid (uid 0)"), "{text}");
+    assert!(text.contains("oci:img:v1 layer 1: warning[IC006] history-instructions: history step 1 (`RUN wget -qO- https://get.example/install.sh | sh`)"), "{text}");
+    assert!(text.ends_with("in 1 image\n"), "{text}");
+}
+
+#[test]
+fn multi_platform_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let amd = Image::new(vec![Layer::new("x").file("/bin/bash", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let arm = Image::new(vec![Layer::new("x").file("/usr/bin/curl", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1000"}))
+        .arch("arm64");
+    common::write_multi_platform(&dir.path().join("multi"), "1", &[amd, arm]);
+    let only = |extra: &[&str]| {
+        findings(&scan(
+            "oci:multi:1",
+            &[&["--disable", "IC004"], extra].concat(),
+            dir.path(),
+        ))
+    };
+    assert_eq!(
+        only(&[]),
+        ["FS002 /bin/bash"],
+        "default is the host platform (linux/amd64 here)"
+    );
+    assert_eq!(
+        only(&["--platform", "linux/arm64"]),
+        ["FS004 /usr/bin/curl"]
+    );
+    assert_eq!(
+        only(&["--all-platforms"]),
+        ["FS002 /bin/bash", "FS004 /usr/bin/curl"]
+    );
+    let out = scan("oci:multi:1", &["--platform", "linux/s390x"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("available: linux/amd64, linux/arm64"));
+}
+
+#[test]
+fn findings_map_to_the_dockerfile() {
+    let dir = tempfile::tempdir().unwrap();
+    let base =
+        Layer::new("/bin/sh -c #(nop) ADD file:0a1b in / ").file("/usr/bin/passwd", 0o4755, b"ELF");
+    let run = Layer::new("RUN /bin/sh -c chmod 4755 /usr/local/bin/tool # buildkit").file(
+        "/usr/local/bin/tool",
+        0o4755,
+        b"ELF",
+    );
+    let copy = Layer::new("COPY app /app # buildkit").file("/app/app", 0o755, b"ELF");
+    Image::new(vec![base, run, copy])
+        .with_config(serde_json::json!({"User": "0"}))
+        .write_oci(&dir.path().join("img"), "1");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nRUN chmod 4755 /usr/local/bin/tool\nCOPY app /app\nUSER 0\n",
+    )
+    .unwrap();
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC004",
+            "oci:img:1",
+            "--dockerfile",
+            "Dockerfile",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["start_line"].as_u64().unwrap(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("FS001".to_string(), 1, "Dockerfile".to_string()), // from the base image: the FROM line
+            ("FS001".to_string(), 2, "Dockerfile".to_string()), // made by the RUN on line 2
+            ("IC006".to_string(), 2, "Dockerfile".to_string()), // `chmod 4755` in history, same RUN
+            ("IC001".to_string(), 4, "Dockerfile".to_string()), // the USER line
+        ]
+    );
+}
+
+#[test]
+fn hostile_paths_and_huge_entry_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut many = Layer::new("x")
+        .raw("../../etc/evil", b"x")
+        .symlink("/etc/abs", "/etc/passwd");
+    for i in 0..20_000 {
+        many = many.file(&format!("/data/{i}"), 0o644, b"");
+    }
+    Image::new(vec![many])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    let out = scan("oci:img:1", &["--disable", "IC004"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("entry `../../etc/evil` escapes the image root; ignored"),
+        "{err}"
+    );
+    let out = scan("oci:img:1", &["--max-entries", "1000"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entry count exceeds the limit of 1000"));
+}
+
+fn one_line_error(out: &std::process::Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("hullscan: error: ") && err.contains(needle),
+        "{err}"
+    );
+}
+
+#[test]
+fn corrupt_blob_is_a_digest_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = Image::new(vec![Layer::new("x").file("/a", 0o644, b"hello")]);
+    img.write_oci(&dir.path().join("img"), "1");
+    let (blob, _) = img.layers[0].blob();
+    let path = common::blob(&dir.path().join("img"), &common::sha256(&blob));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 20;
+    bytes[last] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+    one_line_error(
+        &scan("oci:img:1", &[], dir.path()),
+        "layer 0: digest mismatch: expected sha256:",
+    );
+}
+
+/// Replaces a layer blob with other bytes, keeping the manifest's digest honest, so the
+/// decoder (not the digest check) has to catch the damage.
+fn image_with_blob(dir: &Path, bytes: &[u8], media: &str) {
+    std::fs::create_dir_all(dir.join("blobs/sha256")).unwrap();
+    let put = |b: &[u8]| {
+        let d = common::sha256(b);
+        std::fs::write(common::blob(dir, &d), b).unwrap();
+        d
+    };
+    let ld = put(bytes);
+    let cfg = serde_json::to_vec(&serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}})).unwrap();
+    let cd = put(&cfg);
+    let m = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cfg.len()},
+        "layers": [{"mediaType": media, "digest": ld, "size": bytes.len()}]})).unwrap();
+    let md = put(&m);
+    common::write_layout(
+        dir,
+        &[
+            serde_json::json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": m.len()}),
+        ],
+    );
+}
+
+#[test]
+fn truncated_gzip_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, media) = Layer::new("x")
+        .file("/a", 0o644, &vec![7u8; 100_000])
+        .blob();
+    image_with_blob(dir.path(), &gz[..gz.len() / 2], media);
+    one_line_error(
+        &scan(&format!("oci:{}", dir.path().display()), &[], dir.path()),
+        "layer 0 (sha256:",
+    );
+    let err = String::from_utf8_lossy(
+        &scan(&format!("oci:{}", dir.path().display()), &[], dir.path()).stderr,
+    )
+    .to_string();
+    assert!(
+        err.contains("gzip stream is corrupt") || err.contains("tar stream is corrupt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn garbage_tar_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    image_with_blob(
+        dir.path(),
+        &[0x42; 3000],
+        "application/vnd.oci.image.layer.v1.tar",
+    );
+    one_line_error(
+        &scan(&format!("oci:{}", dir.path().display()), &[], dir.path()),
+        "tar stream is corrupt",
+    );
+}
+
+#[test]
+fn decompression_bomb_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    // 96 MiB of zeros at the best gzip level compress about 1000:1, far above 200.
+    let tar = Layer::new("x")
+        .file("/zeros", 0o644, &vec![0u8; 96 << 20])
+        .tar();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut e, &tar).unwrap();
+    let gz = e.finish().unwrap();
+    assert!(tar.len() / gz.len() > 500, "ratio {}", tar.len() / gz.len());
+    image_with_blob(
+        dir.path(),
+        &gz,
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+    );
+    one_line_error(
+        &scan(&format!("oci:{}", dir.path().display()), &[], dir.path()),
+        "decompression ratio exceeds the limit of 200",
+    );
+    one_line_error(
+        &scan(
+            &format!("oci:{}", dir.path().display()),
+            &["--max-layer-bytes", "1000000"],
+            dir.path(),
+        ),
+        "decompressed size exceeds the limit of 1000000",
+    );
+}
+
+#[test]
+fn bad_references_and_missing_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    one_line_error(
+        &hullscan(&["image", "oci:nope"], dir.path()),
+        "`nope` is not an OCI layout",
+    );
+    one_line_error(
+        &hullscan(&["image", "ftp:x"], dir.path()),
+        "unknown transport `ftp`",
+    );
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    one_line_error(
+        &hullscan(&["image", "oci:img:v2"], dir.path()),
+        "no tag `v2` (tags: v1)",
+    );
+    std::fs::write(dir.path().join("junk.tar"), b"not a tar at all, just text").unwrap();
+    let out = hullscan(&["image", "docker-archive:junk.tar"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn sarif_for_images_validates_and_has_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    let out = hullscan(
+        &["image", "--no-config", "-f", "sarif", "oci:img:v1"],
+        dir.path(),
+    );
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = v.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "hullscan/image/");
+    assert_eq!(run["properties"]["images"][0]["reference"], "oci:img:v1");
+    for r in run["results"].as_array().unwrap() {
+        let loc = &r["locations"][0];
+        assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "img");
+        assert!(
+            loc["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap()
+                .starts_with("oci:img:v1//")
+        );
+    }
+}
