@@ -48,11 +48,12 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "{} {} ({}{digest}): {} layers, {} files, {}\n",
+            "{} {} ({}{digest}): {} layer{}, {} files, {}\n",
             st.paint("1", "scanned"),
             i.reference,
             i.platform,
             i.layers,
+            if i.layers == 1 { "" } else { "s" },
             i.files,
             crate::rules::image::ly001_oversized_layer::mib(i.bytes)
         )?;

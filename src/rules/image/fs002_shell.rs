@@ -40,8 +40,7 @@ mod tests {
             .build();
         insta::assert_snapshot!(render_img(check, &img), @r"
         FS002 /bin/bash (layer 0): shell `bash` at `/bin/bash`, `/usr/bin/bash`
-        FS002 /usr/bin/dash (layer 0): shell `dash` at `/usr/bin/dash`
-        FS002 /usr/bin/sh (layer 0): shell `sh` at `/usr/bin/sh`
+        FS002 /usr/bin/dash (layer 0): shell `dash` at `/usr/bin/dash`, `/usr/bin/sh`
         ");
     }
 

@@ -79,11 +79,17 @@ pub(crate) fn find_tools(
         if !is_bin_dir(dir) {
             continue;
         }
-        let Some(tool) = classify(name) else { continue };
+        let Some(named) = classify(name) else {
+            continue;
+        };
         // A dangling symlink runs nothing.
         let Some(target) = fs.resolve(&e.path) else {
             continue;
         };
+        // A link counts with the program it points to (`sh` -> `dash`), unless that program
+        // is not itself one of the tools (`wget` -> `busybox` stays `wget`).
+        let target_name = target.path.rsplit('/').next().unwrap_or("");
+        let tool = classify(target_name).unwrap_or(named);
         if target.kind == EntryKind::File
             && target.mode & 0o111 == 0
             && e.kind != EntryKind::Symlink
