@@ -43,10 +43,11 @@ fn mirror() -> String {
                 line.strip_prefix("deb ")
                     .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http")))
             });
-            if let Some(u) = url {
-                if u.contains("debian") && !u.contains("security") {
-                    return u.to_string();
-                }
+            if let Some(u) = url
+                && u.contains("debian")
+                && !u.contains("security")
+            {
+                return u.to_string();
             }
         }
     }
