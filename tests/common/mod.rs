@@ -6,6 +6,8 @@
 // Each test binary uses part of this module; `pub` items are shared, not exported.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
+pub mod debian;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
