@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
+use crate::image::layer::Limits;
 use crate::rules::{Level, RuleId};
 
 /// The file name looked up from the working directory upward.
@@ -53,6 +54,8 @@ struct RawConfig {
     #[serde(default)]
     image: RawImage,
     #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
     ignore: Vec<RawIgnore>,
 }
 
@@ -83,6 +86,17 @@ struct RawImage {
     max_wasted_bytes: Option<u64>,
     max_layers: Option<usize>,
     min_cache_bytes: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_layer_bytes: Option<u64>,
+    max_ratio: Option<u64>,
+    max_entries: Option<u64>,
+    max_path_length: Option<usize>,
+    capture_bytes: Option<usize>,
+    max_metadata_bytes: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,6 +184,8 @@ pub struct Config {
     pub fail_on: Option<String>,
     /// Largest Dockerfile read, in bytes.
     pub max_file_size: u64,
+    /// Bounds on what one image may make the layer walker do.
+    pub limits: Limits,
 }
 
 /// Default cap on a Dockerfile's size: real ones are a few KiB.
@@ -185,6 +201,7 @@ impl Default for Config {
             ignores: Vec::new(),
             fail_on: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            limits: Limits::default(),
         }
     }
 }
@@ -253,6 +270,14 @@ impl Config {
         s.max_wasted_bytes = img.max_wasted_bytes.unwrap_or(s.max_wasted_bytes);
         s.max_layers = img.max_layers.unwrap_or(s.max_layers);
         s.min_cache_bytes = img.min_cache_bytes.unwrap_or(s.min_cache_bytes);
+        let l = raw.limits;
+        let lim = &mut cfg.limits;
+        lim.max_layer_bytes = l.max_layer_bytes.unwrap_or(lim.max_layer_bytes);
+        lim.max_ratio = l.max_ratio.unwrap_or(lim.max_ratio);
+        lim.max_entries = l.max_entries.unwrap_or(lim.max_entries);
+        lim.max_path_len = l.max_path_length.unwrap_or(lim.max_path_len);
+        lim.capture_bytes = l.capture_bytes.unwrap_or(lim.capture_bytes);
+        lim.max_metadata_bytes = l.max_metadata_bytes.unwrap_or(lim.max_metadata_bytes);
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }

@@ -19,7 +19,14 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            // Library errors often quote their cause; print each cause once.
+            let mut chain: Vec<String> = Vec::new();
+            for cause in e.chain() {
+                let text = cause.to_string();
+                if !chain.last().is_some_and(|prev| prev.contains(&text)) {
+                    chain.push(text);
+                }
+            }
             eprintln!("hullscan: error: {}", chain.join(": "));
             ExitCode::from(2)
         }

@@ -227,28 +227,87 @@ fn hostile_paths_and_huge_entry_counts() {
     let dir = tempfile::tempdir().unwrap();
     let mut many = Layer::new("x")
         .raw("../../etc/evil", b"x")
-        .symlink("/etc/abs", "/etc/passwd");
-    for i in 0..20_000 {
+        .symlink("/etc/abs", "/etc/passwd")
+        .file("/etc/dup", 0o644, b"one")
+        .file("/etc/dup", 0o4755, b"two");
+    for i in 0..100_000 {
         many = many.file(&format!("/data/{i}"), 0o644, b"");
     }
     Image::new(vec![many])
         .with_config(serde_json::json!({"User": "1"}))
         .write_oci(&dir.path().join("img"), "1");
     let out = scan("oci:img:1", &["--disable", "IC004"], dir.path());
+    // The later `/etc/dup` is setuid: the one that wins on extraction is the one judged.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(findings(&out), ["FS001 /etc/dup"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("entry `../../etc/evil` escapes the image root; ignored"),
         "{err}"
     );
+    assert!(
+        err.contains("duplicate entry `/etc/dup`; the later one wins"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["images"][0]["files"], 100_002, "{}", v["images"][0]);
+    std::fs::write(
+        dir.path().join("limits.toml"),
+        "[limits]\nmax-entries = 1000\n",
+    )
+    .unwrap();
+    let out = hullscan(
+        &["image", "--config", "limits.toml", "oci:img:1"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entry count exceeds the limit of 1000"));
     let out = scan("oci:img:1", &["--max-entries", "1000"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("entry count exceeds the limit of 1000"));
+}
+
+#[test]
+fn docker_25_archive_with_oci_blobs() {
+    // Docker 25+ `docker save` writes an OCI layout plus a manifest.json whose paths point
+    // into blobs/sha256.
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    busy_image().write_oci(&layout, "1");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    let md = index["manifests"][0]["digest"].as_str().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::blob(&layout, md)).unwrap()).unwrap();
+    let path = |d: &serde_json::Value| format!("blobs/sha256/{}", &d.as_str().unwrap()[7..]);
+    let docker_manifest = serde_json::json!([{
+        "Config": path(&manifest["config"]["digest"]),
+        "RepoTags": ["localhost/busy:1"],
+        "Layers": manifest["layers"].as_array().unwrap().iter().map(|l| path(&l["digest"])).collect::<Vec<_>>(),
+    }]);
+    std::fs::write(
+        layout.join("manifest.json"),
+        serde_json::to_vec(&docker_manifest).unwrap(),
+    )
+    .unwrap();
+    common::tar_dir(&layout, &dir.path().join("busy.tar"));
+    assert_eq!(
+        findings(&scan("docker-archive:busy.tar", &[], dir.path())),
+        BUSY_FINDINGS
+    );
+    assert_eq!(
+        findings(&scan(
+            "docker-archive:busy.tar:localhost/busy:1",
+            &[],
+            dir.path()
+        )),
+        BUSY_FINDINGS
+    );
 }
 
 fn one_line_error(out: &std::process::Output, needle: &str) {

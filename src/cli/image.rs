@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::CommonArgs;
-use hullscan::image::layer::Limits;
 use hullscan::image::{self, mapping};
 use hullscan::lint;
 use hullscan::report::{Report, ScannedImage};
@@ -42,7 +41,7 @@ pub(crate) struct ImageArgs {
 
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let cfg = args.common.config()?;
-    let mut limits = Limits::default();
+    let mut limits = cfg.limits.clone();
     limits.max_layer_bytes = args.max_layer_bytes.unwrap_or(limits.max_layer_bytes);
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
     limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);

@@ -100,13 +100,19 @@ impl ImageSpec {
                 "`{s}`: nothing after `{transport}:`"
             )));
         }
-        // `DIR:TAG` and `DIR@sha256:…`; a path that exists as written wins over a split.
+        // `DIR:TAG`, `DIR@sha256:…`, `FILE:repo/name:tag`: the path is the shortest prefix
+        // that exists (the reference after it may hold `:` itself), else split at the last `:`.
         let split = |rest: &str| -> (PathBuf, Option<String>) {
             if let Some((p, d)) = rest.split_once('@') {
                 return (PathBuf::from(p), Some(d.to_string()));
             }
             if std::path::Path::new(rest).exists() {
                 return (PathBuf::from(rest), None);
+            }
+            for (i, _) in rest.match_indices(':') {
+                if std::path::Path::new(&rest[..i]).exists() {
+                    return (PathBuf::from(&rest[..i]), Some(rest[i + 1..].to_string()));
+                }
             }
             match rest.rsplit_once(':') {
                 Some((p, t)) if !p.is_empty() && !t.contains('/') => {
