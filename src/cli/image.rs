@@ -39,6 +39,30 @@ pub(crate) struct ImageArgs {
     pub(crate) common: CommonArgs,
 }
 
+/// A byte progress bar on stderr when it is a terminal (and not `--quiet`); hidden otherwise.
+fn progress_bar(
+    img: &hullscan::source::ResolvedImage,
+    name: &str,
+    quiet: bool,
+) -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let total: u64 = img.layers.iter().filter_map(|l| l.size).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+    )
+    .map_or_else(
+        |_| indicatif::ProgressStyle::default_bar(),
+        |s| s.progress_chars("=> "),
+    );
+    bar.set_style(style);
+    bar.set_message(format!("scanning {name}"));
+    bar
+}
+
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let cfg = args.common.config()?;
     let mut limits = cfg.limits.clone();
@@ -91,8 +115,11 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
             args.reference.clone()
         };
         let _span = tracing::info_span!("image", reference = %shown).entered();
-        let facts = image::scan(store.as_ref(), img, &limits)
-            .with_context(|| format!("scanning `{shown}`"))?;
+        let bar = progress_bar(img, &shown, args.common.quiet);
+        let facts = image::scan_with_progress(store.as_ref(), img, &limits, &|n| bar.inc(n))
+            .with_context(|| format!("scanning `{shown}`"));
+        bar.finish_and_clear();
+        let facts = facts?;
         let mut findings = lint::lint_image(&facts, &shown, &source_path, &cfg);
         if let Some((df_display, _, df, _)) = &dockerfile {
             mapping::map_findings(&mut findings, &facts, df, df_display);

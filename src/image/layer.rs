@@ -156,6 +156,20 @@ pub fn walk(
     expected: &str,
     limits: &Limits,
 ) -> Result<LayerFacts, LayerError> {
+    walk_with_progress(index, blob, expected, limits, &|_| {})
+}
+
+/// [`walk`], calling `progress` with the number of blob bytes read after each chunk.
+///
+/// # Errors
+/// See [`LayerError`].
+pub fn walk_with_progress(
+    index: usize,
+    blob: Box<dyn Read + Send>,
+    expected: &str,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<LayerFacts, LayerError> {
     let Some(expected_hex) = expected.strip_prefix("sha256:") else {
         return Err(LayerError::Algorithm {
             layer: index,
@@ -181,6 +195,7 @@ pub fn walk(
                 hasher.update(&buf);
                 total += n as u64;
                 counter.store(total, Ordering::Relaxed);
+                progress(n as u64);
                 // After the walker stops, keep reading so the digest covers every byte.
                 if tx.as_ref().is_some_and(|t| t.send(buf).is_err()) {
                     tx = None;

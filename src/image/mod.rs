@@ -69,11 +69,24 @@ pub fn scan(
     image: &ResolvedImage,
     limits: &Limits,
 ) -> Result<ImageFacts, ImageError> {
+    scan_with_progress(store, image, limits, &|_| {})
+}
+
+/// [`scan`], reporting blob bytes read through `progress` (for progress bars).
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_with_progress(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImageFacts, ImageError> {
     let mut walked: Vec<LayerFacts> = Vec::with_capacity(image.layers.len());
     for (i, l) in image.layers.iter().enumerate() {
         let blob = store.open(&l.path)?;
         let _span = tracing::info_span!("layer", index = i, digest = %l.digest).entered();
-        let facts = layer::walk(i, blob, &l.digest, limits)?;
+        let facts = layer::walk_with_progress(i, blob, &l.digest, limits, progress)?;
         tracing::debug!(
             entries = facts.entries.len(),
             bytes = facts.uncompressed_size,
