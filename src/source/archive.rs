@@ -82,6 +82,19 @@ impl ArchiveStore {
         })
     }
 
+    /// The size of the member at `path`, following links.
+    #[must_use]
+    pub fn size(&self, path: &str) -> Option<u64> {
+        let mut key = normalize_path(path)?;
+        for _ in 0..8 {
+            match self.members.get(&key)? {
+                Member::File { size, .. } => return Some(*size),
+                Member::Link(t) => key.clone_from(t),
+            }
+        }
+        None
+    }
+
     /// True if the archive has a member at `path`.
     #[must_use]
     pub fn contains(&self, path: &str) -> bool {
@@ -232,7 +245,7 @@ pub fn resolve_docker(
                 path: p.clone(),
                 digest,
                 media_type: None,
-                size: None,
+                size: store.size(p),
             })
         })
         .collect::<Result<Vec<_>, SourceError>>()?;
