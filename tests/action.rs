@@ -53,6 +53,17 @@ fn run_action(inputs: &[(&str, &str)], cwd: &Path) -> (Output, BTreeMap<String, 
     (out, outputs, summary)
 }
 
+/// A temp dir holding `testdata/cli/<name>` as `Dockerfile`.
+fn with_dockerfile(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("testdata/cli").join(name),
+        dir.path().join("Dockerfile"),
+    )
+    .unwrap();
+    dir
+}
+
 fn validate(sarif: &Path) -> serde_json::Value {
     let log: serde_json::Value = serde_json::from_slice(&std::fs::read(sarif).unwrap()).unwrap();
     let schema: serde_json::Value = serde_json::from_slice(
@@ -74,12 +85,7 @@ fn validate(sarif: &Path) -> serde_json::Value {
 
 #[test]
 fn dockerfile_step_outputs_summary_annotations() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        root().join("testdata/cli/app.Dockerfile"),
-        dir.path().join("Dockerfile"),
-    )
-    .unwrap();
+    let dir = with_dockerfile("app.Dockerfile");
     let (out, outputs, summary) = run_action(
         &[
             ("dockerfile", "Dockerfile"),
@@ -115,12 +121,7 @@ fn dockerfile_step_outputs_summary_annotations() {
 
 #[test]
 fn fail_on_never_and_missing_inputs() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        root().join("testdata/cli/app.Dockerfile"),
-        dir.path().join("Dockerfile"),
-    )
-    .unwrap();
+    let dir = with_dockerfile("app.Dockerfile");
     let (_, outputs, _) = run_action(
         &[("dockerfile", "Dockerfile"), ("fail-on", "never")],
         dir.path(),
@@ -138,12 +139,7 @@ fn fail_on_never_and_missing_inputs() {
 
 #[test]
 fn dockerfile_and_image_in_one_sarif_file() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        root().join("testdata/cli/clean.Dockerfile"),
-        dir.path().join("Dockerfile"),
-    )
-    .unwrap();
+    let dir = with_dockerfile("clean.Dockerfile");
     common::Image::new(vec![common::Layer::new("x").file(
         "/usr/bin/su",
         0o4755,
@@ -354,16 +350,7 @@ fn own_image_final_stage_has_no_error_finding() {
         ),
     )
     .unwrap();
-    let buildah = |args: &[&str]| {
-        let mut c = Command::new("buildah");
-        c.arg("--root")
-            .arg(p.join("root"))
-            .arg("--runroot")
-            .arg(p.join("runroot"))
-            .args(["--storage-driver", "vfs"])
-            .args(args);
-        c
-    };
+    let buildah = |args: &[&str]| common::debian::buildah(p, args);
     common::debian::run(
         buildah(&[
             "bud",

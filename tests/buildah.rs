@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::debian::{debian, run};
 use common::hullscan;
 
@@ -27,16 +25,7 @@ fn buildah_image_maps_to_dockerfile_lines() {
     )
     .unwrap();
     std::fs::write(p.join("ctx/app.sh"), "echo hi\n").unwrap();
-    let buildah = |args: &[&str]| {
-        let mut c = Command::new("buildah");
-        c.arg("--root")
-            .arg(p.join("root"))
-            .arg("--runroot")
-            .arg(p.join("runroot"))
-            .args(["--storage-driver", "vfs"])
-            .args(args);
-        c
-    };
+    let buildah = |args: &[&str]| common::debian::buildah(p, args);
     run(buildah(&[
         "bud",
         "--layers",

@@ -81,10 +81,11 @@ impl ArchiveStore {
             members,
         })
     }
+}
 
+impl BlobStore for ArchiveStore {
     /// The size of the member at `path`, following links.
-    #[must_use]
-    pub fn size(&self, path: &str) -> Option<u64> {
+    fn size(&self, path: &str) -> Option<u64> {
         let mut key = normalize_path(path)?;
         for _ in 0..8 {
             match self.members.get(&key)? {
@@ -95,14 +96,10 @@ impl ArchiveStore {
         None
     }
 
-    /// True if the archive has a member at `path`.
-    #[must_use]
-    pub fn contains(&self, path: &str) -> bool {
+    fn contains(&self, path: &str) -> bool {
         normalize_path(path).is_some_and(|k| self.members.contains_key(&k))
     }
-}
 
-impl BlobStore for ArchiveStore {
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         let mut key = normalize_path(path).unwrap_or_default();
         for _ in 0..8 {
@@ -155,7 +152,7 @@ fn digest_of_path(p: &str) -> Option<String> {
 /// # Errors
 /// A missing or malformed manifest, an ambiguous archive, or a config digest mismatch.
 pub fn resolve_docker(
-    store: &ArchiveStore,
+    store: &dyn BlobStore,
     selector: Option<&str>,
     reference: &str,
     platforms: &PlatformSel,

@@ -41,6 +41,12 @@ impl DirStore {
 }
 
 impl BlobStore for DirStore {
+    fn size(&self, path: &str) -> Option<u64> {
+        std::fs::metadata(self.root.join(path))
+            .ok()
+            .map(|m| m.len())
+    }
+
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         let full = self.root.join(path);
         let f = File::open(&full).map_err(|source| SourceError::Io {

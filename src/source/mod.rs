@@ -213,6 +213,16 @@ pub trait BlobStore: Send + Sync {
     /// # Errors
     /// When the member is missing or unreadable.
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError>;
+
+    /// True if the store has a member at `path`.
+    fn contains(&self, path: &str) -> bool {
+        self.open(path).is_ok()
+    }
+
+    /// The size of the member at `path`, when the store knows it without reading it.
+    fn size(&self, _path: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// The blob path of a digest in an OCI layout.
@@ -285,41 +295,25 @@ pub fn open(
     platforms: &PlatformSel,
     metadata_limit: u64,
 ) -> Result<(Box<dyn BlobStore>, Vec<ResolvedImage>), SourceError> {
-    match spec {
-        ImageSpec::OciLayout { dir, selector } => {
-            let store = layout::DirStore::new(dir)?;
-            let images = layout::resolve(
-                &store,
-                selector.as_deref(),
-                reference,
-                platforms,
-                metadata_limit,
-            )?;
-            Ok((Box::new(store), images))
+    let (store, selector): (Box<dyn BlobStore>, &Option<String>) = match spec {
+        ImageSpec::OciLayout { dir, selector } => (Box::new(layout::DirStore::new(dir)?), selector),
+        ImageSpec::OciArchive { file, selector } | ImageSpec::DockerArchive { file, selector } => {
+            (Box::new(archive::ArchiveStore::open(file)?), selector)
         }
-        ImageSpec::OciArchive { file, selector } => {
-            let store = archive::ArchiveStore::open(file)?;
-            let images = layout::resolve(
-                &store,
-                selector.as_deref(),
-                reference,
-                platforms,
-                metadata_limit,
-            )?;
-            Ok((Box::new(store), images))
-        }
-        ImageSpec::DockerArchive { file, selector } => {
-            let store = archive::ArchiveStore::open(file)?;
-            let images = archive::resolve_docker(
-                &store,
-                selector.as_deref(),
-                reference,
-                platforms,
-                metadata_limit,
-            )?;
-            Ok((Box::new(store), images))
-        }
-    }
+    };
+    let resolve = if matches!(spec, ImageSpec::DockerArchive { .. }) {
+        archive::resolve_docker
+    } else {
+        layout::resolve
+    };
+    let images = resolve(
+        store.as_ref(),
+        selector.as_deref(),
+        reference,
+        platforms,
+        metadata_limit,
+    )?;
+    Ok((store, images))
 }
 
 #[cfg(test)]

@@ -86,3 +86,14 @@ pub fn debian() -> &'static Path {
         cache
     })
 }
+
+/// `buildah` with its own storage under `dir` (vfs driver, no daemon).
+pub fn buildah(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new("buildah");
+    c.arg("--root")
+        .arg(dir.join("root"))
+        .arg("--runroot")
+        .arg(dir.join("runroot"));
+    c.args(["--storage-driver", "vfs"]).args(args);
+    c
+}
