@@ -373,9 +373,14 @@ impl Dockerfile {
 
     /// Instructions that build the final image, from the root of its lineage down.
     pub fn final_instructions(&self) -> impl Iterator<Item = &Instruction> {
+        self.final_indices().map(|i| &self.instructions[i])
+    }
+
+    /// Indices into [`Dockerfile::instructions`] of [`Dockerfile::final_instructions`].
+    pub fn final_indices(&self) -> impl Iterator<Item = usize> + '_ {
         self.final_lineage()
             .into_iter()
-            .flat_map(|s| self.stage_instructions(s).iter())
+            .flat_map(|s| s.first..=s.last)
     }
 
     /// The variables in scope just before instruction `idx` within its stage lineage:

@@ -1,26 +1,25 @@
 //! DF013 `package-cache-kept`. Docs, level and peers: `rules/DF013.toml`.
 
-use super::{PkgOp, final_runs, pkg_op, run_commands};
-use crate::dockerfile::Dockerfile;
+use super::{PkgOp, pkg_op, run_commands};
 use crate::dockerfile::shell::Command;
+use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports package installs in the final image's stages that leave the index or download
 /// cache in the layer, or pull in recommended packages. A `RUN --mount=type=cache` keeps
 /// caches out of the image and passes.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    for ins in final_runs(df) {
+    for idx in df.final_indices() {
+        let ins = &df.instructions[idx];
+        if ins.keyword != Keyword::Run {
+            continue;
+        }
         if ins.flags.iter().any(|f| {
             f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache"))
         }) {
             continue;
         }
         let cmds = run_commands(ins);
-        let idx = df
-            .instructions
-            .iter()
-            .position(|i| std::ptr::eq(i, ins))
-            .unwrap_or(0);
         let vars = df.vars_before(idx);
         let mut problems: Vec<String> = Vec::new();
         for c in &cmds {
