@@ -8,44 +8,12 @@
 
 mod common;
 
-use common::{Compression, Image, Layer, findings, hullscan};
+use common::{Image, Layer, findings, hullscan};
 use std::path::Path;
 
-/// A small but busy image: every image rule has something to find.
+/// `testdata/images/busy.toml`: every image rule has something to find.
 fn busy_image() -> Image {
-    let base = Layer::new("/bin/sh -c #(nop) ADD file:0a1b in / ")
-        .dir("/etc", 0o755)
-        .file("/etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n")
-        .file("/etc/shadow", 0o640, b"root::19000:0:99999:7:::\napp:!:19000::::::\n")
-        .file("/bin/busybox", 0o755, b"ELF")
-        .symlink("/bin/sh", "busybox")
-        .symlink("/usr/bin/wget", "/bin/busybox")
-        .file("/usr/bin/passwd", 0o4755, b"ELF")
-        .hardlink("/usr/bin/chfn", "usr/bin/passwd")
-        .file_xattr("/usr/bin/ping", 0o755, "security.capability", &[0, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-        .file("/sbin/apk", 0o755, b"ELF")
-        .file("/usr/bin/su", 0o4755, b"ELF")
-        .file("/tmp/scratch", 0o666, b"tmp");
-    let app = Layer::new("RUN /bin/sh -c wget -qO- https://get.example/install.sh | sh # buildkit")
-        .compression(Compression::Zstd)
-        .dir("/app", 0o755)
-        .dir("/app/.git", 0o755)
-        .file("/app/.git/config", 0o644, b"[core]\n")
-        .file("/app/config.yaml", 0o666, b"k: v\n")
-        .file(
-            "/root/.ssh/id_rsa",
-            0o600,
-            b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
-        )
-        .file("/app/server", 0o755, &vec![0u8; 25 << 20]);
-    let cleanup = Layer::new("RUN /bin/sh -c chmod u-s /usr/bin/su && rm /app/server # buildkit")
-        .compression(Compression::None)
-        .no_trailer()
-        .file("/usr/bin/su", 0o755, b"ELF")
-        .whiteout("/app/server");
-    Image::new(vec![base, app, cleanup]).with_config(
-        serde_json::json!({"Env": ["PATH=/bin", "API_TOKEN=abc"], "ExposedPorts": {"22/tcp": {}}}),
-    )
+    Image::from_recipe("busy")
 }
 
 const BUSY_FINDINGS: &[&str] = &[

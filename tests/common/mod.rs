@@ -273,6 +273,54 @@ pub fn sha256(b: &[u8]) -> String {
     format!("sha256:{}", hullscan::image::layer::hex(&Sha256::digest(b)))
 }
 
+/// A recipe from `testdata/images/<name>.toml` (format described in `busy.toml`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recipe {
+    #[serde(default)]
+    config: serde_json::Value,
+    layers: Vec<RecipeLayer>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecipeLayer {
+    created_by: String,
+    #[serde(default)]
+    compression: Option<String>,
+    #[serde(default)]
+    trailer: Option<bool>,
+    entries: Vec<RecipeEntry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecipeEntry {
+    #[serde(default)]
+    path: String,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    size: Option<usize>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    xattrs: std::collections::BTreeMap<String, String>,
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 #[derive(Clone)]
 pub struct Image {
     pub layers: Vec<Layer>,
@@ -281,6 +329,67 @@ pub struct Image {
 }
 
 impl Image {
+    /// Loads `testdata/images/<name>.toml`.
+    pub fn from_recipe(name: &str) -> Image {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/images")
+            .join(format!("{name}.toml"));
+        let recipe: Recipe = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let layers = recipe
+            .layers
+            .into_iter()
+            .map(|l| {
+                let mut layer = Layer::new(&l.created_by);
+                layer.compression = match l.compression.as_deref() {
+                    None | Some("gzip") => Compression::Gzip,
+                    Some("zstd") => Compression::Zstd,
+                    Some("none") => Compression::None,
+                    Some(other) => panic!("unknown compression {other}"),
+                };
+                layer.trailer = l.trailer.unwrap_or(true);
+                for e in l.entries {
+                    let mode = e
+                        .mode
+                        .as_deref()
+                        .map_or(0o644, |m| u32::from_str_radix(m, 8).unwrap());
+                    let content = match (e.content, e.size) {
+                        (Some(c), _) => c.into_bytes(),
+                        (None, Some(n)) => vec![0; n],
+                        (None, None) => Vec::new(),
+                    };
+                    let target = e.target.unwrap_or_default();
+                    layer = match e.kind.as_deref().unwrap_or("file") {
+                        "file" => {
+                            let xattrs = e
+                                .xattrs
+                                .iter()
+                                .map(|(k, v)| (k.clone(), unhex(v)))
+                                .collect();
+                            layer.items.push(Item::File {
+                                path: e.path,
+                                mode,
+                                uid: 0,
+                                content,
+                                xattrs,
+                            });
+                            layer
+                        }
+                        "dir" => layer.dir(&e.path, mode),
+                        "symlink" => layer.symlink(&e.path, &target),
+                        "hardlink" => layer.hardlink(&e.path, &target),
+                        "whiteout" => layer.whiteout(&e.path),
+                        "opaque" => layer.opaque(&e.path),
+                        "raw" => layer.raw(&e.name.unwrap_or_default(), &content),
+                        other => panic!("unknown entry type {other}"),
+                    };
+                }
+                layer
+            })
+            .collect();
+        Image::new(layers).with_config(recipe.config)
+    }
+
     pub fn new(layers: Vec<Layer>) -> Image {
         Image {
             layers,
