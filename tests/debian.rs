@@ -107,7 +107,7 @@ fn debian_docker_archive_matches_the_layout() {
 
 #[test]
 fn debian_reports_validate_in_every_format() {
-    for format in ["human", "sarif", "github"] {
+    for format in ["human", "json", "sarif", "github"] {
         let out = hullscan(
             &["image", "--no-config", "-f", format, "oci:oci:bookworm"],
             debian(),
@@ -122,5 +122,15 @@ fn debian_reports_validate_in_every_format() {
             String::from_utf8_lossy(&out.stdout).contains("/usr/bin/passwd"),
             "{format}"
         );
+        if format == "sarif" {
+            let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("testdata/sarif/sarif-schema-2.1.0.json");
+            let schema: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
+            let v = jsonschema::validator_for(&schema).unwrap();
+            let errors: Vec<String> = v.iter_errors(&log).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
     }
 }
