@@ -401,7 +401,7 @@ fn bad_references_and_missing_tags() {
         "`nope` is not an OCI layout",
     );
     one_line_error(
-        &hullscan(&["image", "ftp:x"], dir.path()),
+        &hullscan(&["image", "ftp://host/x"], dir.path()),
         "unknown transport `ftp`",
     );
     busy_image().write_oci(&dir.path().join("img"), "v1");

@@ -10,6 +10,7 @@ use super::CommonArgs;
 use hullscan::image::{self, mapping};
 use hullscan::lint;
 use hullscan::report::{Report, ScannedImage};
+use hullscan::source::registry::RegistryOptions;
 use hullscan::source::{self, ImageSpec, PlatformSel};
 
 #[derive(Debug, Args)]
@@ -35,6 +36,15 @@ pub(crate) struct ImageArgs {
     /// Most tar entries in one layer.
     #[arg(long, value_name = "N")]
     max_entries: Option<u64>,
+    /// Speak plain HTTP to this registry (host[:port]); repeatable.
+    #[arg(long, value_name = "HOST")]
+    insecure_registry: Vec<String>,
+    /// Registry user name (the password comes from --password-stdin).
+    #[arg(long, value_name = "USER", requires = "password_stdin")]
+    username: Option<String>,
+    /// Read the registry password (or token) from standard input.
+    #[arg(long, requires = "username")]
+    password_stdin: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
@@ -75,11 +85,25 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         (None, false) => PlatformSel::Default,
     };
     let spec = ImageSpec::parse(&args.reference)?;
-    let (store, images) = source::open(
+    let mut registry = RegistryOptions {
+        insecure: args.insecure_registry.clone(),
+        ..RegistryOptions::default()
+    };
+    if let Some(user) = &args.username {
+        let mut password = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
+            .context("reading the password from stdin")?;
+        registry.credentials = Some((
+            user.clone(),
+            password.trim_end_matches(['\n', '\r']).to_string(),
+        ));
+    }
+    let (store, images) = source::open_with(
         &spec,
         &args.reference,
         &platforms,
         limits.max_metadata_bytes,
+        &registry,
     )
     .with_context(|| format!("reading `{}`", args.reference))?;
     let dockerfile = match &args.dockerfile {
@@ -107,7 +131,13 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         },
         ..Report::default()
     };
-    let source_path = super::dockerfile::repo_relative(spec.path(), root.as_deref());
+    // A local image's file locates its findings in SARIF; a registry image has none, so its
+    // repository name does (without tag or digest, so fingerprints survive new tags).
+    let source_path = match (&spec, spec.path()) {
+        (_, Some(p)) => super::dockerfile::repo_relative(p, root.as_deref()),
+        (ImageSpec::Registry(r), None) => format!("image/{}", r.name()),
+        _ => String::new(),
+    };
     for img in &images {
         let shown = if images.len() > 1 {
             format!("{} ({})", args.reference, img.platform)

@@ -10,7 +10,7 @@ use oci_spec::image::{Descriptor, ImageIndex, ImageManifest};
 
 use super::{
     BlobStore, LayerRef, PlatformSel, ResolvedImage, SourceError, blob_path, host_platform,
-    read_metadata,
+    read_metadata, read_verified,
 };
 use crate::image::config::ImageConfig;
 
@@ -146,8 +146,8 @@ pub(crate) fn resolve_descriptor(
 ) -> Result<Vec<ResolvedImage>, SourceError> {
     let digest = d.digest().to_string();
     let path = blob_path(&digest)?;
-    let bytes = read_metadata(
-        store,
+    let bytes = read_verified(
+        store.open_manifest(&digest)?,
         &path,
         Some(&digest),
         &format!("manifest {digest}"),

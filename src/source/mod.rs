@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod layout;
+pub mod registry;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub enum SourceError {
     /// No image matches the tag, digest or platform asked for.
     #[error("{0}")]
     NotFound(String),
+    /// A registry refused, failed or answered nonsense; the message names the request.
+    #[error("{0}")]
+    Registry(String),
 }
 
 /// A parsed image reference.
@@ -82,6 +86,8 @@ pub enum ImageSpec {
         /// A `RepoTags` entry to pick when the archive holds several images.
         selector: Option<String>,
     },
+    /// `docker://REF` or a bare `REF`: an image in a registry.
+    Registry(crate::reference::ImageRef),
 }
 
 impl ImageSpec {
@@ -90,11 +96,42 @@ impl ImageSpec {
     /// # Errors
     /// For an unknown transport or a reference with nothing after the transport.
     pub fn parse(s: &str) -> Result<ImageSpec, SourceError> {
-        let (transport, rest) = s.split_once(':').ok_or_else(|| {
-            SourceError::Reference(format!(
-                "`{s}`: give a transport: oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE"
-            ))
-        })?;
+        let registry = |r: &str| {
+            crate::reference::ImageRef::parse(r)
+                .map(ImageSpec::Registry)
+                .ok_or_else(|| SourceError::Reference(format!("`{s}` is not an image reference")))
+        };
+        if let Some(r) = s.strip_prefix("docker://") {
+            return registry(r);
+        }
+        let Some((transport, rest)) = s.split_once(':') else {
+            return registry(s);
+        };
+        // `debian:12`, `host:5000/app`: no known transport, so a registry reference, when the
+        // rest reads as a tag or a port and path (`ftp://x` stays an unknown transport).
+        let known = [
+            "oci",
+            "oci-archive",
+            "docker-archive",
+            "docker",
+            "docker-daemon",
+            "dir",
+            "containers-storage",
+        ];
+        let tag_like = |r: &str| {
+            let tag = r.split('@').next().unwrap_or(r);
+            let port_path = tag.split_once('/').is_some_and(|(port, _)| {
+                !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+            });
+            port_path
+                || (!tag.is_empty()
+                    && tag
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)))
+        };
+        if !known.contains(&transport) && tag_like(rest) {
+            return registry(s);
+        }
         if rest.is_empty() {
             return Err(SourceError::Reference(format!(
                 "`{s}`: nothing after `{transport}:`"
@@ -134,9 +171,9 @@ impl ImageSpec {
                 let (file, selector) = split(rest);
                 Ok(ImageSpec::DockerArchive { file, selector })
             }
-            "docker" | "docker-daemon" => Err(SourceError::Reference(format!(
-                "`{s}`: registry and daemon images are not supported yet; save the image with \
-                 `skopeo copy {s} oci:DIR:TAG` and scan `oci:DIR:TAG`"
+            "docker-daemon" => Err(SourceError::Reference(format!(
+                "`{s}`: daemon images are not supported yet; save the image with \
+                 `docker save -o app.tar NAME` and scan `docker-archive:app.tar`"
             ))),
             other => Err(SourceError::Reference(format!(
                 "`{s}`: unknown transport `{other}`: use oci:, oci-archive: or docker-archive:"
@@ -144,12 +181,16 @@ impl ImageSpec {
         }
     }
 
-    /// The path of the local file or directory, for display and SARIF locations.
+    /// The path of the local file or directory, for display and SARIF locations; `None` for
+    /// registry images.
     #[must_use]
-    pub fn path(&self) -> &std::path::Path {
+    pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            ImageSpec::OciLayout { dir, .. } => dir,
-            ImageSpec::OciArchive { file, .. } | ImageSpec::DockerArchive { file, .. } => file,
+            ImageSpec::OciLayout { dir, .. } => Some(dir),
+            ImageSpec::OciArchive { file, .. } | ImageSpec::DockerArchive { file, .. } => {
+                Some(file)
+            }
+            ImageSpec::Registry(_) => None,
         }
     }
 }
@@ -219,6 +260,14 @@ pub trait BlobStore: Send + Sync {
         self.open(path).is_ok()
     }
 
+    /// Opens the manifest or index with `digest` (a blob in layouts, an API call in registries).
+    ///
+    /// # Errors
+    /// When it is missing or unreadable.
+    fn open_manifest(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
+        self.open(&blob_path(digest)?)
+    }
+
     /// The size of the member at `path`, when the store knows it without reading it.
     fn size(&self, _path: &str) -> Option<u64> {
         None
@@ -258,7 +307,21 @@ pub fn read_metadata(
     what: &str,
     limit: u64,
 ) -> Result<Vec<u8>, SourceError> {
-    let mut r = store.open(path)?.take(limit + 1);
+    read_verified(store.open(path)?, path, digest, what, limit)
+}
+
+/// Reads a metadata stream whole, up to `limit` bytes, verifying its digest when given.
+///
+/// # Errors
+/// Unreadable, too large, or not matching its digest.
+pub fn read_verified(
+    reader: Box<dyn Read + Send>,
+    path: &str,
+    digest: Option<&str>,
+    what: &str,
+    limit: u64,
+) -> Result<Vec<u8>, SourceError> {
+    let mut r = reader.take(limit + 1);
     let mut buf = Vec::new();
     r.read_to_end(&mut buf).map_err(|source| SourceError::Io {
         path: path.to_string(),
@@ -295,10 +358,35 @@ pub fn open(
     platforms: &PlatformSel,
     metadata_limit: u64,
 ) -> Result<(Box<dyn BlobStore>, Vec<ResolvedImage>), SourceError> {
+    open_with(
+        spec,
+        reference,
+        platforms,
+        metadata_limit,
+        &registry::RegistryOptions::default(),
+    )
+}
+
+/// [`open`] with options for registry references.
+///
+/// # Errors
+/// Any [`SourceError`].
+pub fn open_with(
+    spec: &ImageSpec,
+    reference: &str,
+    platforms: &PlatformSel,
+    metadata_limit: u64,
+    opts: &registry::RegistryOptions,
+) -> Result<(Box<dyn BlobStore>, Vec<ResolvedImage>), SourceError> {
     let (store, selector): (Box<dyn BlobStore>, &Option<String>) = match spec {
         ImageSpec::OciLayout { dir, selector } => (Box::new(layout::DirStore::new(dir)?), selector),
         ImageSpec::OciArchive { file, selector } | ImageSpec::DockerArchive { file, selector } => {
             (Box::new(archive::ArchiveStore::open(file)?), selector)
+        }
+        ImageSpec::Registry(image) => {
+            let store = registry::RegistryStore::new(image, opts);
+            let images = registry::resolve(&store, image, reference, platforms, metadata_limit)?;
+            return Ok((Box::new(store), images));
         }
     };
     let resolve = if matches!(spec, ImageSpec::DockerArchive { .. }) {
@@ -340,7 +428,14 @@ mod tests {
             ImageSpec::parse("docker-archive:a.tar").unwrap(),
             ImageSpec::DockerArchive { .. }
         ));
-        assert!(ImageSpec::parse("debian:12").is_err());
+        assert!(matches!(
+            ImageSpec::parse("debian:12").unwrap(),
+            ImageSpec::Registry(_)
+        ));
+        assert!(matches!(
+            ImageSpec::parse("docker://127.0.0.1:5000/app:1").unwrap(),
+            ImageSpec::Registry(_)
+        ));
         assert!(ImageSpec::parse("oci:").is_err());
         assert!(blob_path("sha256:../../etc").is_err());
         assert_eq!(blob_path("sha256:ab12").unwrap(), "blobs/sha256/ab12");

@@ -1,0 +1,423 @@
+//! Images from registries over the OCI distribution API (`/v2/`), read without a daemon.
+//! Manifests are fetched with the OCI and Docker media types in `Accept`, and blobs stream
+//! straight into the layer walker. Authentication follows the registry's `WWW-Authenticate`
+//! challenge: Basic, or a Bearer token from the challenge's realm, using credentials from the
+//! command line or the docker config `auths`. Failed requests are retried a bounded number of
+//! times with backoff; `429` honours `Retry-After`. Redirected blob downloads (S3, CDNs)
+//! never carry the registry's `Authorization` header: ureq drops it on redirects.
+
+use std::io::Read;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use oci_spec::image::{Descriptor, Digest, MediaType};
+use sha2::{Digest as _, Sha256};
+
+use super::{BlobStore, PlatformSel, ResolvedImage, SourceError};
+use crate::reference::{DOCKER_HUB, ImageRef};
+
+/// `Accept` for manifests: every form we can read, most specific first.
+const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.docker.distribution.manifest.v2+json";
+
+/// How to reach registries.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryOptions {
+    /// Hosts (`host[:port]`) spoken to over plain HTTP.
+    pub insecure: Vec<String>,
+    /// Explicit credentials (`--username`, `--password-stdin`).
+    pub credentials: Option<(String, String)>,
+    /// Per-read timeout; a registry that stalls longer fails the request.
+    pub read_timeout: Option<Duration>,
+    /// Attempts per request (1 = no retry).
+    pub attempts: Option<u32>,
+}
+
+/// A repository in a registry, opened for reading.
+pub struct RegistryStore {
+    agent: ureq::Agent,
+    base: String,
+    repository: String,
+    credentials: Option<(String, String)>,
+    /// The `Authorization` value that last worked; reused until the registry refuses it.
+    authorization: Mutex<Option<String>>,
+    attempts: u32,
+}
+
+impl std::fmt::Debug for RegistryStore {
+    // Credentials and tokens never appear in debug output or logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryStore")
+            .field("base", &self.base)
+            .field("repository", &self.repository)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The API host of a registry name (`docker.io` is served by `registry-1.docker.io`).
+fn api_host(registry: &str) -> &str {
+    if registry == DOCKER_HUB {
+        "registry-1.docker.io"
+    } else {
+        registry
+    }
+}
+
+impl RegistryStore {
+    /// Prepares a client for `image`'s repository.
+    #[must_use]
+    pub fn new(image: &ImageRef, opts: &RegistryOptions) -> RegistryStore {
+        let insecure = opts.insecure.iter().any(|h| h == &image.registry);
+        let scheme = if insecure { "http" } else { "https" };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(15)))
+            .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_secs(60))))
+            .max_redirects(5)
+            .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        RegistryStore {
+            agent,
+            base: format!("{scheme}://{}", api_host(&image.registry)),
+            repository: image.repository.clone(),
+            credentials: opts
+                .credentials
+                .clone()
+                .or_else(|| docker_config_auth(&image.registry)),
+            authorization: Mutex::new(None),
+            attempts: opts.attempts.unwrap_or(4).max(1),
+        }
+    }
+
+    fn url(&self, kind: &str, reference: &str) -> String {
+        format!("{}/v2/{}/{kind}/{reference}", self.base, self.repository)
+    }
+
+    /// GET with authentication and bounded retries; returns the response of status 200.
+    fn get(
+        &self,
+        url: &str,
+        accept: Option<&str>,
+    ) -> Result<ureq::http::Response<ureq::Body>, SourceError> {
+        let mut delay = Duration::from_millis(250);
+        let mut challenged = false;
+        let mut last = String::new();
+        for attempt in 1..=self.attempts {
+            let mut req = self.agent.get(url);
+            if let Some(a) = accept {
+                req = req.header("Accept", a);
+            }
+            let auth = self.authorization.lock().ok().and_then(|g| g.clone());
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            let resp = match req.call() {
+                Ok(r) => r,
+                Err(e) => {
+                    last = e.to_string();
+                    tracing::debug!(%url, attempt, error = %last, "request failed");
+                    std::thread::sleep(delay);
+                    delay *= 2;
+                    continue;
+                }
+            };
+            let status = resp.status().as_u16();
+            match status {
+                200 => return Ok(resp),
+                401 if !challenged => {
+                    challenged = true;
+                    let challenge = header(&resp, "www-authenticate").unwrap_or_default();
+                    let value = self.authenticate(&challenge)?;
+                    if let Ok(mut g) = self.authorization.lock() {
+                        *g = Some(value);
+                    }
+                }
+                401 | 403 => {
+                    let who = if self.credentials.is_some() {
+                        "the credentials given"
+                    } else {
+                        "anonymous access"
+                    };
+                    return Err(SourceError::Registry(format!(
+                        "GET {url}: {status}: {who} not allowed; log in (`docker login`) or pass --username/--password-stdin"
+                    )));
+                }
+                404 => {
+                    return Err(SourceError::NotFound(format!("GET {url}: 404 not found")));
+                }
+                429 | 500..=599 => {
+                    // Retry-After in seconds, capped so a hostile registry cannot stall us long.
+                    let wait = header(&resp, "retry-after")
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map_or(delay, |s| Duration::from_secs(s.min(30)));
+                    last = format!("{status}");
+                    tracing::debug!(%url, attempt, status, "retrying");
+                    std::thread::sleep(wait);
+                    delay *= 2;
+                }
+                other => {
+                    return Err(SourceError::Registry(format!(
+                        "GET {url}: unexpected status {other}"
+                    )));
+                }
+            }
+        }
+        Err(SourceError::Registry(format!(
+            "GET {url}: failed after {} attempts: {last}",
+            self.attempts
+        )))
+    }
+
+    /// Answers a `WWW-Authenticate` challenge with an `Authorization` header value.
+    fn authenticate(&self, challenge: &str) -> Result<String, SourceError> {
+        let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
+        let params = parse_params(params);
+        let basic = self
+            .credentials
+            .as_ref()
+            .map(|(u, p)| format!("Basic {}", B64.encode(format!("{u}:{p}"))));
+        if scheme.eq_ignore_ascii_case("basic") {
+            return basic.ok_or_else(|| {
+                SourceError::Registry(format!(
+                    "{}: needs credentials; pass --username/--password-stdin or `docker login`",
+                    self.base
+                ))
+            });
+        }
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(SourceError::Registry(format!(
+                "{}: unsupported authentication scheme `{scheme}`",
+                self.base
+            )));
+        }
+        let realm = params
+            .iter()
+            .find(|(k, _)| k == "realm")
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| {
+                SourceError::Registry(format!("{}: bearer challenge without a realm", self.base))
+            })?;
+        let mut query = vec![format!("scope=repository:{}:pull", self.repository)];
+        if let Some((_, s)) = params.iter().find(|(k, _)| k == "service") {
+            query.push(format!("service={s}"));
+        }
+        let url = format!(
+            "{realm}{}{}",
+            if realm.contains('?') { "&" } else { "?" },
+            query.join("&")
+        );
+        let mut req = self.agent.get(&url);
+        if let Some(b) = &basic {
+            req = req.header("Authorization", b);
+        }
+        let mut resp = req
+            .call()
+            .map_err(|e| SourceError::Registry(format!("token from {realm}: {e}")))?;
+        if resp.status().as_u16() != 200 {
+            return Err(SourceError::Registry(format!(
+                "token from {realm}: status {}; check the credentials",
+                resp.status().as_u16()
+            )));
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_vec()
+            .map_err(|e| SourceError::Registry(format!("token from {realm}: {e}")))?;
+        let v: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| SourceError::Registry(format!("token from {realm}: {e}")))?;
+        let token = v["token"]
+            .as_str()
+            .or_else(|| v["access_token"].as_str())
+            .ok_or_else(|| {
+                SourceError::Registry(format!("token from {realm}: no token in the answer"))
+            })?;
+        Ok(format!("Bearer {token}"))
+    }
+
+    /// Reads the manifest or index at `reference` (tag or digest), capped at `limit` bytes.
+    ///
+    /// # Errors
+    /// Network, auth, size or status errors.
+    pub fn manifest(&self, reference: &str, limit: u64) -> Result<(Vec<u8>, String), SourceError> {
+        let url = self.url("manifests", reference);
+        let mut resp = self.get(&url, Some(MANIFEST_ACCEPT))?;
+        let content_type = header(&resp, "content-type").unwrap_or_default();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+        Ok((body, content_type))
+    }
+}
+
+fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Parses `k="v",k2="v2"` challenge parameters.
+fn parse_params(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    while let Some((k, after)) = rest.split_once('=') {
+        let key = k.trim().trim_start_matches(',').trim().to_ascii_lowercase();
+        let after = after.trim_start();
+        let (value, remaining) = if let Some(q) = after.strip_prefix('"') {
+            let end = q.find('"').unwrap_or(q.len());
+            (&q[..end], q.get(end + 1..).unwrap_or(""))
+        } else {
+            let end = after.find(',').unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        out.push((key, value.to_string()));
+        rest = remaining.trim_start_matches(',').trim_start();
+    }
+    out
+}
+
+/// Credentials for `registry` from the docker config `auths` (`$DOCKER_CONFIG/config.json`
+/// or `~/.docker/config.json`; `REGISTRY_AUTH_FILE` as podman uses it).
+fn docker_config_auth(registry: &str) -> Option<(String, String)> {
+    let mut files = Vec::new();
+    if let Some(f) = std::env::var_os("REGISTRY_AUTH_FILE") {
+        files.push(std::path::PathBuf::from(f));
+    }
+    if let Some(d) = std::env::var_os("DOCKER_CONFIG") {
+        files.push(std::path::PathBuf::from(d).join("config.json"));
+    } else if let Some(h) = std::env::var_os("HOME") {
+        files.push(std::path::PathBuf::from(h).join(".docker/config.json"));
+    }
+    let keys: Vec<String> = if registry == DOCKER_HUB {
+        vec![
+            "https://index.docker.io/v1/".into(),
+            "docker.io".into(),
+            "index.docker.io".into(),
+        ]
+    } else {
+        vec![
+            registry.to_string(),
+            format!("https://{registry}"),
+            format!("http://{registry}"),
+        ]
+    };
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for k in &keys {
+            let Some(auth) = v["auths"][k]["auth"].as_str() else {
+                continue;
+            };
+            let decoded = B64.decode(auth.trim()).ok()?;
+            let (u, p) = String::from_utf8(decoded)
+                .ok()?
+                .split_once(':')
+                .map(|(u, p)| (u.to_string(), p.to_string()))?;
+            return Some((u, p));
+        }
+    }
+    None
+}
+
+impl BlobStore for RegistryStore {
+    fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError> {
+        // Layouts name blobs `blobs/<alg>/<hex>`; the API names them by digest.
+        let digest = path
+            .strip_prefix("blobs/")
+            .and_then(|p| p.split_once('/'))
+            .map(|(alg, hex)| format!("{alg}:{hex}"))
+            .ok_or_else(|| SourceError::Reference(format!("`{path}` is not a blob path")))?;
+        let resp = self.get(&self.url("blobs", &digest), None)?;
+        Ok(Box::new(resp.into_body().into_reader()))
+    }
+
+    fn open_manifest(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
+        let resp = self.get(&self.url("manifests", digest), Some(MANIFEST_ACCEPT))?;
+        Ok(Box::new(resp.into_body().into_reader()))
+    }
+}
+
+/// Resolves a registry reference to images: the manifest by tag or digest, then the
+/// platforms of an index, through the same code as OCI layouts.
+///
+/// # Errors
+/// Network, auth, digest, format or platform errors.
+pub fn resolve(
+    store: &RegistryStore,
+    image: &ImageRef,
+    reference: &str,
+    platforms: &PlatformSel,
+    limit: u64,
+) -> Result<Vec<ResolvedImage>, SourceError> {
+    let selector = image
+        .digest
+        .clone()
+        .or_else(|| image.tag.clone())
+        .unwrap_or_else(|| "latest".into());
+    let (bytes, content_type) = store.manifest(&selector, limit)?;
+    let digest = format!(
+        "sha256:{}",
+        crate::image::layer::hex(&Sha256::digest(&bytes))
+    );
+    if let Some(want) = &image.digest
+        && want != &digest
+    {
+        return Err(SourceError::Digest {
+            what: format!("manifest of `{reference}`"),
+            expected: want.clone(),
+            actual: digest,
+        });
+    }
+    let media = MediaType::from(content_type.split(';').next().unwrap_or("").trim());
+    let parsed: Digest = digest.parse().map_err(|e| SourceError::Malformed {
+        what: "manifest digest".into(),
+        message: format!("{e}"),
+    })?;
+    let desc = Descriptor::new(media, bytes.len() as u64, parsed);
+    super::layout::resolve_descriptor(store, &desc, reference, platforms, limit, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_params() {
+        let p = parse_params(
+            r#"realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/debian:pull""#,
+        );
+        assert_eq!(
+            p[0],
+            ("realm".into(), "https://auth.docker.io/token".into())
+        );
+        assert_eq!(p[1].1, "registry.docker.io");
+        assert_eq!(p[2].1, "repository:library/debian:pull");
+        assert_eq!(
+            parse_params("realm=x, error=invalid_token"),
+            [
+                ("realm".into(), "x".into()),
+                ("error".into(), "invalid_token".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn hub_host() {
+        assert_eq!(api_host("docker.io"), "registry-1.docker.io");
+        assert_eq!(api_host("127.0.0.1:5000"), "127.0.0.1:5000");
+    }
+}

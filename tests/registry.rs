@@ -1,0 +1,219 @@
+//! `hullscan image` against a real registry on 127.0.0.1 (see `common::registry`): anonymous
+//! pulls over plain HTTP, tags and digests, multi-platform indexes, basic auth from the command
+//! line and from the docker config, and clear one-line errors for what fails.
+
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::registry::Registry;
+use common::{Image, Layer, findings, hullscan};
+
+fn scan(reference: &str, extra: &[&str], registry: &Registry) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--insecure-registry",
+        &registry.host,
+        reference,
+    ];
+    args.extend_from_slice(extra);
+    hullscan(&args, dir.path())
+}
+
+#[test]
+fn registry_scan_equals_layout_scan() {
+    let reg = Registry::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    Image::from_recipe("busy").write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "team/busy");
+    let local = findings(&hullscan(
+        &["image", "--no-config", "-f", "json", "oci:img:1"],
+        dir.path(),
+    ));
+    let out = scan(&format!("{}/team/busy:1", reg.host), &[], &reg);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut remote = findings(&out);
+    // A registry reference by tag is judged; a local layout is not.
+    assert!(remote.contains(&"IC002 config".to_string()), "{remote:?}");
+    remote.retain(|f| f != "IC002 config");
+    assert_eq!(remote, local);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let digest = v["images"][0]["manifest_digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // By digest: the same image, and no mutable-reference finding.
+    let by_digest = findings(&scan(
+        &format!("docker://{}/team/busy@{digest}", reg.host),
+        &[],
+        &reg,
+    ));
+    assert_eq!(by_digest, local);
+}
+
+#[test]
+fn multi_platform_index_from_a_registry() {
+    let reg = Registry::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let amd = Image::new(vec![Layer::new("x").file("/bin/bash", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}));
+    let arm = Image::new(vec![Layer::new("x").file("/usr/bin/curl", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .arch("arm64");
+    common::write_multi_platform(&dir.path().join("multi"), "1", &[amd, arm]);
+    reg.push(&dir.path().join("multi"), "1", "multi");
+    let r = format!("{}/multi:1", reg.host);
+    let only = |extra: &[&str]| {
+        findings(&scan(
+            &r,
+            &[&["--disable", "IC004,IC002"], extra].concat(),
+            &reg,
+        ))
+    };
+    assert_eq!(only(&[]), ["FS002 /bin/bash"]);
+    assert_eq!(
+        only(&["--platform", "linux/arm64"]),
+        ["FS004 /usr/bin/curl"]
+    );
+    assert_eq!(
+        only(&["--all-platforms"]),
+        ["FS002 /bin/bash", "FS004 /usr/bin/curl"]
+    );
+}
+
+fn one_line_error(out: &std::process::Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "{err}");
+}
+
+#[test]
+fn basic_auth_from_flags_and_docker_config() {
+    let reg = Registry::start(Some(("scanner", "s3cret")));
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "private");
+    let r = format!("{}/private:1", reg.host);
+    one_line_error(
+        &scan(&r, &[], &reg),
+        "needs credentials; pass --username/--password-stdin or `docker login`",
+    );
+
+    let with_password = |password: &str, env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hullscan"));
+        cmd.args([
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004",
+            "--insecure-registry",
+            &reg.host,
+            &r,
+        ]);
+        if !password.is_empty() {
+            cmd.args(["--username", "scanner", "--password-stdin"]);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = with_password("s3cret", &[]);
+    assert_eq!(
+        findings(&out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wrong = with_password("nope", &[]);
+    one_line_error(&wrong, "401: the credentials given not allowed");
+    assert!(
+        !String::from_utf8_lossy(&wrong.stderr).contains("nope"),
+        "credentials never appear in errors"
+    );
+
+    let cfg = tempfile::tempdir().unwrap();
+    let auth = base64_encode("scanner:s3cret");
+    std::fs::write(
+        cfg.path().join("config.json"),
+        format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, reg.host),
+    )
+    .unwrap();
+    let out = with_password("", &[("DOCKER_CONFIG", cfg.path().to_str().unwrap())]);
+    assert_eq!(
+        findings(&out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn base64_encode(s: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn registry_errors_are_one_line() {
+    let reg = Registry::start(None);
+    one_line_error(
+        &scan(&format!("{}/nothing:1", reg.host), &[], &reg),
+        "404 not found",
+    );
+    // HTTPS to a plain-HTTP registry: a transport error after bounded retries.
+    let dir = tempfile::tempdir().unwrap();
+    let out = hullscan(
+        &["image", "--no-config", &format!("{}/nothing:1", reg.host)],
+        dir.path(),
+    );
+    one_line_error(&out, "failed after 4 attempts");
+}
