@@ -217,3 +217,45 @@ fn registry_errors_are_one_line() {
     );
     one_line_error(&out, "failed after 4 attempts");
 }
+
+#[test]
+fn bearer_token_auth() {
+    let issuer = common::registry::TokenIssuer::start("scanner", "s3cret");
+    let reg = Registry::start_token(&issuer, ("scanner", "s3cret"));
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "team/private");
+    let r = format!("{}/team/private:1", reg.host);
+    // Without credentials the issuer refuses a token.
+    one_line_error(&scan(&r, &[], &reg), "status 401; check the credentials");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004",
+            "--insecure-registry",
+            &reg.host,
+            &r,
+            "--username",
+            "scanner",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        findings(&out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -25,13 +25,29 @@ fn free_port() -> u16 {
 impl Registry {
     /// Starts a registry; with `auth`, only that user may read or write.
     pub fn start(auth: Option<(&str, &str)>) -> Registry {
+        Self::start_with(auth, None)
+    }
+
+    /// Starts a registry that delegates auth to `issuer` (bearer tokens); pushes use `creds`.
+    pub fn start_token(issuer: &TokenIssuer, creds: (&str, &str)) -> Registry {
+        Self::start_with(Some(creds), Some(issuer))
+    }
+
+    fn start_with(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut config = format!(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.path().join("data").display()
         );
-        if let Some((u, p)) = auth {
+        if let Some(t) = issuer {
+            let _ = writeln!(
+                config,
+                "auth:\n  token:\n    realm: {}\n    service: hullscan-test-registry\n    issuer: hullscan-test-issuer\n    rootcertbundle: {}",
+                t.realm,
+                t.cert_pem.display()
+            );
+        } else if let Some((u, p)) = auth {
             let out = Command::new("htpasswd")
                 .args(["-Bbn", u, p])
                 .output()
@@ -91,5 +107,162 @@ impl Drop for Registry {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A token issuer for the registry's `auth.token` mode: an HTTP server on 127.0.0.1 that
+/// answers `GET /token?scope=…&service=…` with an ES256 JWT the registry trusts (its
+/// certificate travels in the `x5c` header and is the registry's root bundle). It requires
+/// Basic credentials `user:password` and grants pull and push on the scope asked for.
+pub struct TokenIssuer {
+    pub realm: String,
+    pub cert_pem: std::path::PathBuf,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    _dir: tempfile::TempDir,
+}
+
+impl TokenIssuer {
+    pub fn start(user: &str, password: &str) -> TokenIssuer {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        super::debian::run(
+            Command::new("openssl")
+                .args([
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=hullscan-test-issuer",
+                    "-keyout",
+                ])
+                .arg(p.join("key.pem"))
+                .arg("-out")
+                .arg(p.join("cert.pem")),
+        );
+        super::debian::run(
+            Command::new("openssl")
+                .args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"])
+                .arg(p.join("key.pem"))
+                .arg("-out")
+                .arg(p.join("key.pk8")),
+        );
+        super::debian::run(
+            Command::new("openssl")
+                .args(["x509", "-outform", "DER", "-in"])
+                .arg(p.join("cert.pem"))
+                .arg("-out")
+                .arg(p.join("cert.der")),
+        );
+        let rng = ring::rand::SystemRandom::new();
+        let key = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &std::fs::read(p.join("key.pk8")).unwrap(),
+            &rng,
+        )
+        .unwrap();
+        let x5c = base64::engine::general_purpose::STANDARD
+            .encode(std::fs::read(p.join("cert.der")).unwrap());
+        let expected = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let realm = format!("http://{}/token", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let user = user.to_string();
+        std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader, Write};
+            let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                reader.read_line(&mut request).unwrap_or(0);
+                let mut authorized = false;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':')
+                        && k.eq_ignore_ascii_case("authorization")
+                        && v.trim() == expected
+                    {
+                        authorized = true;
+                    }
+                }
+                let query = request
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .split_once('?')
+                    .map_or("", |(_, q)| q)
+                    .to_string();
+                let param = |k: &str| {
+                    query
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let mut out = stream;
+                if !authorized {
+                    let _ = out.write_all(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    continue;
+                }
+                // scope=repository:NAME:pull,push (may be URL-encoded)
+                let scope = param("scope")
+                    .replace("%3A", ":")
+                    .replace("%2C", ",")
+                    .replace("%2F", "/");
+                let name = scope.split(':').nth(1).unwrap_or("").to_string();
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs();
+                let header = serde_json::json!({"typ": "JWT", "alg": "ES256", "x5c": [x5c]});
+                let claims = serde_json::json!({"iss": "hullscan-test-issuer", "sub": user, "aud": param("service"),
+                    "exp": now + 600, "nbf": now - 60, "iat": now, "jti": format!("{now}-{name}"),
+                    "access": [{"type": "repository", "name": name, "actions": ["pull", "push"]}]});
+                let signing_input = format!(
+                    "{}.{}",
+                    url.encode(header.to_string()),
+                    url.encode(claims.to_string())
+                );
+                let sig = key.sign(&rng, signing_input.as_bytes()).unwrap();
+                let token = format!("{signing_input}.{}", url.encode(sig.as_ref()));
+                let body = serde_json::json!({"token": token, "expires_in": 600}).to_string();
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        TokenIssuer {
+            realm,
+            cert_pem: p.join("cert.pem"),
+            stop,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for TokenIssuer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
