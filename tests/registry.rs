@@ -259,3 +259,37 @@ fn bearer_token_auth() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn tls_with_a_private_ca() {
+    let (reg, ca) = Registry::start_tls();
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "tls");
+    let r = format!("{}/tls:1", reg.host);
+    // The CA is not trusted by default: a clear failure, not a silent downgrade to HTTP.
+    let out = hullscan(&["image", "--no-config", &r], dir.path());
+    one_line_error(&out, "failed after 4 attempts");
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004",
+            "--ca-cert",
+            ca.to_str().unwrap(),
+            &r,
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        findings(&out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -39,6 +39,9 @@ pub(crate) struct ImageArgs {
     /// Speak plain HTTP to this registry (host[:port]); repeatable.
     #[arg(long, value_name = "HOST")]
     insecure_registry: Vec<String>,
+    /// Trust only the CA certificates in this PEM file for registry TLS (default: the system store).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// Registry user name (the password comes from --password-stdin).
     #[arg(long, value_name = "USER", requires = "password_stdin")]
     username: Option<String>,
@@ -89,6 +92,10 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         insecure: args.insecure_registry.clone(),
         ..RegistryOptions::default()
     };
+    if let Some(ca) = &args.ca_cert {
+        registry.ca_pem =
+            Some(std::fs::read(ca).with_context(|| format!("reading `{}`", ca.display()))?);
+    }
     if let Some(user) = &args.username {
         let mut password = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)

@@ -384,7 +384,7 @@ pub fn open_with(
             (Box::new(archive::ArchiveStore::open(file)?), selector)
         }
         ImageSpec::Registry(image) => {
-            let store = registry::RegistryStore::new(image, opts);
+            let store = registry::RegistryStore::new(image, opts)?;
             let images = registry::resolve(&store, image, reference, platforms, metadata_limit)?;
             return Ok((Box::new(store), images));
         }

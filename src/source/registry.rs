@@ -35,6 +35,8 @@ pub struct RegistryOptions {
     pub read_timeout: Option<Duration>,
     /// Attempts per request (1 = no retry).
     pub attempts: Option<u32>,
+    /// PEM certificates to trust instead of the system trust store (`--ca-cert`).
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// A repository in a registry, opened for reading.
@@ -69,11 +71,34 @@ fn api_host(registry: &str) -> &str {
 
 impl RegistryStore {
     /// Prepares a client for `image`'s repository.
-    #[must_use]
-    pub fn new(image: &ImageRef, opts: &RegistryOptions) -> RegistryStore {
+    ///
+    /// # Errors
+    /// When `--ca-cert` holds no usable certificate.
+    pub fn new(image: &ImageRef, opts: &RegistryOptions) -> Result<RegistryStore, SourceError> {
         let insecure = opts.insecure.iter().any(|h| h == &image.registry);
         let scheme = if insecure { "http" } else { "https" };
+        // The system trust store by default, so corporate CAs installed there work; or only
+        // the certificates given with --ca-cert.
+        let roots = match &opts.ca_pem {
+            Some(pem) => {
+                let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
+                    .filter_map(|item| match item {
+                        Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                        _ => None,
+                    })
+                    .collect();
+                if certs.is_empty() {
+                    return Err(SourceError::Reference(
+                        "--ca-cert: no PEM certificate in the file".into(),
+                    ));
+                }
+                ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))
+            }
+            None => ureq::tls::RootCerts::PlatformVerifier,
+        };
+        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
             .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_secs(60))))
@@ -81,7 +106,7 @@ impl RegistryStore {
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        RegistryStore {
+        Ok(RegistryStore {
             agent,
             base: format!("{scheme}://{}", api_host(&image.registry)),
             repository: image.repository.clone(),
@@ -91,7 +116,7 @@ impl RegistryStore {
                 .or_else(|| docker_config_auth(&image.registry)),
             authorization: Mutex::new(None),
             attempts: opts.attempts.unwrap_or(4).max(1),
-        }
+        })
     }
 
     fn url(&self, kind: &str, reference: &str) -> String {

@@ -11,7 +11,7 @@ pub struct Registry {
     child: Child,
     pub host: String,
     creds: Option<(String, String)>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 fn free_port() -> u16 {
@@ -33,13 +33,86 @@ impl Registry {
         Self::start_with(Some(creds), Some(issuer))
     }
 
+    /// Starts a registry serving HTTPS with a certificate for 127.0.0.1 signed by a fresh CA;
+    /// returns it and the CA's PEM path.
+    pub fn start_tls() -> (Registry, std::path::PathBuf) {
+        let reg = Self::start_full(None, None, true);
+        let ca = reg.dir.path().join("ca.pem");
+        (reg, ca)
+    }
+
     fn start_with(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>) -> Registry {
+        Self::start_full(auth, issuer, false)
+    }
+
+    fn start_full(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>, tls: bool) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut config = format!(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.path().join("data").display()
         );
+        if tls {
+            let d = dir.path();
+            let openssl = |args: &[&str]| {
+                super::debian::run(Command::new("openssl").current_dir(d).args(args));
+            };
+            openssl(&[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=hullscan-test-ca",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ]);
+            openssl(&[
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+            ]);
+            std::fs::write(d.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "1",
+                "-extfile",
+                "san.ext",
+                "-out",
+                "server.pem",
+            ]);
+            let _ = writeln!(
+                config,
+                "  tls:\n    certificate: {}\n    key: {}",
+                d.join("server.pem").display(),
+                d.join("server.key").display()
+            );
+        }
         if let Some(t) = issuer {
             let _ = writeln!(
                 config,
@@ -86,7 +159,7 @@ impl Registry {
             child,
             host,
             creds: auth.map(|(u, p)| (u.to_string(), p.to_string())),
-            _dir: dir,
+            dir,
         }
     }
 
@@ -118,7 +191,7 @@ pub struct TokenIssuer {
     pub realm: String,
     pub cert_pem: std::path::PathBuf,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl TokenIssuer {
@@ -256,7 +329,7 @@ impl TokenIssuer {
             realm,
             cert_pem: p.join("cert.pem"),
             stop,
-            _dir: dir,
+            dir,
         }
     }
 }
