@@ -39,6 +39,9 @@ pub(crate) struct ImageArgs {
     /// Speak plain HTTP to this registry (host[:port]); repeatable.
     #[arg(long, value_name = "HOST")]
     insecure_registry: Vec<String>,
+    /// Seconds a registry may stay silent before a request fails (then retried).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    registry_timeout: u64,
     /// Trust only the CA certificates in this PEM file for registry TLS (default: the system store).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
@@ -90,6 +93,7 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let spec = ImageSpec::parse(&args.reference)?;
     let mut registry = RegistryOptions {
         insecure: args.insecure_registry.clone(),
+        read_timeout: Some(std::time::Duration::from_secs(args.registry_timeout.max(1))),
         ..RegistryOptions::default()
     };
     if let Some(ca) = &args.ca_cert {

@@ -1,0 +1,228 @@
+//! A registry that errs, throttles, drops, stalls, truncates or redirects, injected by a proxy
+//! in front of a real `docker-registry` (see `common::faults`): retries are bounded, `429`
+//! waits for `Retry-After`, stalls time out, a truncated blob fails with one line, and a blob
+//! redirect to another host never receives the registry credentials.
+
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::faults::{BlobServer, Fault, FaultProxy};
+use common::registry::Registry;
+use common::{Image, Layer, findings};
+
+fn pushed(reg: &Registry) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "app");
+    dir
+}
+
+fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Output, Duration) {
+    let reference = format!("{}/app:1", proxy.host);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hullscan"));
+    cmd.args([
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004",
+        "--insecure-registry",
+        &proxy.host,
+        &reference,
+    ]);
+    cmd.args(extra);
+    if password.is_some() {
+        cmd.args(["--username", "scanner", "--password-stdin"]);
+    }
+    let started = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", password.unwrap_or("")).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out, started.elapsed())
+}
+
+fn ok(out: &Output) {
+    assert_eq!(
+        findings(out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn one_line_error(out: &Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "{err}");
+}
+
+#[test]
+fn transient_errors_are_retried() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    // Two 503s, then a dropped connection, on the first manifest request; then all is well.
+    let mut n = 0;
+    let proxy = FaultProxy::start(&reg.host, move |path| {
+        if path.contains("/manifests/1") {
+            n += 1;
+            return match n {
+                1 | 2 => Fault::Status(503, None),
+                3 => Fault::Drop,
+                _ => Fault::Pass,
+            };
+        }
+        Fault::Pass
+    });
+    let (out, _) = scan_via(&proxy, &[], None);
+    ok(&out);
+    assert_eq!(proxy.count("/manifests/1"), 4);
+}
+
+#[test]
+fn throttling_honours_retry_after() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let mut first = true;
+    let proxy = FaultProxy::start(&reg.host, move |path| {
+        if path.contains("/blobs/") && std::mem::take(&mut first) {
+            return Fault::Status(429, Some(2));
+        }
+        Fault::Pass
+    });
+    let (out, took) = scan_via(&proxy, &[], None);
+    ok(&out);
+    assert!(took >= Duration::from_secs(2), "waited {took:?}");
+}
+
+#[test]
+fn persistent_errors_fail_after_bounded_retries() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/manifests/") {
+            Fault::Status(503, None)
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &[], None);
+    one_line_error(&out, "/manifests/1: failed after 4 attempts: 503");
+    assert_eq!(proxy.count("/manifests/1"), 4);
+    assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+#[test]
+fn stalls_time_out() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/blobs/") {
+            Fault::Stall
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &["--registry-timeout", "1"], None);
+    one_line_error(&out, "failed after 4 attempts");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/blobs/sha256:"));
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn truncated_blob_is_an_error() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        // The config blob must arrive whole; the layer is cut in half.
+        if path.contains("/blobs/") && !path.ends_with(&config_hex()) {
+            Fault::Truncate
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, _) = scan_via(&proxy, &[], None);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("layer 0") || err.contains("config"), "{err}");
+}
+
+/// The config blob of the image `pushed` makes (it is the same every time).
+fn config_hex() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(dir.path(), "1");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
+    let m = index["manifests"][0]["digest"].as_str().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::blob(dir.path(), m)).unwrap()).unwrap();
+    manifest["config"]["digest"].as_str().unwrap()[7..].to_string()
+}
+
+#[test]
+fn blob_redirect_to_another_host_drops_credentials() {
+    let reg = Registry::start(Some(("scanner", "s3cret")));
+    let img = pushed(&reg);
+    let storage = BlobServer::start(img.path().join("img/blobs/sha256"));
+    let base = storage.base.clone();
+    let proxy = FaultProxy::start(&reg.host, move |path| {
+        // Manifests from the registry; layer and config blobs from "object storage".
+        if path.contains("/blobs/") {
+            Fault::Redirect(base.clone())
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, _) = scan_via(&proxy, &[], Some("s3cret"));
+    ok(&out);
+    let storage_seen = storage.seen.lock().unwrap().clone();
+    assert!(
+        !storage_seen.is_empty(),
+        "blobs were fetched from the redirect target"
+    );
+    assert!(
+        storage_seen.iter().all(|(_, auth)| !auth),
+        "credentials leaked to another host: {storage_seen:?}"
+    );
+    assert!(
+        proxy
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(l, auth)| l.contains("/manifests/") && *auth),
+        "the registry itself did get credentials"
+    );
+}
