@@ -183,6 +183,60 @@ fn basic_auth_from_flags_and_docker_config() {
     );
 }
 
+#[test]
+fn credential_helpers_from_docker_config() {
+    let reg = Registry::start(Some(("scanner", "s3cret")));
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "private");
+    let bin = tempfile::tempdir().unwrap();
+    // A helper that answers for exactly this registry host, as docker-credential-* do.
+    let helper = bin.path().join("docker-credential-fake");
+    std::fs::write(&helper, format!("#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread server\n[ \"$server\" = \"{}\" ] || exit 1\necho '{{\"ServerURL\":\"x\",\"Username\":\"scanner\",\"Secret\":\"s3cret\"}}'\n", reg.host)).unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&helper).unwrap().permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let r = format!("{}/private:1", reg.host);
+    for config in [
+        format!(r#"{{"credHelpers":{{"{}":"fake"}}}}"#, reg.host),
+        r#"{"credsStore":"fake"}"#.to_string(),
+    ] {
+        let cfg = tempfile::tempdir().unwrap();
+        std::fs::write(cfg.path().join("config.json"), &config).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+            .args([
+                "image",
+                "--no-config",
+                "-f",
+                "json",
+                "--disable",
+                "IC002,IC004",
+                "--insecure-registry",
+                &reg.host,
+                &r,
+            ])
+            .env("DOCKER_CONFIG", cfg.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            findings(&out),
+            ["FS001 /usr/bin/su"],
+            "{config}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn base64_encode(s: &str) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let b = s.as_bytes();

@@ -311,8 +311,9 @@ fn parse_params(s: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Credentials for `registry` from the docker config `auths` (`$DOCKER_CONFIG/config.json`
-/// or `~/.docker/config.json`; `REGISTRY_AUTH_FILE` as podman uses it).
+/// Credentials for `registry` from the docker config: `credHelpers` for the host, else
+/// `auths`, else `credsStore` (`$REGISTRY_AUTH_FILE`, `$DOCKER_CONFIG/config.json` or
+/// `~/.docker/config.json`), in the order docker applies them.
 fn docker_config_auth(registry: &str) -> Option<(String, String)> {
     let mut files = Vec::new();
     if let Some(f) = std::env::var_os("REGISTRY_AUTH_FILE") {
@@ -343,6 +344,9 @@ fn docker_config_auth(registry: &str) -> Option<(String, String)> {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
+        if let Some(helper) = keys.iter().find_map(|k| v["credHelpers"][k].as_str()) {
+            return credential_helper(helper, &keys[0]);
+        }
         for k in &keys {
             let Some(auth) = v["auths"][k]["auth"].as_str() else {
                 continue;
@@ -354,8 +358,56 @@ fn docker_config_auth(registry: &str) -> Option<(String, String)> {
                 .map(|(u, p)| (u.to_string(), p.to_string()))?;
             return Some((u, p));
         }
+        if let Some(store) = v["credsStore"].as_str() {
+            return credential_helper(store, &keys[0]);
+        }
     }
     None
+}
+
+/// Runs `docker-credential-<helper> get` with the server on stdin, as docker does, and reads
+/// `{"Username", "Secret"}`. A helper that hangs is killed after 30 s; one that fails or
+/// knows nothing about the server yields no credentials (the request goes anonymous).
+fn credential_helper(helper: &str, server: &str) -> Option<(String, String)> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let program = format!("docker-credential-{helper}");
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(
+            |e| tracing::warn!(helper = %program, error = %e, "credential helper not runnable"),
+        )
+        .ok()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(server.as_bytes());
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                tracing::warn!(helper = %program, "credential helper timed out");
+                return None;
+            }
+        }
+    }
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let user = v["Username"].as_str()?.to_string();
+    let secret = v["Secret"].as_str()?.to_string();
+    // `<token>` as user name marks an identity token, used as a bearer password.
+    Some((user, secret))
 }
 
 impl BlobStore for RegistryStore {
