@@ -97,6 +97,7 @@ struct RawLimits {
     max_path_length: Option<usize>,
     capture_bytes: Option<usize>,
     max_metadata_bytes: Option<u64>,
+    layer_jobs: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +279,7 @@ impl Config {
         lim.max_path_len = l.max_path_length.unwrap_or(lim.max_path_len);
         lim.capture_bytes = l.capture_bytes.unwrap_or(lim.capture_bytes);
         lim.max_metadata_bytes = l.max_metadata_bytes.unwrap_or(lim.max_metadata_bytes);
+        lim.layer_jobs = l.layer_jobs.unwrap_or(lim.layer_jobs);
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }

@@ -36,6 +36,9 @@ pub(crate) struct ImageArgs {
     /// Most tar entries in one layer.
     #[arg(long, value_name = "N")]
     max_entries: Option<u64>,
+    /// Layers fetched and walked at once [default: 3, or `layer-jobs` under `[limits]`].
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     /// Speak plain HTTP to this registry (host[:port]); repeatable.
     #[arg(long, value_name = "HOST")]
     insecure_registry: Vec<String>,
@@ -85,6 +88,7 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     limits.max_layer_bytes = args.max_layer_bytes.unwrap_or(limits.max_layer_bytes);
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
     limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);
+    limits.layer_jobs = args.jobs.unwrap_or(limits.layer_jobs);
     let platforms = match (&args.platform, args.all_platforms) {
         (_, true) => PlatformSel::All,
         (Some(p), false) => PlatformSel::One(p.clone()),

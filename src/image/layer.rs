@@ -32,6 +32,8 @@ pub struct Limits {
     pub capture_bytes: usize,
     /// Bytes of a manifest, index or config blob.
     pub max_metadata_bytes: u64,
+    /// Layers walked at once (each walk uses two threads).
+    pub layer_jobs: usize,
 }
 
 impl Default for Limits {
@@ -43,6 +45,7 @@ impl Default for Limits {
             max_path_len: 4096,
             capture_bytes: 256 << 10,
             max_metadata_bytes: 8 << 20,
+            layer_jobs: 3,
         }
     }
 }

@@ -82,17 +82,63 @@ pub fn scan_with_progress(
     limits: &Limits,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImageFacts, ImageError> {
-    let mut walked: Vec<LayerFacts> = Vec::with_capacity(image.layers.len());
-    for (i, l) in image.layers.iter().enumerate() {
-        let blob = store.open(&l.path)?;
-        let _span = tracing::info_span!("layer", index = i, digest = %l.digest).entered();
-        let facts = layer::walk_with_progress(i, blob, &l.digest, limits, progress)?;
-        tracing::debug!(
-            entries = facts.entries.len(),
-            bytes = facts.uncompressed_size,
-            "layer walked"
-        );
-        walked.push(facts);
+    // Layers are independent until the merge: walk up to `layer_jobs` at once so one
+    // layer's network latency overlaps another's decompression. Results keep layer order,
+    // and the error reported is the lowest-numbered layer's, so output stays deterministic.
+    let n = image.layers.len();
+    let slots: Vec<std::sync::Mutex<Option<Result<LayerFacts, ImageError>>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let workers = limits.layer_jobs.clamp(1, n.max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= n || failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let l = &image.layers[i];
+                    let _span =
+                        tracing::info_span!("layer", index = i, digest = %l.digest).entered();
+                    let result = store
+                        .open(&l.path)
+                        .map_err(ImageError::from)
+                        .and_then(|blob| {
+                            layer::walk_with_progress(i, blob, &l.digest, limits, progress)
+                                .map_err(ImageError::from)
+                        });
+                    if result.is_err() {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    if let Ok(f) = &result {
+                        tracing::debug!(
+                            entries = f.entries.len(),
+                            bytes = f.uncompressed_size,
+                            "layer walked"
+                        );
+                    }
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    let mut walked = Vec::with_capacity(n);
+    for slot in slots {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(f)) => walked.push(f),
+            Some(Err(e)) => return Err(e),
+            // Skipped after another layer failed; that failure is reported below.
+            None => {}
+        }
+    }
+    if walked.len() != n {
+        return Err(ImageError::Source(SourceError::NotFound(
+            "a layer was not walked".into(),
+        )));
     }
     Ok(from_layers(image, walked))
 }
