@@ -97,10 +97,10 @@ fn dockerfile_rules_cite_ecs_or_cis_or_docker() {
 fn every_rule_file_has_positive_and_negative_tests() {
     for id in RuleId::ALL {
         let m = id.meta();
-        let family = if id.is_dockerfile() {
-            "dockerfile"
-        } else {
-            "image"
+        let family = match id.as_str().get(..2) {
+            Some("DF") => "dockerfile",
+            Some("RG") => "registry",
+            _ => "image",
         };
         let file = root().join(format!(
             "src/rules/{family}/{}_{}.rs",
@@ -126,6 +126,7 @@ fn messages_are_lower_case_without_trailing_period() {
     let dirs = [
         root().join("src/rules/dockerfile"),
         root().join("src/rules/image"),
+        root().join("src/rules/registry"),
     ];
     for e in dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
         let src = std::fs::read_to_string(e.unwrap().path()).unwrap();

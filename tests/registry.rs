@@ -48,7 +48,9 @@ fn registry_scan_equals_layout_scan() {
     let mut remote = findings(&out);
     // A registry reference by tag is judged; a local layout is not.
     assert!(remote.contains(&"IC002 config".to_string()), "{remote:?}");
-    remote.retain(|f| f != "IC002 config");
+    // The pushed image is not signed either (RG004); neither applies to a local layout.
+    assert!(remote.contains(&"RG004 config".to_string()), "{remote:?}");
+    remote.retain(|f| f != "IC002 config" && f != "RG004 config");
     assert_eq!(remote, local);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let digest = v["images"][0]["manifest_digest"]
@@ -58,10 +60,41 @@ fn registry_scan_equals_layout_scan() {
     // By digest: the same image, and no mutable-reference finding.
     let by_digest = findings(&scan(
         &format!("docker://{}/team/busy@{digest}", reg.host),
-        &[],
+        &["--disable", "RG004"],
         &reg,
     ));
     assert_eq!(by_digest, local);
+}
+
+#[test]
+fn signatures_are_looked_up() {
+    let reg = Registry::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/app", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "signed");
+    let r = format!("{}/signed:1", reg.host);
+    let out = scan(&r, &["--disable", "IC002,IC004"], &reg);
+    assert_eq!(findings(&out), ["RG004 config"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let digest = v["images"][0]["manifest_digest"]
+        .as_str()
+        .unwrap()
+        .replace(':', "-");
+    // What `cosign sign` pushes: an artifact tagged `sha256-<hex>.sig` next to the image.
+    let sig = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("sig").file("/sig", 0o644, b"signature")])
+        .write_oci(&sig.path().join("sig"), "1");
+    let mut copy = Command::new("skopeo");
+    copy.args(["copy", "--quiet", "--dest-tls-verify=false"])
+        .arg(format!("oci:{}:1", sig.path().join("sig").display()))
+        .arg(format!("docker://{}/signed:{digest}.sig", reg.host));
+    common::debian::run(&mut copy);
+    assert_eq!(
+        findings(&scan(&r, &["--disable", "IC002,IC004"], &reg)),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -79,7 +112,7 @@ fn multi_platform_index_from_a_registry() {
     let only = |extra: &[&str]| {
         findings(&scan(
             &r,
-            &[&["--disable", "IC004,IC002"], extra].concat(),
+            &[&["--disable", "IC004,IC002,RG004"], extra].concat(),
             &reg,
         ))
     };
@@ -128,7 +161,7 @@ fn basic_auth_from_flags_and_docker_config() {
             "-f",
             "json",
             "--disable",
-            "IC002,IC004",
+            "IC002,IC004,RG004",
             "--insecure-registry",
             &reg.host,
             &r,
@@ -219,7 +252,7 @@ fn credential_helpers_from_docker_config() {
                 "-f",
                 "json",
                 "--disable",
-                "IC002,IC004",
+                "IC002,IC004,RG004",
                 "--insecure-registry",
                 &reg.host,
                 &r,
@@ -291,7 +324,7 @@ fn bearer_token_auth() {
             "-f",
             "json",
             "--disable",
-            "IC002,IC004",
+            "IC002,IC004,RG004",
             "--insecure-registry",
             &reg.host,
             &r,
@@ -333,7 +366,7 @@ fn tls_with_a_private_ca() {
             "-f",
             "json",
             "--disable",
-            "IC002,IC004",
+            "IC002,IC004,RG004",
             "--ca-cert",
             ca.to_str().unwrap(),
             &r,

@@ -34,7 +34,7 @@ fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Outp
         "-f",
         "json",
         "--disable",
-        "IC002,IC004",
+        "IC002,IC004,RG004",
         "--insecure-registry",
         &proxy.host,
         &reference,

@@ -164,7 +164,14 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         let facts = image::scan_with_progress(store.as_ref(), img, &limits, &|n| bar.inc(n))
             .with_context(|| format!("scanning `{shown}`"));
         bar.finish_and_clear();
-        let facts = facts?;
+        let mut facts = facts?;
+        let digests: Vec<&str> = [img.manifest_digest.as_deref(), img.index_digest.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        facts.signed = store
+            .signed(&digests)
+            .with_context(|| format!("looking up signatures of `{shown}`"))?;
         let mut findings = lint::lint_image(&facts, &shown, &source_path, &cfg);
         if let Some((df_display, _, df, _)) = &dockerfile {
             mapping::map_findings(&mut findings, &facts, df, df_display);

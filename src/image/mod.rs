@@ -58,6 +58,9 @@ pub struct ImageFacts {
     pub fs: FsView,
     /// Non-fatal problems found while walking.
     pub warnings: Vec<String>,
+    /// Whether the registry holds a signature for the manifest (cosign tag or OCI referrer);
+    /// `None` when not looked up (local sources).
+    pub signed: Option<bool>,
 }
 
 /// Walks every layer of `image` and merges them.
@@ -170,5 +173,6 @@ pub fn from_layers(image: &ResolvedImage, walked: Vec<LayerFacts>) -> ImageFacts
         layers,
         fs,
         warnings,
+        signed: None,
     }
 }

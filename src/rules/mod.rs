@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod dockerfile;
 pub mod finding;
 pub mod image;
+pub mod registry;
 pub(crate) mod secrets;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -121,6 +122,7 @@ rules! {
     LY002 => image::ly002_wasted_space, Image;
     LY003 => image::ly003_too_many_layers, Image;
     LY004 => image::ly004_package_cache, Image;
+    RG004 => registry::rg004_unsigned_image, Image;
 }
 
 impl RuleId {

@@ -228,6 +228,7 @@ impl ImgBuilder {
         let img = crate::source::ResolvedImage {
             reference: self.reference,
             manifest_digest: None,
+            index_digest: None,
             platform: "linux/amd64".into(),
             config: self.config,
             layers: Vec::new(),

@@ -249,6 +249,7 @@ pub fn resolve_docker(
     Ok(vec![ResolvedImage {
         reference: reference.to_string(),
         manifest_digest: None,
+        index_digest: None,
         platform: config.platform(),
         config,
         layers,

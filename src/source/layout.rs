@@ -266,6 +266,7 @@ fn image_from_manifest(
     Ok(ResolvedImage {
         reference: reference.to_string(),
         manifest_digest,
+        index_digest: None,
         platform: config.platform(),
         config,
         layers,

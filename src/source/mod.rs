@@ -239,6 +239,8 @@ pub struct ResolvedImage {
     pub reference: String,
     /// Digest of the manifest scanned, when the source has one.
     pub manifest_digest: Option<String>,
+    /// Digest of the index the manifest was chosen from, if any (what `cosign sign` often signs).
+    pub index_digest: Option<String>,
     /// `os/arch[/variant]`.
     pub platform: String,
     /// The parsed config.
@@ -266,6 +268,15 @@ pub trait BlobStore: Send + Sync {
     /// When it is missing or unreadable.
     fn open_manifest(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         self.open(&blob_path(digest)?)
+    }
+
+    /// Whether a signature exists for any of `digests` (the platform manifest, its index);
+    /// `None` where the store has no notion of signatures (local layouts and archives).
+    ///
+    /// # Errors
+    /// When the lookup itself fails (network, auth).
+    fn signed(&self, _digests: &[&str]) -> Result<Option<bool>, SourceError> {
+        Ok(None)
     }
 
     /// The size of the member at `path`, when the store knows it without reading it.

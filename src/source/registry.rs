@@ -266,6 +266,44 @@ impl RegistryStore {
         Ok(format!("Bearer {token}"))
     }
 
+    /// True if the registry holds a signature for `digest`: a cosign signature tag
+    /// (`sha256-<hex>.sig`) or a referrer whose artifact type is a cosign or notation signature.
+    ///
+    /// # Errors
+    /// Network or auth errors other than "not found".
+    pub fn has_signature(&self, digest: &str) -> Result<bool, SourceError> {
+        let cosign_tag = format!("{}.sig", digest.replace(':', "-"));
+        match self.get(&self.url("manifests", &cosign_tag), Some(MANIFEST_ACCEPT)) {
+            Ok(_) => return Ok(true),
+            Err(SourceError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        // The referrers API (OCI 1.1); registries without it answer 404.
+        match self.get(
+            &self.url("referrers", digest),
+            Some("application/vnd.oci.image.index.v1+json"),
+        ) {
+            Ok(mut resp) => {
+                let body = resp
+                    .body_mut()
+                    .with_config()
+                    .limit(1 << 20)
+                    .read_to_vec()
+                    .unwrap_or_default();
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let signed = v["manifests"].as_array().is_some_and(|m| {
+                    m.iter().any(|d| {
+                        let t = d["artifactType"].as_str().unwrap_or("");
+                        t.contains("cosign") && t.contains("sig") || t.contains("notary.signature")
+                    })
+                });
+                Ok(signed)
+            }
+            Err(SourceError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Reads the manifest or index at `reference` (tag or digest), capped at `limit` bytes.
     ///
     /// # Errors
@@ -422,6 +460,15 @@ impl BlobStore for RegistryStore {
         Ok(Box::new(resp.into_body().into_reader()))
     }
 
+    fn signed(&self, digests: &[&str]) -> Result<Option<bool>, SourceError> {
+        for d in digests {
+            if self.has_signature(d)? {
+                return Ok(Some(true));
+            }
+        }
+        Ok(Some(false))
+    }
+
     fn open_manifest(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         let resp = self.get(&self.url("manifests", digest), Some(MANIFEST_ACCEPT))?;
         Ok(Box::new(resp.into_body().into_reader()))
@@ -465,7 +512,14 @@ pub fn resolve(
         message: format!("{e}"),
     })?;
     let desc = Descriptor::new(media, bytes.len() as u64, parsed);
-    super::layout::resolve_descriptor(store, &desc, reference, platforms, limit, 0)
+    let mut images =
+        super::layout::resolve_descriptor(store, &desc, reference, platforms, limit, 0)?;
+    for img in &mut images {
+        if img.manifest_digest.as_deref() != Some(digest.as_str()) {
+            img.index_digest = Some(digest.clone());
+        }
+    }
+    Ok(images)
 }
 
 #[cfg(test)]

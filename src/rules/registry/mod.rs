@@ -1,0 +1,3 @@
+//! Registry rules (`RG`): what the registry holding an image says about it.
+
+pub mod rg004_unsigned_image;
