@@ -380,3 +380,59 @@ fn tls_with_a_private_ca() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn proxies_from_the_environment() {
+    let reg = Registry::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+        .write_oci(&dir.path().join("img"), "1");
+    reg.push(&dir.path().join("img"), "1", "proxied");
+    let proxy = common::faults::ForwardProxy::start();
+    let r = format!("{}/proxied:1", reg.host);
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hullscan"));
+        cmd.args([
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004,RG004",
+            "--insecure-registry",
+            &reg.host,
+            &r,
+        ]);
+        for v in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "NO_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+            "no_proxy",
+        ] {
+            cmd.env_remove(v);
+        }
+        cmd.envs(env.iter().copied());
+        cmd.output().unwrap()
+    };
+    let out = run(&[("HTTP_PROXY", &proxy.url)]);
+    assert_eq!(
+        findings(&out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let through = proxy.targets.lock().unwrap().len();
+    assert!(through > 0, "requests went through HTTP_PROXY");
+    let out = run(&[("HTTP_PROXY", &proxy.url), ("NO_PROXY", "127.0.0.1")]);
+    assert_eq!(findings(&out), ["FS001 /usr/bin/su"]);
+    assert_eq!(
+        proxy.targets.lock().unwrap().len(),
+        through,
+        "NO_PROXY bypasses the proxy"
+    );
+}

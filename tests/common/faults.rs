@@ -214,3 +214,75 @@ impl Drop for BlobServer {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
+
+/// A forward proxy on 127.0.0.1 (`CONNECT` tunnels, and absolute-URI requests passed on),
+/// recording the targets clients asked for, so tests can prove `HTTP(S)_PROXY` is honoured.
+pub struct ForwardProxy {
+    pub url: String,
+    pub targets: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl ForwardProxy {
+    pub fn start() -> ForwardProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let targets: Arc<Mutex<Vec<String>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let seen = targets.clone();
+        serve(listener, stop.clone(), move |mut client| {
+            let Some((line, headers)) = read_head(&client) else {
+                return;
+            };
+            let mut parts = line.split_whitespace();
+            let (method, target) = (
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or("").to_string(),
+            );
+            seen.lock().unwrap().push(format!("{method} {target}"));
+            if method == "CONNECT" {
+                let Ok(up) = TcpStream::connect(&target) else {
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut u2) = (client.try_clone().unwrap(), up.try_clone().unwrap());
+                let t = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c2, &mut u2);
+                    let _ = u2.shutdown(std::net::Shutdown::Write);
+                });
+                let mut up = up;
+                let _ = std::io::copy(&mut up, &mut client);
+                let _ = t.join();
+                return;
+            }
+            // Absolute URI: http://host:port/path
+            let rest = target.strip_prefix("http://").unwrap_or(&target);
+            let (host, path) = rest
+                .split_once('/')
+                .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+            let Ok(mut up) = TcpStream::connect(host) else {
+                return;
+            };
+            let mut head = format!("{method} {path} HTTP/1.1\r\n");
+            for h in headers.iter().filter(|h| {
+                !h.to_ascii_lowercase().starts_with("connection:")
+                    && !h.to_ascii_lowercase().starts_with("proxy-")
+            }) {
+                head.push_str(h);
+                head.push_str("\r\n");
+            }
+            head.push_str("Connection: close\r\n\r\n");
+            let _ = up.write_all(head.as_bytes());
+            let mut response = Vec::new();
+            let _ = up.read_to_end(&mut response);
+            let _ = client.write_all(&response);
+        });
+        ForwardProxy { url, targets, stop }
+    }
+}
+
+impl Drop for ForwardProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
