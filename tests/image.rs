@@ -100,6 +100,29 @@ fn human_report_names_image_platform_and_layer() {
 }
 
 #[test]
+fn every_format_names_the_scanned_digest_and_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("img/index.json")).unwrap()).unwrap();
+    let digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for format in ["human", "json", "sarif", "github"] {
+        let out = hullscan(
+            &["image", "--no-config", "-f", format, "oci:img:v1"],
+            dir.path(),
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&digest) && text.contains("linux/amd64"),
+            "{format}: {text}"
+        );
+    }
+}
+
+#[test]
 fn multi_platform_selection() {
     let dir = tempfile::tempdir().unwrap();
     let amd = Image::new(vec![Layer::new("x").file("/bin/bash", 0o755, b"ELF")])

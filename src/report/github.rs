@@ -22,6 +22,18 @@ fn escape_prop(s: &str) -> String {
 /// # Errors
 /// When writing fails.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    // Name exactly what was scanned, so a run's annotations can be traced to a digest.
+    for i in &r.images {
+        let digest = i.manifest_digest.as_deref().unwrap_or("no manifest digest");
+        writeln!(
+            out,
+            "::notice title=hullscan::{}",
+            escape_data(&format!(
+                "scanned {} ({}, {digest})",
+                i.reference, i.platform
+            ))
+        )?;
+    }
     for f in &r.findings {
         let cmd = match f.level {
             Level::Error => "error",
