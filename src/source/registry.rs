@@ -5,6 +5,12 @@
 //! command line or the docker config `auths`. Failed requests are retried a bounded number of
 //! times with backoff; `429` honours `Retry-After`. Redirected blob downloads (S3, CDNs)
 //! never carry the registry's `Authorization` header: ureq drops it on redirects.
+//!
+//! A small client of our own (ureq, synchronous, rustls) rather than `oci-client`: measured
+//! for CRATES.md, oci-client has no retries or 429 handling, reports wrong credentials as a
+//! generic error, reports a corrupt blob only after delivering it, and needs tokio, while the
+//! layer walker is synchronous and verifies digests itself. oci-spec types are still used for
+//! manifests, indexes and descriptors.
 
 use std::io::Read;
 use std::sync::Mutex;
