@@ -172,9 +172,39 @@ fn truncated_blob_is_an_error() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // Two warnings (the layer is walked again twice), then one error line naming the layer.
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("layer 0") || err.contains("config"), "{err}");
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("hullscan: error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].contains("layer 0 (sha256:") && errors[0].contains("reading"),
+        "{err}"
+    );
+    assert_eq!(err.matches("walking it again").count(), 2, "{err}");
+}
+
+#[test]
+fn a_blob_cut_once_is_fetched_again() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let cfg = config_hex();
+    let mut cut = false;
+    let proxy = FaultProxy::start(&reg.host, move |path| {
+        if path.contains("/blobs/") && !path.ends_with(&cfg) && !std::mem::replace(&mut cut, true) {
+            return Fault::Truncate;
+        }
+        Fault::Pass
+    });
+    let (out, _) = scan_via(&proxy, &[], None);
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("walking it again"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The config blob of the image `pushed` makes (it is the same every time).

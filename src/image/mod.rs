@@ -105,13 +105,28 @@ pub fn scan_with_progress(
                     let l = &image.layers[i];
                     let _span =
                         tracing::info_span!("layer", index = i, digest = %l.digest).entered();
-                    let result = store
-                        .open(&l.path)
-                        .map_err(ImageError::from)
-                        .and_then(|blob| {
-                            layer::walk_with_progress(i, blob, &l.digest, limits, progress)
-                                .map_err(ImageError::from)
-                        });
+                    // A stream that breaks mid-blob (a reset, a truncated body) is walked again
+                    // from the start; a digest mismatch or a corrupt stream is not retried.
+                    let mut result = Err(ImageError::Source(SourceError::NotFound(String::new())));
+                    for attempt in 1..=3 {
+                        result = store
+                            .open(&l.path)
+                            .map_err(ImageError::from)
+                            .and_then(|blob| {
+                                layer::walk_with_progress(i, blob, &l.digest, limits, progress)
+                                    .map_err(ImageError::from)
+                            });
+                        match &result {
+                            Err(ImageError::Layer(LayerError::Io { .. })) if attempt < 3 => {
+                                tracing::warn!(
+                                    layer = i,
+                                    attempt,
+                                    "layer stream broke; walking it again"
+                                );
+                            }
+                            _ => break,
+                        }
+                    }
                     if result.is_err() {
                         failed.store(true, std::sync::atomic::Ordering::Relaxed);
                     }

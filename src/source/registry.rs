@@ -363,6 +363,13 @@ fn docker_config_auth(registry: &str) -> Option<(String, String)> {
     if let Some(f) = std::env::var_os("REGISTRY_AUTH_FILE") {
         files.push(std::path::PathBuf::from(f));
     }
+    // podman's and skopeo's default auth files.
+    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR") {
+        files.push(std::path::PathBuf::from(d).join("containers/auth.json"));
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        files.push(std::path::PathBuf::from(h).join(".config/containers/auth.json"));
+    }
     if let Some(d) = std::env::var_os("DOCKER_CONFIG") {
         files.push(std::path::PathBuf::from(d).join("config.json"));
     } else if let Some(h) = std::env::var_os("HOME") {
