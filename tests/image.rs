@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Image, Layer, findings, hullscan};
+use common::{Image, Layer, findings, hullscan, one_line_error};
 use std::path::Path;
 
 /// `testdata/images/busy.toml`: every image rule has something to find.
@@ -298,16 +298,6 @@ fn docker_25_archive_with_oci_blobs() {
             dir.path()
         )),
         BUSY_FINDINGS
-    );
-}
-
-fn one_line_error(out: &std::process::Output, needle: &str) {
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.starts_with("hullscan: error: ") && err.contains(needle),
-        "{err}"
     );
 }
 

@@ -7,11 +7,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::registry::Registry;
-use common::{Image, Layer, findings, hullscan};
+use common::{Image, Layer, findings, hullscan, one_line_error};
 
 fn scan(reference: &str, extra: &[&str], registry: &Registry) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
@@ -127,26 +126,10 @@ fn multi_platform_index_from_a_registry() {
     );
 }
 
-fn one_line_error(out: &std::process::Output, needle: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(needle), "{err}");
-}
-
 #[test]
 fn basic_auth_from_flags_and_docker_config() {
     let reg = Registry::start(Some(("scanner", "s3cret")));
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "private");
+    let _layout = reg.push_image(&common::su_image(), "private");
     let r = format!("{}/private:1", reg.host);
     one_line_error(
         &scan(&r, &[], &reg),
@@ -154,8 +137,7 @@ fn basic_auth_from_flags_and_docker_config() {
     );
 
     let with_password = |password: &str, env: &[(&str, &str)]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hullscan"));
-        cmd.args([
+        let mut args = vec![
             "image",
             "--no-config",
             "-f",
@@ -165,26 +147,11 @@ fn basic_auth_from_flags_and_docker_config() {
             "--insecure-registry",
             &reg.host,
             &r,
-        ]);
+        ];
         if !password.is_empty() {
-            cmd.args(["--username", "scanner", "--password-stdin"]);
+            args.extend_from_slice(&["--username", "scanner", "--password-stdin"]);
         }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        common::hullscan_with(&args, &format!("{password}\n"), env)
     };
     let out = with_password("s3cret", &[]);
     assert_eq!(
@@ -219,11 +186,7 @@ fn basic_auth_from_flags_and_docker_config() {
 #[test]
 fn credential_helpers_from_docker_config() {
     let reg = Registry::start(Some(("scanner", "s3cret")));
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "private");
+    let _layout = reg.push_image(&common::su_image(), "private");
     let bin = tempfile::tempdir().unwrap();
     // A helper that answers for exactly this registry host, as docker-credential-* do.
     let helper = bin.path().join("docker-credential-fake");
@@ -309,36 +272,25 @@ fn registry_errors_are_one_line() {
 fn bearer_token_auth() {
     let issuer = common::registry::TokenIssuer::start("scanner", "s3cret");
     let reg = Registry::start_token(&issuer, ("scanner", "s3cret"));
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "team/private");
+    let _layout = reg.push_image(&common::su_image(), "team/private");
     let r = format!("{}/team/private:1", reg.host);
     // Without credentials the issuer refuses a token.
     one_line_error(&scan(&r, &[], &reg), "status 401; check the credentials");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
-        .args([
-            "image",
-            "--no-config",
-            "-f",
-            "json",
-            "--disable",
-            "IC002,IC004,RG004",
-            "--insecure-registry",
-            &reg.host,
-            &r,
-            "--username",
-            "scanner",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = [
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004,RG004",
+        "--insecure-registry",
+        &reg.host,
+        &r,
+        "--username",
+        "scanner",
+        "--password-stdin",
+    ];
+    let out = common::hullscan_with(&args, "s3cret\n", &[]);
     assert_eq!(
         findings(&out),
         ["FS001 /usr/bin/su"],
@@ -350,11 +302,7 @@ fn bearer_token_auth() {
 #[test]
 fn tls_with_a_private_ca() {
     let (reg, ca) = Registry::start_tls();
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "tls");
+    let dir = reg.push_image(&common::su_image(), "tls");
     let r = format!("{}/tls:1", reg.host);
     // The CA is not trusted by default: a clear failure, not a silent downgrade to HTTP.
     let out = hullscan(&["image", "--no-config", &r], dir.path());
@@ -384,11 +332,7 @@ fn tls_with_a_private_ca() {
 #[test]
 fn proxies_from_the_environment() {
     let reg = Registry::start(None);
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "proxied");
+    let _layout = reg.push_image(&common::su_image(), "proxied");
     let proxy = common::faults::ForwardProxy::start();
     let r = format!("{}/proxied:1", reg.host);
     let run = |env: &[(&str, &str)]| {

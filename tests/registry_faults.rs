@@ -8,27 +8,20 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use common::faults::{BlobServer, Fault, FaultProxy};
 use common::registry::Registry;
-use common::{Image, Layer, findings};
+use common::{findings, one_line_error};
 
 fn pushed(reg: &Registry) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(&dir.path().join("img"), "1");
-    reg.push(&dir.path().join("img"), "1", "app");
-    dir
+    reg.push_image(&common::su_image(), "app")
 }
 
 fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Output, Duration) {
     let reference = format!("{}/app:1", proxy.host);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hullscan"));
-    cmd.args([
+    let mut args = vec![
         "image",
         "--no-config",
         "-f",
@@ -38,25 +31,13 @@ fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Outp
         "--insecure-registry",
         &proxy.host,
         &reference,
-    ]);
-    cmd.args(extra);
+    ];
+    args.extend_from_slice(extra);
     if password.is_some() {
-        cmd.args(["--username", "scanner", "--password-stdin"]);
+        args.extend_from_slice(&["--username", "scanner", "--password-stdin"]);
     }
     let started = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", password.unwrap_or("")).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::hullscan_with(&args, &format!("{}\n", password.unwrap_or("")), &[]);
     (out, started.elapsed())
 }
 
@@ -67,18 +48,6 @@ fn ok(out: &Output) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn one_line_error(out: &Output, needle: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(needle), "{err}");
 }
 
 #[test]
@@ -210,9 +179,7 @@ fn a_blob_cut_once_is_fetched_again() {
 /// The config blob of the image `pushed` makes (it is the same every time).
 fn config_hex() -> String {
     let dir = tempfile::tempdir().unwrap();
-    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
-        .with_config(serde_json::json!({"User": "1"}))
-        .write_oci(dir.path(), "1");
+    common::su_image().write_oci(dir.path(), "1");
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
     let m = index["manifests"][0]["digest"].as_str().unwrap();

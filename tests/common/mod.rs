@@ -26,6 +26,49 @@ pub fn hullscan(args: &[&str], cwd: &Path) -> Output {
         .unwrap()
 }
 
+/// Runs hullscan in the current directory with `stdin` fed to it and extra environment.
+pub fn hullscan_with(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Asserts exit code 2 and a single `hullscan: error:` line on stderr containing `needle`.
+pub fn one_line_error(out: &Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("hullscan: error: ") && err.contains(needle),
+        "{err}"
+    );
+}
+
+/// One setuid file and a non-root user: exactly `FS001 /usr/bin/su` once IC002, IC004 and
+/// RG004 are disabled.
+pub fn su_image() -> Image {
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1"}))
+}
+
 /// Findings of a JSON report as sorted `RULE path-or-line` strings.
 pub fn findings(out: &Output) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -163,6 +163,15 @@ impl Registry {
         }
     }
 
+    /// Writes `image` as an OCI layout in a temp dir and pushes it as `repo:1`; the dir is
+    /// returned so the layout outlives the call.
+    pub fn push_image(&self, image: &super::Image, repo: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        image.write_oci(&dir.path().join("img"), "1");
+        self.push(&dir.path().join("img"), "1", repo);
+        dir
+    }
+
     /// Pushes `layout:tag` to `repo:tag` (`--all` keeps multi-platform indexes).
     pub fn push(&self, layout: &Path, tag: &str, repo: &str) {
         let mut cmd = Command::new("skopeo");
