@@ -12,8 +12,8 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use common::faults::{BlobServer, Fault, FaultProxy};
+use common::one_line_error;
 use common::registry::Registry;
-use common::{findings, one_line_error};
 
 fn pushed(reg: &Registry) -> tempfile::TempDir {
     reg.push_image(&common::su_image(), "app")
@@ -21,17 +21,7 @@ fn pushed(reg: &Registry) -> tempfile::TempDir {
 
 fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Output, Duration) {
     let reference = format!("{}/app:1", proxy.host);
-    let mut args = vec![
-        "image",
-        "--no-config",
-        "-f",
-        "json",
-        "--disable",
-        "IC002,IC004,RG004",
-        "--insecure-registry",
-        &proxy.host,
-        &reference,
-    ];
+    let mut args = common::registry_scan_args(&proxy.host, &reference);
     args.extend_from_slice(extra);
     if password.is_some() {
         args.extend_from_slice(&["--username", "scanner", "--password-stdin"]);
@@ -42,12 +32,7 @@ fn scan_via(proxy: &FaultProxy, extra: &[&str], password: Option<&str>) -> (Outp
 }
 
 fn ok(out: &Output) {
-    assert_eq!(
-        findings(out),
-        ["FS001 /usr/bin/su"],
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_su_only(out);
 }
 
 #[test]

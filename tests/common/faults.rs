@@ -47,6 +47,25 @@ fn read_head(stream: &TcpStream) -> Option<(String, Vec<String>)> {
     Some((line.trim_end().to_string(), headers))
 }
 
+/// Sends one request (its line and headers, minus hop-by-hop ones) to `upstream` with
+/// `Connection: close` and returns the whole raw response.
+fn forward(upstream: &str, line: &str, headers: &[String]) -> Option<Vec<u8>> {
+    let mut up = TcpStream::connect(upstream).ok()?;
+    let mut head = format!("{line}\r\n");
+    for h in headers {
+        let lower = h.to_ascii_lowercase();
+        if !lower.starts_with("connection:") && !lower.starts_with("proxy-") {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    up.write_all(head.as_bytes()).ok()?;
+    let mut response = Vec::new();
+    let _ = up.read_to_end(&mut response);
+    Some(response)
+}
+
 fn serve(
     listener: TcpListener,
     stop: Arc<AtomicBool>,
@@ -115,21 +134,9 @@ impl FaultProxy {
                     );
                 }
                 Fault::Pass | Fault::Truncate => {
-                    let Ok(mut up) = TcpStream::connect(&upstream) else {
+                    let Some(mut response) = forward(&upstream, &line, &headers) else {
                         return;
                     };
-                    let mut head = format!("{line}\r\n");
-                    for h in headers
-                        .iter()
-                        .filter(|h| !h.to_ascii_lowercase().starts_with("connection:"))
-                    {
-                        head.push_str(h);
-                        head.push_str("\r\n");
-                    }
-                    head.push_str("Connection: close\r\n\r\n");
-                    let _ = up.write_all(head.as_bytes());
-                    let mut response = Vec::new();
-                    let _ = up.read_to_end(&mut response);
                     if matches!(fault, Fault::Truncate) {
                         let body_at = response
                             .windows(4)
@@ -260,22 +267,9 @@ impl ForwardProxy {
             let (host, path) = rest
                 .split_once('/')
                 .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
-            let Ok(mut up) = TcpStream::connect(host) else {
-                return;
-            };
-            let mut head = format!("{method} {path} HTTP/1.1\r\n");
-            for h in headers.iter().filter(|h| {
-                !h.to_ascii_lowercase().starts_with("connection:")
-                    && !h.to_ascii_lowercase().starts_with("proxy-")
-            }) {
-                head.push_str(h);
-                head.push_str("\r\n");
+            if let Some(response) = forward(host, &format!("{method} {path} HTTP/1.1"), &headers) {
+                let _ = client.write_all(&response);
             }
-            head.push_str("Connection: close\r\n\r\n");
-            let _ = up.write_all(head.as_bytes());
-            let mut response = Vec::new();
-            let _ = up.read_to_end(&mut response);
-            let _ = client.write_all(&response);
         });
         ForwardProxy { url, targets, stop }
     }

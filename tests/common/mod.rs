@@ -69,6 +69,32 @@ pub fn su_image() -> Image {
         .with_config(serde_json::json!({"User": "1"}))
 }
 
+/// Arguments that scan `reference` from the test registry at `host` as JSON, with the rules
+/// about references, healthchecks and signatures off, so `su_image` yields exactly one finding.
+pub fn registry_scan_args<'a>(host: &'a str, reference: &'a str) -> Vec<&'a str> {
+    vec![
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004,RG004",
+        "--insecure-registry",
+        host,
+        reference,
+    ]
+}
+
+/// Asserts a scan found exactly what `su_image` holds.
+pub fn assert_su_only(out: &Output) {
+    assert_eq!(
+        findings(out),
+        ["FS001 /usr/bin/su"],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Findings of a JSON report as sorted `RULE path-or-line` strings.
 pub fn findings(out: &Output) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

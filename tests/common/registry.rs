@@ -14,6 +14,40 @@ pub struct Registry {
     dir: tempfile::TempDir,
 }
 
+/// Runs openssl with `args` in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    super::debian::run(Command::new("openssl").current_dir(dir).args(args));
+}
+
+/// Writes a self-signed P-256 certificate `<name>.pem` and key `<name>.key` into `dir`.
+fn self_signed(dir: &Path, name: &str, cn: &str) {
+    let (key, cert, subj) = (
+        format!("{name}.key"),
+        format!("{name}.pem"),
+        format!("/CN={cn}"),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            &subj,
+            "-keyout",
+            &key,
+            "-out",
+            &cert,
+        ],
+    );
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -54,58 +88,45 @@ impl Registry {
         );
         if tls {
             let d = dir.path();
-            let openssl = |args: &[&str]| {
-                super::debian::run(Command::new("openssl").current_dir(d).args(args));
-            };
-            openssl(&[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=hullscan-test-ca",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-            ]);
-            openssl(&[
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-            ]);
+            self_signed(d, "ca", "hullscan-test-ca");
+            openssl(
+                d,
+                &[
+                    "req",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-nodes",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                ],
+            );
             std::fs::write(d.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-            openssl(&[
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "1",
-                "-extfile",
-                "san.ext",
-                "-out",
-                "server.pem",
-            ]);
+            openssl(
+                d,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "1",
+                    "-extfile",
+                    "san.ext",
+                    "-out",
+                    "server.pem",
+                ],
+            );
             let _ = writeln!(
                 config,
                 "  tls:\n    certificate: {}\n    key: {}",
@@ -208,39 +229,19 @@ impl TokenIssuer {
         use base64::Engine as _;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
-        super::debian::run(
-            Command::new("openssl")
-                .args([
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "ec",
-                    "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1",
-                    "-nodes",
-                    "-days",
-                    "1",
-                    "-subj",
-                    "/CN=hullscan-test-issuer",
-                    "-keyout",
-                ])
-                .arg(p.join("key.pem"))
-                .arg("-out")
-                .arg(p.join("cert.pem")),
+        self_signed(p, "cert", "hullscan-test-issuer");
+        openssl(
+            p,
+            &[
+                "pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", "cert.key", "-out",
+                "key.pk8",
+            ],
         );
-        super::debian::run(
-            Command::new("openssl")
-                .args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"])
-                .arg(p.join("key.pem"))
-                .arg("-out")
-                .arg(p.join("key.pk8")),
-        );
-        super::debian::run(
-            Command::new("openssl")
-                .args(["x509", "-outform", "DER", "-in"])
-                .arg(p.join("cert.pem"))
-                .arg("-out")
-                .arg(p.join("cert.der")),
+        openssl(
+            p,
+            &[
+                "x509", "-outform", "DER", "-in", "cert.pem", "-out", "cert.der",
+            ],
         );
         let rng = ring::rand::SystemRandom::new();
         let key = ring::signature::EcdsaKeyPair::from_pkcs8(
