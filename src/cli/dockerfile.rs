@@ -122,15 +122,6 @@ pub(crate) fn repo_relative(path: &Path, root: Option<&Path>) -> String {
     let rel = abs
         .as_deref()
         .and_then(|a| root.and_then(|r| a.strip_prefix(r).ok()))
-        .or_else(|| {
-            let cwd = std::env::current_dir().ok()?;
-            abs.as_deref()?
-                .strip_prefix(cwd)
-                .ok()
-                .map(Path::to_path_buf)
-                .as_deref()
-                .map(|_| path)
-        })
         .unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.trim_start_matches("./")
