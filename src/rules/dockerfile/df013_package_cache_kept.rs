@@ -20,7 +20,6 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             continue;
         }
         let cmds = run_commands(ins);
-        let vars = df.vars_before(idx);
         let mut problems: Vec<String> = Vec::new();
         for c in &cmds {
             match (pkg_op(c), c.name()) {
@@ -55,7 +54,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                     }
                 }
                 (_, "pip" | "pip3") if c.subcommand() == Some("install") => {
-                    let env_off = vars
+                    // Only pip needs the variables in scope; computing them is linear in the file.
+                    let env_off = df
+                        .vars_before(idx)
                         .get("PIP_NO_CACHE_DIR")
                         .flatten()
                         .is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
