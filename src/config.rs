@@ -56,7 +56,18 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
+    registry: RawRegistry,
+    #[serde(default)]
     ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRegistry {
+    #[serde(default)]
+    endpoints: BTreeMap<String, String>,
+    #[serde(default)]
+    ecr_hosts: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +198,11 @@ pub struct Config {
     pub max_file_size: u64,
     /// Bounds on what one image may make the layer walker do.
     pub limits: Limits,
+    /// `[registry] endpoints`: registry host → base URL its traffic goes to (VPC endpoints,
+    /// mirrors, test registries).
+    pub registry_endpoints: BTreeMap<String, String>,
+    /// `[registry] ecr-hosts`: alias hosts to authenticate as ECR.
+    pub ecr_hosts: Vec<String>,
 }
 
 /// Default cap on a Dockerfile's size: real ones are a few KiB.
@@ -203,8 +219,27 @@ impl Default for Config {
             fail_on: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             limits: Limits::default(),
+            registry_endpoints: BTreeMap::new(),
+            ecr_hosts: Vec::new(),
         }
     }
+}
+
+/// Checks one `HOST=URL` registry endpoint mapping: a bare host and an http(s) URL.
+///
+/// # Errors
+/// What is wrong with it.
+pub fn check_endpoint(host: &str, url: &str) -> Result<(), String> {
+    if host.is_empty() || host.contains('/') {
+        return Err(format!("`{host}` must be a registry host[:port]"));
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() <= "https://".len()
+    {
+        return Err(format!(
+            "`{url}` for `{host}` must be an http:// or https:// URL"
+        ));
+    }
+    Ok(())
 }
 
 /// Finds `.hullscan.toml` in `start` or the nearest ancestor.
@@ -280,6 +315,11 @@ impl Config {
         lim.capture_bytes = l.capture_bytes.unwrap_or(lim.capture_bytes);
         lim.max_metadata_bytes = l.max_metadata_bytes.unwrap_or(lim.max_metadata_bytes);
         lim.layer_jobs = l.layer_jobs.unwrap_or(lim.layer_jobs);
+        for (host, url) in &raw.registry.endpoints {
+            check_endpoint(host, url).map_err(|e| invalid(format!("registry.endpoints: {e}")))?;
+        }
+        cfg.registry_endpoints = raw.registry.endpoints;
+        cfg.ecr_hosts = raw.registry.ecr_hosts;
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod dockerfile;
 pub mod docs;
+pub mod ecr;
 pub mod image;
 pub mod lint;
 pub mod reference;

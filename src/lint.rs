@@ -96,6 +96,28 @@ pub fn lint_image(
     findings
 }
 
+/// Runs the enabled repository rules (RG001–RG003) on an ECR repository's settings.
+/// Fingerprints are keyed by the repository ARN.
+#[must_use]
+pub fn lint_repository(repo: &crate::ecr::Repository, cfg: &Config) -> Vec<Finding> {
+    let cx = RuleContext {
+        settings: &cfg.settings,
+    };
+    let mut out = Findings::default();
+    for id in &cfg.enabled {
+        if let Check::Repository(f) = id.check() {
+            f(repo, &cx, &mut out);
+        }
+    }
+    let mut findings = out.0;
+    for f in &mut findings {
+        f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
+    }
+    sort(&mut findings);
+    fingerprint(&mut findings, &repo.arn);
+    findings
+}
+
 /// Sorts findings by path, line, then rule: output diffs cleanly between runs.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {

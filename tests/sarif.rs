@@ -4,7 +4,6 @@
 // Test helpers panic on setup failures; the panic is the report.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 fn sarif_for(args: &[&str]) -> serde_json::Value {
@@ -17,12 +16,9 @@ fn sarif_for(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn schema() -> jsonschema::Validator {
-    let p =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/sarif-schema-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
-    jsonschema::validator_for(&schema).unwrap()
-}
+mod common;
+
+use common::sarif_schema as schema;
 
 #[test]
 fn validates_against_the_oasis_schema() {

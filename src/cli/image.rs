@@ -1,4 +1,4 @@
-//! `hullscan image REF`: resolves a local image (OCI layout or archive), walks every layer,
+//! `hullscan image REF`: resolves an image (registry, OCI layout or archive), walks every layer,
 //! runs the image rules, and with `--dockerfile` maps findings to the Dockerfile's lines.
 
 use std::path::PathBuf;
@@ -10,12 +10,12 @@ use super::CommonArgs;
 use hullscan::image::{self, mapping};
 use hullscan::lint;
 use hullscan::report::{Report, ScannedImage};
-use hullscan::source::registry::RegistryOptions;
 use hullscan::source::{self, ImageSpec, PlatformSel};
 
 #[derive(Debug, Args)]
 pub(crate) struct ImageArgs {
-    /// Image: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG].
+    /// Image: [docker://]HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG],
+    /// docker-archive:FILE[:REPO:TAG].
     #[arg(value_name = "REF")]
     reference: String,
     /// The Dockerfile that built the image: findings point at its lines.
@@ -39,21 +39,11 @@ pub(crate) struct ImageArgs {
     /// Layers fetched and walked at once [default: 3, or `layer-jobs` under `[limits]`].
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Speak plain HTTP to this registry (host[:port]); repeatable.
-    #[arg(long, value_name = "HOST")]
-    insecure_registry: Vec<String>,
-    /// Seconds a registry may stay silent before a request fails (then retried).
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    registry_timeout: u64,
-    /// Trust only the CA certificates in this PEM file for registry TLS (default: the system store).
-    #[arg(long, value_name = "FILE")]
-    ca_cert: Option<PathBuf>,
-    /// Registry user name (the password comes from --password-stdin).
-    #[arg(long, value_name = "USER", requires = "password_stdin")]
-    username: Option<String>,
-    /// Read the registry password (or token) from standard input.
-    #[arg(long, requires = "username")]
-    password_stdin: bool,
+    #[command(flatten)]
+    pub(crate) registry: super::RegistryArgs,
+    /// ECR: skip the repository settings checks RG001–RG003 (they need `ecr:DescribeRepositories`).
+    #[arg(long)]
+    no_posture: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
@@ -95,24 +85,11 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         (None, false) => PlatformSel::Default,
     };
     let spec = ImageSpec::parse(&args.reference)?;
-    let mut registry = RegistryOptions {
-        insecure: args.insecure_registry.clone(),
-        read_timeout: Some(std::time::Duration::from_secs(args.registry_timeout.max(1))),
-        ..RegistryOptions::default()
+    let ecr_host = match &spec {
+        ImageSpec::Registry(r) => Some(r.registry.clone()),
+        _ => None,
     };
-    if let Some(ca) = &args.ca_cert {
-        registry.ca_pem =
-            Some(std::fs::read(ca).with_context(|| format!("reading `{}`", ca.display()))?);
-    }
-    if let Some(user) = &args.username {
-        let mut password = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
-            .context("reading the password from stdin")?;
-        registry.credentials = Some((
-            user.clone(),
-            password.trim_end_matches(['\n', '\r']).to_string(),
-        ));
-    }
+    let registry = args.registry.options(&cfg, ecr_host.as_deref())?;
     let (store, images) = source::open_with(
         &spec,
         &args.reference,
@@ -190,6 +167,11 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         });
         report.files.push(shown);
         report.findings.extend(findings);
+    }
+    if let ImageSpec::Registry(r) = &spec
+        && !args.no_posture
+    {
+        super::ecr::check_image_repository(r, &registry, &cfg, &mut report);
     }
     if let Some((df_display, text, _, path)) = dockerfile {
         report.repo_paths.insert(

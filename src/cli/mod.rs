@@ -2,6 +2,7 @@
 //! library. `anyhow` lives here and in `main.rs` only.
 
 mod dockerfile;
+mod ecr;
 mod image;
 mod rules;
 
@@ -31,8 +32,10 @@ pub(crate) struct Cli {
 enum Command {
     /// Lint Dockerfiles and Containerfiles (files, directories searched recursively, or `-` for stdin).
     Dockerfile(dockerfile::DockerfileArgs),
-    /// Scan an image from an OCI layout or archive (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE).
+    /// Scan an image from a registry, an OCI layout or an archive (HOST/REPO:TAG, oci:DIR, docker-archive:FILE).
     Image(image::ImageArgs),
+    /// Check ECR repository settings: tag immutability, scan on push, KMS encryption (RG001-RG003).
+    EcrPosture(ecr::EcrPostureArgs),
     /// Print the rule catalog, or one rule's documentation.
     Rules(rules::RulesArgs),
 }
@@ -161,10 +164,83 @@ impl CommonArgs {
     }
 }
 
+/// How to reach registries; shared by every command that pulls.
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArgs {
+    /// Speak plain HTTP to this registry (host[:port]); repeatable.
+    #[arg(long, value_name = "HOST")]
+    insecure_registry: Vec<String>,
+    /// Seconds a registry may stay silent before a request fails (then retried).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    registry_timeout: u64,
+    /// Trust only the CA certificates in this PEM file for registry TLS (default: the system store).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Registry user name (the password comes from --password-stdin).
+    #[arg(long, value_name = "USER", requires = "password_stdin")]
+    username: Option<String>,
+    /// Read the registry password (or token) from standard input.
+    #[arg(long, requires = "username")]
+    password_stdin: bool,
+    /// Send a registry host's requests to another URL, e.g. an ECR `dkr` VPC endpoint
+    /// (HOST=URL, repeatable; also `[registry] endpoints` in the config).
+    #[arg(long, value_name = "HOST=URL")]
+    registry_endpoint: Vec<String>,
+    /// Log in to the registry as ECR though its host name is an alias or custom endpoint
+    /// (account and region then come from the AWS configuration).
+    #[arg(long)]
+    ecr: bool,
+}
+
+impl RegistryArgs {
+    /// Registry options from the flags and the config; `host` is the registry `--ecr` applies to.
+    pub(crate) fn options(
+        &self,
+        cfg: &Config,
+        host: Option<&str>,
+    ) -> Result<hullscan::source::registry::RegistryOptions> {
+        let mut opts = hullscan::source::registry::RegistryOptions {
+            insecure: self.insecure_registry.clone(),
+            read_timeout: Some(std::time::Duration::from_secs(self.registry_timeout.max(1))),
+            endpoints: cfg.registry_endpoints.clone(),
+            ecr_hosts: cfg.ecr_hosts.clone(),
+            ..Default::default()
+        };
+        for pair in &self.registry_endpoint {
+            let (h, url) = pair
+                .split_once('=')
+                .with_context(|| format!("--registry-endpoint `{pair}`: expected HOST=URL"))?;
+            config::check_endpoint(h, url)
+                .map_err(|e| anyhow::anyhow!(e))
+                .context("--registry-endpoint")?;
+            opts.endpoints.insert(h.to_string(), url.to_string());
+        }
+        if self.ecr
+            && let Some(h) = host
+        {
+            opts.ecr_hosts.push(h.to_string());
+        }
+        if let Some(ca) = &self.ca_cert {
+            opts.ca_pem =
+                Some(std::fs::read(ca).with_context(|| format!("reading `{}`", ca.display()))?);
+        }
+        if let Some(user) = &self.username {
+            let mut password = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
+                .context("reading the password from stdin")?;
+            opts.credentials = Some((
+                user.clone(),
+                password.trim_end_matches(['\n', '\r']).to_string(),
+            ));
+        }
+        Ok(opts)
+    }
+}
+
 /// Sets up logging on stderr: warnings by default, more with `-v`, or `HULLSCAN_LOG`.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        0 => "hullscan=warn",
         1 => "hullscan=info",
         _ => "hullscan=debug",
     };
@@ -191,6 +267,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Image(args) => {
             init_logging(args.common.verbose);
             image::run(&args)
+        }
+        Command::EcrPosture(args) => {
+            init_logging(args.common.verbose);
+            ecr::run(&args)
         }
         Command::Rules(args) => rules::run(&args),
     }

@@ -55,11 +55,11 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                     escape_data(&f.message)
                 )?;
             }
-            Location::Image { image, .. } => {
+            Location::Image { .. } | Location::Repository { .. } => {
                 // Annotate the image's source file when it is in the repository.
                 let file = r
                     .repo_paths
-                    .get(image)
+                    .get(f.path())
                     .map(|p| format!("file={},line=1,", escape_prop(p)))
                     .unwrap_or_default();
                 writeln!(

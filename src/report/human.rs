@@ -58,6 +58,18 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             crate::rules::image::ly001_oversized_layer::mib(i.bytes)
         )?;
     }
+    for repo in &r.repositories {
+        writeln!(
+            out,
+            "{} {} ({}): tags {}, scan on push {}, encryption {}\n",
+            st.paint("1", "checked"),
+            repo.name,
+            repo.arn,
+            repo.tag_mutability,
+            if repo.scan_on_push { "on" } else { "off" },
+            repo.encryption_type
+        )?;
+    }
     for f in &r.findings {
         let m = f.rule.meta();
         writeln!(
@@ -75,7 +87,7 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 start_line,
                 end_line,
             } => r.sources.get(path).map(|src| (src, start_line, end_line)),
-            Location::Image { .. } => None,
+            Location::Image { .. } | Location::Repository { .. } => None,
         };
         if let Some((src, start_line, end_line)) = snippet {
             let lines: Vec<&str> = src.lines().collect();
@@ -109,16 +121,24 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let c = r.counts();
     let n = r.findings.len();
     let files = r.files.len();
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
+    let plural = |n: usize, w: &str| match (n, w.strip_suffix('y')) {
+        (1, _) => format!("{n} {w}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {w}s"),
     };
-    let noun = if r.images.is_empty() { "file" } else { "image" };
+    let noun = if !r.images.is_empty() {
+        "image"
+    } else if !r.repositories.is_empty() {
+        "repository"
+    } else {
+        "file"
+    };
     if files == 0 {
-        writeln!(out, "no {noun}s checked")?;
+        writeln!(
+            out,
+            "no {} checked",
+            plural(0, noun).trim_start_matches("0 ")
+        )?;
     } else if n == 0 {
         writeln!(
             out,

@@ -17,6 +17,8 @@ struct JsonReport<'a> {
     files: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     images: &'a [crate::report::ScannedImage],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    repositories: &'a [crate::ecr::Repository],
     findings: Vec<JsonFinding<'a>>,
     errors: &'a [String],
     warnings: &'a [String],
@@ -58,6 +60,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                     ..
                 } => (Some(*start_line), Some(*end_line), None),
                 Location::Image { layer, .. } => (None, None, *layer),
+                Location::Repository { .. } => (None, None, None),
             };
             JsonFinding {
                 rule: f.rule.as_str(),
@@ -80,6 +83,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         tool_version: crate::VERSION,
         files: &r.files,
         images: &r.images,
+        repositories: &r.repositories,
         findings,
         errors: &r.errors,
         warnings: &r.warnings,

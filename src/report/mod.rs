@@ -45,6 +45,8 @@ pub struct Report {
     pub category: String,
     /// Images scanned (image commands only).
     pub images: Vec<ScannedImage>,
+    /// ECR repositories whose settings were checked.
+    pub repositories: Vec<crate::ecr::Repository>,
 }
 
 /// What was scanned, printed in every format so a report names its exact subject.

@@ -39,7 +39,10 @@ struct Run<'a> {
 
 #[derive(Serialize)]
 struct RunProperties<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     images: &'a [crate::report::ScannedImage],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    repositories: &'a [crate::ecr::Repository],
 }
 
 #[derive(Serialize)]
@@ -145,9 +148,10 @@ struct LogicalLocation {
     kind: &'static str,
 }
 
-/// A repository-relative pseudo path for an image with no source file in the repository.
-fn artifact_for(image: &str) -> String {
-    let cleaned: String = image
+/// A repository-relative pseudo path (`image/…`, `ecr/…`) for what has no source file in
+/// the repository.
+fn artifact_for(kind: &str, name: &str) -> String {
+    let cleaned: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || "._-/".contains(c) {
@@ -157,7 +161,7 @@ fn artifact_for(image: &str) -> String {
             }
         })
         .collect();
-    format!("image/{}", cleaned.trim_start_matches('/'))
+    format!("{kind}/{}", cleaned.trim_start_matches('/'))
 }
 
 #[derive(Serialize)]
@@ -211,13 +215,28 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                         .repo_paths
                         .get(image)
                         .cloned()
-                        .unwrap_or_else(|| artifact_for(image));
+                        .unwrap_or_else(|| artifact_for("image", image));
                     let name = path.clone().unwrap_or_else(|| {
                         layer.map_or("config".to_string(), |l| format!("layer {l}"))
                     });
                     let logical = vec![LogicalLocation {
                         fully_qualified_name: format!("{image}//{}", name.trim_start_matches('/')),
                         name,
+                        kind: "resource",
+                    }];
+                    (uri, 1, 1, logical)
+                }
+                Location::Repository { arn, name } => {
+                    // GitHub needs a file: a pseudo path per repository; the ARN is the
+                    // logical location.
+                    let uri = r
+                        .repo_paths
+                        .get(arn)
+                        .cloned()
+                        .unwrap_or_else(|| artifact_for("ecr", name));
+                    let logical = vec![LogicalLocation {
+                        fully_qualified_name: arn.clone(),
+                        name: name.clone(),
                         kind: "resource",
                     }];
                     (uri, 1, 1, logical)
@@ -273,7 +292,12 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             automation_details: AutomationDetails { id: &r.category },
             column_kind: "utf16CodeUnits",
             results,
-            properties: (!r.images.is_empty()).then_some(RunProperties { images: &r.images }),
+            properties: (!r.images.is_empty() || !r.repositories.is_empty()).then_some(
+                RunProperties {
+                    images: &r.images,
+                    repositories: &r.repositories,
+                },
+            ),
             invocations: vec![Invocation {
                 execution_successful: r.errors.is_empty(),
                 tool_execution_notifications: notifications,

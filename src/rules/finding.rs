@@ -47,6 +47,13 @@ pub enum Location {
         /// Layer index (0 = base).
         layer: Option<usize>,
     },
+    /// A registry repository's settings (ECR): located by its ARN.
+    Repository {
+        /// The repository ARN (`arn:aws:ecr:<region>:<account>:repository/<name>`).
+        arn: String,
+        /// The repository name.
+        name: String,
+    },
 }
 
 impl Finding {
@@ -116,6 +123,17 @@ impl Finding {
         self
     }
 
+    /// Locates the finding on a registry repository's settings.
+    #[must_use]
+    pub fn at_repository(mut self, repo: &crate::ecr::Repository) -> Self {
+        self.location = Location::Repository {
+            arn: repo.arn.clone(),
+            name: repo.name.clone(),
+        };
+        self.anchor = format!("repository {}", repo.arn);
+        self
+    }
+
     /// Sets this finding's level where the rule grades by case (a `latest` tag is worse than
     /// another tag); a level set in the configuration still wins.
     #[must_use]
@@ -136,7 +154,7 @@ impl Finding {
     pub fn start_line(&self) -> u32 {
         match &self.location {
             Location::Dockerfile { start_line, .. } => *start_line,
-            Location::Image { .. } => 0,
+            Location::Image { .. } | Location::Repository { .. } => 0,
         }
     }
 
@@ -146,6 +164,7 @@ impl Finding {
         match &self.location {
             Location::Dockerfile { path, .. } => path,
             Location::Image { image, .. } => image,
+            Location::Repository { arn, .. } => arn,
         }
     }
 
@@ -154,7 +173,7 @@ impl Finding {
     pub fn image_path(&self) -> Option<&str> {
         match &self.location {
             Location::Image { path, .. } => path.as_deref(),
-            Location::Dockerfile { .. } => None,
+            Location::Dockerfile { .. } | Location::Repository { .. } => None,
         }
     }
 
@@ -179,6 +198,7 @@ impl Finding {
                 };
                 s
             }
+            Location::Repository { arn, .. } => arn.clone(),
         }
     }
 }

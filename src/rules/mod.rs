@@ -41,6 +41,8 @@ pub enum Check {
     Dockerfile(fn(&crate::dockerfile::Dockerfile, &RuleContext<'_>, &mut Findings)),
     /// Inspects a scanned image: config, merged filesystem, layers.
     Image(fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings)),
+    /// Inspects a registry repository's settings (ECR).
+    Repository(fn(&crate::ecr::Repository, &RuleContext<'_>, &mut Findings)),
 }
 
 /// Expands the rule list into `RuleId`, its metadata source and its dispatch table.
@@ -122,6 +124,9 @@ rules! {
     LY002 => image::ly002_wasted_space, Image;
     LY003 => image::ly003_too_many_layers, Image;
     LY004 => image::ly004_package_cache, Image;
+    RG001 => registry::rg001_mutable_tags, Repository;
+    RG002 => registry::rg002_scan_on_push_off, Repository;
+    RG003 => registry::rg003_default_encryption, Repository;
     RG004 => registry::rg004_unsigned_image, Image;
 }
 
@@ -130,6 +135,12 @@ impl RuleId {
     #[must_use]
     pub fn is_dockerfile(self) -> bool {
         matches!(self.check(), Check::Dockerfile(_))
+    }
+
+    /// True for rules that inspect registry repository settings.
+    #[must_use]
+    pub fn is_repository(self) -> bool {
+        matches!(self.check(), Check::Repository(_))
     }
 }
 

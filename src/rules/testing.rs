@@ -258,3 +258,35 @@ pub(crate) fn render_img_with(
 pub(crate) fn render_img(check: ImgCheck, img: &crate::image::ImageFacts) -> String {
     render_img_with(check, img, &Settings::default())
 }
+
+/// A hardened ECR repository (immutable tags, scan on push, KMS key); tests change one field.
+pub(crate) fn repo() -> crate::ecr::Repository {
+    crate::ecr::Repository {
+        name: "team/app".into(),
+        arn: "arn:aws:ecr:eu-west-1:123456789012:repository/team/app".into(),
+        uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app".into(),
+        tag_mutability: "IMMUTABLE".into(),
+        mutability_exclusions: Vec::new(),
+        scan_on_push: true,
+        registry_scanning: crate::ecr::RegistryScanning::Known {
+            scan_type: "BASIC".into(),
+            rules: Vec::new(),
+        },
+        encryption_type: "KMS".into(),
+        kms_key: Some("arn:aws:kms:eu-west-1:123456789012:key/1234".into()),
+    }
+}
+
+/// Runs one repository check and renders `ID arn: message` lines.
+pub(crate) fn render_repo(
+    check: fn(&crate::ecr::Repository, &RuleContext<'_>, &mut Findings),
+    repo: &crate::ecr::Repository,
+) -> String {
+    let mut out = Findings::default();
+    check(repo, &RuleContext::default(), &mut out);
+    out.0
+        .iter()
+        .map(|f| format!("{} {}: {}", f.rule, f.place(), f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

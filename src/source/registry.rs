@@ -43,6 +43,11 @@ pub struct RegistryOptions {
     pub attempts: Option<u32>,
     /// PEM certificates to trust instead of the system trust store (`--ca-cert`).
     pub ca_pem: Option<Vec<u8>>,
+    /// Registry host → base URL its requests go to (`--registry-endpoint`, VPC endpoints).
+    /// The reference keeps its host, so ECR recognition and credentials still apply.
+    pub endpoints: std::collections::BTreeMap<String, String>,
+    /// Hosts to log in to as ECR though their names are not ECR's (`--ecr`, aliases).
+    pub ecr_hosts: Vec<String>,
 }
 
 /// A repository in a registry, opened for reading.
@@ -51,6 +56,8 @@ pub struct RegistryStore {
     base: String,
     repository: String,
     credentials: Option<(String, String)>,
+    /// The ECR registry to log in to natively when no other credentials are configured.
+    ecr: Option<crate::ecr::Registry>,
     /// The `Authorization` value that last worked; reused until the registry refuses it.
     authorization: Mutex<Option<String>>,
     attempts: u32,
@@ -107,19 +114,28 @@ impl RegistryStore {
             .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
-            .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_secs(60))))
+            .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_mins(1))))
             .max_redirects(5)
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
+        let ecr = crate::ecr::Registry::for_host(&image.registry, &opts.ecr_hosts);
+        let base = opts.endpoints.get(&image.registry).map_or_else(
+            || format!("{scheme}://{}", api_host(&image.registry)),
+            |url| url.trim_end_matches('/').to_string(),
+        );
+        // Explicit credentials, then the docker config (where an `ecr-login` credHelper
+        // still wins), then for ECR a native login through the AWS credential chain.
+        let credentials = opts
+            .credentials
+            .clone()
+            .or_else(|| docker_config_auth(&image.registry));
         Ok(RegistryStore {
             agent,
-            base: format!("{scheme}://{}", api_host(&image.registry)),
+            base,
             repository: image.repository.clone(),
-            credentials: opts
-                .credentials
-                .clone()
-                .or_else(|| docker_config_auth(&image.registry)),
+            ecr: if credentials.is_none() { ecr } else { None },
+            credentials,
             authorization: Mutex::new(None),
             attempts: opts.attempts.unwrap_or(4).max(1),
         })
@@ -169,17 +185,34 @@ impl RegistryStore {
                     }
                 }
                 401 | 403 => {
+                    let said = registry_message(resp);
+                    if let Some(reg) = &self.ecr {
+                        if let Ok(c) = crate::ecr::client() {
+                            c.forget_token(reg);
+                        }
+                        let action = if url.contains("/blobs/") {
+                            "ecr:GetDownloadUrlForLayer"
+                        } else {
+                            "ecr:BatchGetImage"
+                        };
+                        return Err(SourceError::Registry(format!(
+                            "GET {url}: {status}: the ECR login was refused{said}; allow `{action}` on the repository for these AWS credentials, or check that the token is for this account and region"
+                        )));
+                    }
                     let who = if self.credentials.is_some() {
                         "the credentials given"
                     } else {
                         "anonymous access"
                     };
                     return Err(SourceError::Registry(format!(
-                        "GET {url}: {status}: {who} not allowed; log in (`docker login`) or pass --username/--password-stdin"
+                        "GET {url}: {status}: {who} not allowed{said}; log in (`docker login`) or pass --username/--password-stdin"
                     )));
                 }
                 404 => {
-                    return Err(SourceError::NotFound(format!("GET {url}: 404 not found")));
+                    let said = registry_message(resp);
+                    return Err(SourceError::NotFound(format!(
+                        "GET {url}: 404 not found{said}"
+                    )));
                 }
                 429 | 500..=599 => {
                     // Retry-After in seconds, capped so a hostile registry cannot stall us long.
@@ -204,14 +237,26 @@ impl RegistryStore {
         )))
     }
 
+    /// The `Basic` value for the configured credentials, or for an ECR token fetched now.
+    fn basic(&self) -> Result<Option<String>, SourceError> {
+        let encode = |(u, p): (&str, &str)| format!("Basic {}", B64.encode(format!("{u}:{p}")));
+        if let Some((u, p)) = &self.credentials {
+            return Ok(Some(encode((u, p))));
+        }
+        let Some(reg) = &self.ecr else {
+            return Ok(None);
+        };
+        let (u, p) = crate::ecr::client()
+            .and_then(|c| c.login(reg))
+            .map_err(|e| SourceError::Registry(format!("{}: {e}", self.base)))?;
+        Ok(Some(encode((&u, &p))))
+    }
+
     /// Answers a `WWW-Authenticate` challenge with an `Authorization` header value.
     fn authenticate(&self, challenge: &str) -> Result<String, SourceError> {
         let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
         let params = parse_params(params);
-        let basic = self
-            .credentials
-            .as_ref()
-            .map(|(u, p)| format!("Basic {}", B64.encode(format!("{u}:{p}"))));
+        let basic = self.basic()?;
         if scheme.eq_ignore_ascii_case("basic") {
             return basic.ok_or_else(|| {
                 SourceError::Registry(format!(
@@ -326,6 +371,22 @@ impl RegistryStore {
             .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
         Ok((body, content_type))
     }
+}
+
+/// The registry's own words from an error body (`{"errors":[{"message":…}]}`), as `: …`.
+fn registry_message(mut resp: ureq::http::Response<ureq::Body>) -> String {
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(16 * 1024)
+        .read_to_vec()
+        .unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["errors"][0]["message"].as_str().map(str::to_string))
+        .filter(|m| !m.is_empty())
+        .map(|m| format!(" ({})", m.chars().take(300).collect::<String>()))
+        .unwrap_or_default()
 }
 
 fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {

@@ -8,6 +8,7 @@
 
 pub mod debian;
 pub mod faults;
+pub mod moto;
 pub mod registry;
 
 use std::io::Write;
@@ -93,6 +94,14 @@ pub fn assert_su_only(out: &Output) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The OASIS SARIF 2.1.0 schema (vendored from the `serde-sarif` crate's source, MIT).
+pub fn sarif_schema() -> jsonschema::Validator {
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
 }
 
 /// Findings of a JSON report as sorted `RULE path-or-line` strings.
