@@ -421,6 +421,18 @@ pub fn today() -> (i64, u32, u32) {
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 of a civil date (the inverse of `civil_from_days`).
+#[must_use]
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -442,6 +454,8 @@ mod tests {
     fn dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(days_from_civil(2025, 11, 22), 20_414);
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(parse_date("2027-01-31"), Some((2027, 1, 31)));
         assert_eq!(parse_date("2027-13-01"), None);
     }

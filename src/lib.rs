@@ -5,6 +5,7 @@
 //! ignores) and fingerprints, and a *report* writer renders them. Rule metadata lives in
 //! `rules/*.toml` and is the single source for SARIF, `hullscan rules` and the docs.
 
+pub mod batch;
 pub mod config;
 pub mod dockerfile;
 pub mod docs;

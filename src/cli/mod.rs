@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap derive) and the glue from arguments to the
 //! library. `anyhow` lives here and in `main.rs` only.
 
+mod batch;
 mod dockerfile;
 mod ecr;
 mod image;
@@ -36,6 +37,10 @@ enum Command {
     Image(image::ImageArgs),
     /// Check ECR repository settings: tag immutability, scan on push, KMS encryption (RG001-RG003).
     EcrPosture(ecr::EcrPostureArgs),
+    /// Scan every repository and tag of a registry (or an ECR account), each unique layer once.
+    Registry(batch::RegistryScanArgs),
+    /// Combine JSON Lines outputs of `hullscan registry` shards into one result set.
+    Merge(batch::MergeArgs),
     /// Print the rule catalog, or one rule's documentation.
     Rules(rules::RulesArgs),
 }
@@ -61,6 +66,44 @@ impl FailOn {
             FailOn::Never => None,
         }
     }
+}
+
+/// Loads `.hullscan.toml` (given, found upward, or none) and applies `--disable`/`--enable`.
+fn load_config(
+    no_config: bool,
+    given: Option<&std::path::Path>,
+    disable: &[String],
+    enable: &[String],
+) -> Result<Config> {
+    let path = if no_config {
+        None
+    } else {
+        match given {
+            Some(p) => Some(p.to_path_buf()),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover(&d)),
+        }
+    };
+    let mut cfg = match &path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    cfg.apply_toggles(disable, enable)
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("--disable/--enable")?;
+    tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
+    Ok(cfg)
+}
+
+/// `--fail-on`, else `fail-on` from the config, else `error`.
+fn fail_on(flag: Option<FailOn>, cfg: &Config) -> FailOn {
+    flag.unwrap_or(match cfg.fail_on.as_deref() {
+        Some("warning") => FailOn::Warning,
+        Some("note") => FailOn::Note,
+        Some("never") => FailOn::Never,
+        _ => FailOn::Error,
+    })
 }
 
 /// Options shared by every scanning command.
@@ -101,34 +144,16 @@ pub(crate) struct CommonArgs {
 impl CommonArgs {
     /// Loads the configuration and applies command-line overrides.
     fn config(&self) -> Result<Config> {
-        let path = if self.no_config {
-            None
-        } else {
-            match &self.config {
-                Some(p) => Some(p.clone()),
-                None => std::env::current_dir()
-                    .ok()
-                    .and_then(|d| config::discover(&d)),
-            }
-        };
-        let mut cfg = match &path {
-            Some(p) => Config::load(p)?,
-            None => Config::default(),
-        };
-        cfg.apply_toggles(&self.disable, &self.enable)
-            .map_err(|e| anyhow::anyhow!(e))
-            .context("--disable/--enable")?;
-        tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
-        Ok(cfg)
+        load_config(
+            self.no_config,
+            self.config.as_deref(),
+            &self.disable,
+            &self.enable,
+        )
     }
 
     fn fail_on(&self, cfg: &Config) -> FailOn {
-        self.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
-            Some("warning") => FailOn::Warning,
-            Some("note") => FailOn::Note,
-            Some("never") => FailOn::Never,
-            _ => FailOn::Error,
-        })
+        fail_on(self.fail_on, cfg)
     }
 
     /// Writes the report and returns the exit code it implies.
@@ -271,6 +296,14 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::EcrPosture(args) => {
             init_logging(args.common.verbose);
             ecr::run(&args)
+        }
+        Command::Registry(args) => {
+            init_logging(args.verbose);
+            batch::run(&args)
+        }
+        Command::Merge(args) => {
+            init_logging(0);
+            batch::merge(&args)
         }
         Command::Rules(args) => rules::run(&args),
     }

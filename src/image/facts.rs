@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 /// The kind of a tar entry, as the kernel will see it after extraction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
     /// A regular file.
     File,
@@ -21,7 +21,7 @@ pub enum EntryKind {
 }
 
 /// One path in a layer or in the merged view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Absolute, normalised path (`/usr/bin/passwd`).
     pub path: String,
@@ -44,7 +44,7 @@ pub struct Entry {
 }
 
 /// A small file whose content rules need (`/etc/passwd`, candidate secrets).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Captured {
     /// The first bytes of the file, up to the capture cap.
     pub content: Vec<u8>,

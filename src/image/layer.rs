@@ -247,6 +247,13 @@ fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+/// `sha256:<hex>` of `bytes`.
+#[must_use]
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    format!("sha256:{}", hex(&sha2::Sha256::digest(bytes)))
+}
+
 /// Lower-case hex of a byte string (digests, fingerprints).
 #[must_use]
 pub fn hex(bytes: &[u8]) -> String {

@@ -2,6 +2,7 @@
 //! walks every layer once, and merges the per-layer facts into the final filesystem view the
 //! image rules read.
 
+pub mod cache;
 pub mod config;
 pub mod facts;
 pub mod history;
@@ -75,6 +76,20 @@ pub fn scan(
     scan_with_progress(store, image, limits, &|_| {})
 }
 
+/// [`scan_with_progress`] with layer facts taken from and added to `cache`.
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_cached(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    cache: Option<&cache::LayerCache>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImageFacts, ImageError> {
+    scan_inner(store, image, limits, cache, progress)
+}
+
 /// [`scan`], reporting blob bytes read through `progress` (for progress bars).
 ///
 /// # Errors
@@ -83,6 +98,16 @@ pub fn scan_with_progress(
     store: &dyn BlobStore,
     image: &ResolvedImage,
     limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImageFacts, ImageError> {
+    scan_inner(store, image, limits, None, progress)
+}
+
+fn scan_inner(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    cache: Option<&cache::LayerCache>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImageFacts, ImageError> {
     // Layers are independent until the merge: walk up to `layer_jobs` at once so one
@@ -105,28 +130,11 @@ pub fn scan_with_progress(
                     let l = &image.layers[i];
                     let _span =
                         tracing::info_span!("layer", index = i, digest = %l.digest).entered();
-                    // A stream that breaks mid-blob (a reset, a truncated body) is walked again
-                    // from the start; a digest mismatch or a corrupt stream is not retried.
-                    let mut result = Err(ImageError::Source(SourceError::NotFound(String::new())));
-                    for attempt in 1..=3 {
-                        result = store
-                            .open(&l.path)
-                            .map_err(ImageError::from)
-                            .and_then(|blob| {
-                                layer::walk_with_progress(i, blob, &l.digest, limits, progress)
-                                    .map_err(ImageError::from)
-                            });
-                        match &result {
-                            Err(ImageError::Layer(LayerError::Io { .. })) if attempt < 3 => {
-                                tracing::warn!(
-                                    layer = i,
-                                    attempt,
-                                    "layer stream broke; walking it again"
-                                );
-                            }
-                            _ => break,
-                        }
-                    }
+                    let walk = || walk_with_retries(store, l, i, limits, progress);
+                    let result = match cache {
+                        Some(c) => c.get_or_walk(&l.digest, i, walk),
+                        None => walk(),
+                    };
                     if result.is_err() {
                         failed.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
@@ -159,6 +167,34 @@ pub fn scan_with_progress(
         )));
     }
     Ok(from_layers(image, walked))
+}
+
+/// Walks one layer. A stream that breaks mid-blob (a reset, a truncated body) is walked again
+/// from the start; a digest mismatch or a corrupt stream is not retried.
+fn walk_with_retries(
+    store: &dyn BlobStore,
+    l: &crate::source::LayerRef,
+    i: usize,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<LayerFacts, ImageError> {
+    let mut result = Err(ImageError::Source(SourceError::NotFound(String::new())));
+    for attempt in 1..=3 {
+        result = store
+            .open(&l.path)
+            .map_err(ImageError::from)
+            .and_then(|blob| {
+                layer::walk_with_progress(i, blob, &l.digest, limits, progress)
+                    .map_err(ImageError::from)
+            });
+        match &result {
+            Err(ImageError::Layer(LayerError::Io { .. })) if attempt < 3 => {
+                tracing::warn!(layer = i, attempt, "layer stream broke; walking it again");
+            }
+            _ => break,
+        }
+    }
+    result
 }
 
 /// Builds image facts from already-walked layers (used by tests and caches).

@@ -190,6 +190,25 @@ struct Region {
 /// # Errors
 /// When writing fails.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_runs(std::slice::from_ref(r), out)
+}
+
+/// Writes a SARIF log with one run per report (batch scans: one per image, each with its own
+/// `automationDetails.id`).
+///
+/// # Errors
+/// When writing fails.
+pub fn write_runs(reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: reports.iter().map(run).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn run(r: &Report) -> Run<'_> {
     let rules: Vec<Descriptor> = r.rules.iter().map(|&id| descriptor(id)).collect();
     let results = r
         .findings
@@ -276,36 +295,28 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             message: Message { text: text.clone() },
         })
         .collect();
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "hullscan",
-                    version: crate::VERSION,
-                    semantic_version: crate::VERSION,
-                    information_uri: crate::REPOSITORY,
-                    rules,
-                },
+    Run {
+        tool: Tool {
+            driver: Driver {
+                name: "hullscan",
+                version: crate::VERSION,
+                semantic_version: crate::VERSION,
+                information_uri: crate::REPOSITORY,
+                rules,
             },
-            automation_details: AutomationDetails { id: &r.category },
-            column_kind: "utf16CodeUnits",
-            results,
-            properties: (!r.images.is_empty() || !r.repositories.is_empty()).then_some(
-                RunProperties {
-                    images: &r.images,
-                    repositories: &r.repositories,
-                },
-            ),
-            invocations: vec![Invocation {
-                execution_successful: r.errors.is_empty(),
-                tool_execution_notifications: notifications,
-            }],
+        },
+        automation_details: AutomationDetails { id: &r.category },
+        column_kind: "utf16CodeUnits",
+        results,
+        properties: (!r.images.is_empty() || !r.repositories.is_empty()).then_some(RunProperties {
+            images: &r.images,
+            repositories: &r.repositories,
+        }),
+        invocations: vec![Invocation {
+            execution_successful: r.errors.is_empty(),
+            tool_execution_notifications: notifications,
         }],
-    };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    }
 }
 
 fn descriptor(id: RuleId) -> Descriptor<'static> {

@@ -159,6 +159,7 @@ impl RegistryStore {
             if let Some(a) = accept {
                 req = req.header("Accept", a);
             }
+            wait_for_host(&self.base);
             let auth = self.authorization.lock().ok().and_then(|g| g.clone());
             if let Some(a) = &auth {
                 req = req.header("Authorization", a);
@@ -221,6 +222,10 @@ impl RegistryStore {
                         .map_or(delay, |s| Duration::from_secs(s.min(30)));
                     last = format!("{status}");
                     tracing::debug!(%url, attempt, status, "retrying");
+                    if status == 429 {
+                        // Every request to this host waits, not only this one.
+                        back_off_host(&self.base, wait);
+                    }
                     std::thread::sleep(wait);
                     delay *= 2;
                 }
@@ -278,7 +283,12 @@ impl RegistryStore {
             .ok_or_else(|| {
                 SourceError::Registry(format!("{}: bearer challenge without a realm", self.base))
             })?;
-        let mut query = vec![format!("scope=repository:{}:pull", self.repository)];
+        let scope = if self.repository.is_empty() {
+            "registry:catalog:*".to_string()
+        } else {
+            format!("repository:{}:pull", self.repository)
+        };
+        let mut query = vec![format!("scope={scope}")];
         if let Some((_, s)) = params.iter().find(|(k, _)| k == "service") {
             query.push(format!("service={s}"));
         }
@@ -355,6 +365,64 @@ impl RegistryStore {
         }
     }
 
+    /// Repository names of the registry (`/v2/_catalog`), following `Link` pagination.
+    ///
+    /// # Errors
+    /// Network, auth or format errors; registries without a catalog (Docker Hub) answer 404
+    /// or 401.
+    pub fn catalog(&self) -> Result<Vec<String>, SourceError> {
+        self.paged("/v2/_catalog?n=1000", "repositories")
+    }
+
+    /// Tags of this store's repository (`/v2/<repo>/tags/list`), following `Link` pagination.
+    ///
+    /// # Errors
+    /// Network, auth or format errors.
+    pub fn tags(&self) -> Result<Vec<String>, SourceError> {
+        self.paged(&format!("/v2/{}/tags/list?n=1000", self.repository), "tags")
+    }
+
+    fn paged(&self, first: &str, field: &str) -> Result<Vec<String>, SourceError> {
+        let mut out = Vec::new();
+        let mut next = Some(first.to_string());
+        let mut pages = 0;
+        while let Some(path) = next.take() {
+            pages += 1;
+            if pages > 10_000 {
+                return Err(SourceError::Registry(format!(
+                    "{}{first}: too many pages",
+                    self.base
+                )));
+            }
+            let url = if path.starts_with("http://") || path.starts_with("https://") {
+                path
+            } else {
+                format!("{}{path}", self.base)
+            };
+            let mut resp = self.get(&url, Some("application/json"))?;
+            next = header(&resp, "link").and_then(|l| next_link(&l));
+            let body = resp
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_vec()
+                .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+            let v: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| SourceError::Malformed {
+                    what: format!("GET {url}"),
+                    message: e.to_string(),
+                })?;
+            out.extend(
+                v[field]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str().map(str::to_string)),
+            );
+        }
+        Ok(out)
+    }
+
     /// Reads the manifest or index at `reference` (tag or digest), capped at `limit` bytes.
     ///
     /// # Errors
@@ -371,6 +439,43 @@ impl RegistryStore {
             .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
         Ok((body, content_type))
     }
+}
+
+/// Per registry base URL: no request before this instant (set by a `429`).
+static HOST_BACKOFF: std::sync::LazyLock<
+    Mutex<std::collections::HashMap<String, std::time::Instant>>,
+> = std::sync::LazyLock::new(Mutex::default);
+
+fn wait_for_host(base: &str) {
+    let until = HOST_BACKOFF.lock().ok().and_then(|m| m.get(base).copied());
+    if let Some(u) = until {
+        let now = std::time::Instant::now();
+        if u > now {
+            std::thread::sleep(u - now);
+        }
+    }
+}
+
+fn back_off_host(base: &str, wait: Duration) {
+    if let Ok(mut m) = HOST_BACKOFF.lock() {
+        let until = std::time::Instant::now() + wait;
+        let e = m.entry(base.to_string()).or_insert(until);
+        *e = (*e).max(until);
+    }
+}
+
+/// The `rel="next"` target of a `Link` header (`</v2/_catalog?last=x&n=100>; rel="next"`).
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        params.contains("rel=\"next\"").then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
 }
 
 /// The registry's own words from an error body (`{"errors":[{"message":…}]}`), as `: …`.
@@ -618,6 +723,15 @@ mod tests {
                 ("error".into(), "invalid_token".into())
             ]
         );
+    }
+
+    #[test]
+    fn link_header() {
+        assert_eq!(
+            next_link(r#"</v2/_catalog?last=b&n=2>; rel="next""#).as_deref(),
+            Some("/v2/_catalog?last=b&n=2")
+        );
+        assert_eq!(next_link(r#"<https://x/a>; rel="prev""#), None);
     }
 
     #[test]

@@ -193,15 +193,31 @@ impl Registry {
         dir
     }
 
+    /// Where the registry stores blob `digest` (tests corrupt it in place).
+    pub fn blob_path(&self, digest: &str) -> std::path::PathBuf {
+        let hex = &digest[7..];
+        self.dir
+            .path()
+            .join("data/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data")
+    }
+
     /// Pushes `layout:tag` to `repo:tag` (`--all` keeps multi-platform indexes).
     pub fn push(&self, layout: &Path, tag: &str, repo: &str) {
+        self.push_as(layout, tag, &format!("{repo}:{tag}"));
+    }
+
+    /// Pushes `layout:tag` to `dest` (`repo:tag`).
+    pub fn push_as(&self, layout: &Path, tag: &str, dest: &str) {
         let mut cmd = Command::new("skopeo");
         cmd.args(["copy", "--quiet", "--all", "--dest-tls-verify=false"]);
         if let Some((u, p)) = &self.creds {
             cmd.arg("--dest-creds").arg(format!("{u}:{p}"));
         }
         cmd.arg(format!("oci:{}:{tag}", layout.display()))
-            .arg(format!("docker://{}/{repo}:{tag}", self.host));
+            .arg(format!("docker://{}/{dest}", self.host));
         super::debian::run(&mut cmd);
     }
 }

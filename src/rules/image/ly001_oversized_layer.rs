@@ -38,7 +38,8 @@ pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) 
 }
 
 /// Bytes as MiB with one decimal.
-pub(crate) fn mib(bytes: u64) -> String {
+#[must_use]
+pub fn mib(bytes: u64) -> String {
     #[allow(clippy::cast_precision_loss)] // display only
     let m = bytes as f64 / f64::from(1u32 << 20);
     format!("{m:.1} MiB")

@@ -1,0 +1,319 @@
+//! Registry-wide batch scans: the JSON Lines record written per image (the one source from
+//! which resumption, `hullscan merge`, SARIF and the summary are all derived), reading such
+//! files back, and the deterministic shard of a repository.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+use crate::rules::finding::Location;
+use crate::rules::{Finding, Level, RuleId};
+
+/// One scanned image (or one repository's settings, with an empty `digest`), one JSON line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    /// `host/repository`.
+    pub repository: String,
+    /// The digest the tags resolve to (the index for multi-platform images); empty for a
+    /// repository-settings record.
+    pub digest: String,
+    /// `os/arch[/variant]`; empty when the image failed before a platform was chosen.
+    #[serde(default)]
+    pub platform: String,
+    /// The platform manifest scanned, when it differs from `digest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_digest: Option<String>,
+    /// Every tag that points at `digest`, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// `host/repository@digest`: what was scanned.
+    pub reference: String,
+    /// Findings, sorted.
+    #[serde(default)]
+    pub findings: Vec<RecordFinding>,
+    /// Why the image could not be scanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A finding as a batch record holds it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordFinding {
+    /// Rule id.
+    pub rule: String,
+    /// Effective level.
+    pub level: Level,
+    /// Message.
+    pub message: String,
+    /// Path inside the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_path: Option<String>,
+    /// Layer index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
+    /// Repository ARN for repository findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// Evidence.
+    #[serde(default)]
+    pub evidence: BTreeMap<String, String>,
+    /// Stable fingerprint.
+    pub fingerprint: String,
+}
+
+impl RecordFinding {
+    /// From an engine finding.
+    #[must_use]
+    pub fn from_finding(f: &Finding) -> RecordFinding {
+        let (image_path, layer, arn) = match &f.location {
+            Location::Image { path, layer, .. } => (path.clone(), *layer, None),
+            Location::Repository { arn, .. } => (None, None, Some(arn.clone())),
+            Location::Dockerfile { .. } => (None, None, None),
+        };
+        RecordFinding {
+            rule: f.rule.as_str().to_string(),
+            level: f.level,
+            message: f.message.clone(),
+            image_path,
+            layer,
+            arn,
+            evidence: f.evidence.clone(),
+            fingerprint: f.fingerprint.clone(),
+        }
+    }
+}
+
+impl Record {
+    /// What identifies a record across runs and shards.
+    #[must_use]
+    pub fn key(&self) -> (String, String, String) {
+        (
+            self.repository.clone(),
+            self.digest.clone(),
+            self.platform.clone(),
+        )
+    }
+
+    /// The record as a report (for SARIF): findings located in the image or repository.
+    #[must_use]
+    pub fn to_report(&self) -> Report {
+        let findings = self
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let rule: RuleId = f.rule.parse().ok()?;
+                let location = match &f.arn {
+                    Some(arn) => Location::Repository {
+                        arn: arn.clone(),
+                        name: self
+                            .repository
+                            .split_once('/')
+                            .map_or(self.repository.as_str(), |(_, n)| n)
+                            .to_string(),
+                    },
+                    None => Location::Image {
+                        image: self.reference.clone(),
+                        path: f.image_path.clone(),
+                        layer: f.layer,
+                    },
+                };
+                Some(Finding {
+                    rule,
+                    level: f.level,
+                    message: f.message.clone(),
+                    location,
+                    evidence: f.evidence.clone(),
+                    fingerprint: f.fingerprint.clone(),
+                    anchor: String::new(),
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut rules: Vec<RuleId> = findings.iter().map(|f| f.rule).collect();
+        rules.sort();
+        rules.dedup();
+        let mut repo_paths = BTreeMap::new();
+        repo_paths.insert(self.reference.clone(), format!("image/{}", self.repository));
+        Report {
+            findings,
+            rules,
+            files: vec![self.reference.clone()],
+            repo_paths,
+            category: if self.digest.is_empty() {
+                format!("hullscan/registry/{}", self.repository)
+            } else {
+                format!("hullscan/registry/{}@{}", self.repository, self.platform)
+            },
+            errors: self.error.iter().cloned().collect(),
+            ..Report::default()
+        }
+    }
+
+    /// Worst level among the findings.
+    #[must_use]
+    pub fn worst(&self) -> Option<Level> {
+        self.findings.iter().map(|f| f.level).max()
+    }
+}
+
+/// Reads a JSON Lines file of records. A last line cut short (a run killed mid-write) is
+/// ignored; returns the records and the byte length of the whole lines read.
+///
+/// # Errors
+/// When the file cannot be read, or a complete line is not a record.
+pub fn read_records(path: &Path) -> std::io::Result<(Vec<Record>, u64)> {
+    let file = std::fs::File::open(path)?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut out = Vec::new();
+    let mut good = 0u64;
+    let mut line = String::new();
+    let mut n = 0;
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line)?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        if !line.ends_with('\n') {
+            tracing::warn!(path = %path.display(), line = n, "incomplete last line ignored");
+            break;
+        }
+        let r: Record = serde_json::from_str(line.trim_end()).map_err(|e| {
+            std::io::Error::other(format!(
+                "{}:{n}: not a hullscan record: {e}",
+                path.display()
+            ))
+        })?;
+        out.push(r);
+        good += read as u64;
+    }
+    Ok((out, good))
+}
+
+/// Writes one record as a JSON line.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_record(r: &Record, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, r)?;
+    out.write_all(b"\n")
+}
+
+/// Sorts records by key and drops later duplicates of a key.
+pub fn sort_dedup(records: &mut Vec<Record>) {
+    records.sort_by_key(Record::key);
+    records.dedup_by(|a, b| a.key() == b.key());
+}
+
+/// Which shard of `n` a repository belongs to: FNV-1a of its name, so every process agrees
+/// with no coordination and a repository's tags (which share layers) stay together.
+#[must_use]
+pub fn shard_of(repository: &str, n: u32) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in repository.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % u64::from(n.max(1))) as u32
+}
+
+/// The end-of-run summary: images scanned, failed; findings by rule; worst images.
+#[must_use]
+pub fn summary(records: &[Record], skipped: usize) -> String {
+    use std::fmt::Write as _;
+    let images: Vec<&Record> = records.iter().filter(|r| !r.digest.is_empty()).collect();
+    let failed = images.iter().filter(|r| r.error.is_some()).count();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "images: {} scanned, {skipped} skipped (already done), {failed} failed; repositories: {}",
+        images.len() - failed,
+        records
+            .iter()
+            .map(|r| r.repository.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
+    let mut by_rule: BTreeMap<&str, (Level, usize)> = BTreeMap::new();
+    for f in records.iter().flat_map(|r| &r.findings) {
+        let e = by_rule.entry(&f.rule).or_insert((f.level, 0));
+        e.1 += 1;
+    }
+    if !by_rule.is_empty() {
+        let _ = writeln!(s, "findings by rule:");
+        for (rule, (level, n)) in &by_rule {
+            let _ = writeln!(s, "  {rule} {:<7} {n}", level.as_str());
+        }
+    }
+    let mut worst: Vec<(usize, usize, &str)> = images
+        .iter()
+        .filter(|r| r.error.is_none())
+        .map(|r| {
+            let errors = r
+                .findings
+                .iter()
+                .filter(|f| f.level == Level::Error)
+                .count();
+            (errors, r.findings.len(), r.reference.as_str())
+        })
+        .filter(|w| w.1 > 0)
+        .collect();
+    worst.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+    if !worst.is_empty() {
+        let _ = writeln!(s, "worst images:");
+        for (errors, total, reference) in worst.iter().take(5) {
+            let _ = writeln!(s, "  {reference}: {errors} errors, {total} findings");
+        }
+    }
+    for r in images.iter().filter(|r| r.error.is_some()) {
+        let _ = writeln!(
+            s,
+            "failed: {}: {}",
+            r.reference,
+            r.error.as_deref().unwrap_or("")
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_stable_and_spread() {
+        assert_eq!(shard_of("team/app", 3), shard_of("team/app", 3));
+        let counts = (0..300).fold([0; 3], |mut c, i| {
+            c[shard_of(&format!("repo{i}"), 3) as usize] += 1;
+            c
+        });
+        assert!(counts.iter().all(|&c| c > 60), "{counts:?}");
+        assert_eq!(shard_of("x", 1), 0);
+    }
+
+    #[test]
+    fn incomplete_last_line_is_ignored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("s.jsonl");
+        let r = Record {
+            repository: "h/r".into(),
+            digest: "sha256:1".into(),
+            platform: "linux/amd64".into(),
+            manifest_digest: None,
+            tags: vec!["1".into()],
+            reference: "h/r@sha256:1".into(),
+            findings: Vec::new(),
+            error: None,
+        };
+        let mut buf = Vec::new();
+        write_record(&r, &mut buf).expect("write");
+        let whole = buf.len() as u64;
+        buf.extend_from_slice(b"{\"repository\":\"h/r\",\"dig");
+        std::fs::write(&p, &buf).expect("write");
+        let (records, good) = read_records(&p).expect("read");
+        assert_eq!((records, good), (vec![r], whole));
+    }
+}

@@ -1,0 +1,278 @@
+//! A persistent cache of per-layer facts, keyed by layer digest and the analyser version, so a
+//! registry-wide scan walks each unique layer once, and a re-scan of an unchanged registry walks
+//! none.
+//!
+//! Entries are zstd-compressed JSON files under `<dir>/<FORMAT>/<alg>/<hex>`, written to a
+//! temporary file and renamed into place, so several processes can share a directory without a
+//! lock: a reader sees a whole entry or none, and two writers of one digest write the same
+//! bytes. Within one process a per-digest lock makes concurrent images sharing a layer walk it
+//! once. Reads refresh an entry's modification time; [`LayerCache::evict`] deletes the least
+//! recently used entries beyond the size bound.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::{Captured, Entry, LayerFacts};
+
+/// Bumped whenever what the walker records changes; older entries are then ignored.
+const FORMAT: &str = concat!("facts-v1-", env!("CARGO_PKG_VERSION"));
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    digest: String,
+    compressed_size: u64,
+    uncompressed_size: u64,
+    compression: String,
+    entries: Vec<Entry>,
+    whiteouts: Vec<String>,
+    opaque_dirs: Vec<String>,
+    captured: BTreeMap<String, Captured>,
+    warnings: Vec<String>,
+}
+
+/// Counters of one run.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    /// Layers walked (fetched and decompressed).
+    pub walked: AtomicU64,
+    /// Layers served from the cache.
+    pub hits: AtomicU64,
+    /// Compressed bytes walked.
+    pub bytes: AtomicU64,
+}
+
+/// The layer-facts cache of one directory.
+#[derive(Debug)]
+pub struct LayerCache {
+    dir: PathBuf,
+    locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// What this run did.
+    pub stats: CacheStats,
+}
+
+impl LayerCache {
+    /// A cache in `dir` (created on first write).
+    #[must_use]
+    pub fn new(dir: &Path) -> LayerCache {
+        LayerCache {
+            dir: dir.join(FORMAT),
+            locks: Mutex::default(),
+            stats: CacheStats::default(),
+        }
+    }
+
+    /// The default directory: `$XDG_CACHE_HOME/hullscan` or `~/.cache/hullscan`.
+    #[must_use]
+    pub fn default_dir() -> Option<PathBuf> {
+        std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .map(|d| d.join("hullscan"))
+    }
+
+    fn path(&self, digest: &str) -> Option<PathBuf> {
+        let (alg, hex) = digest.split_once(':')?;
+        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        (ok(alg) && ok(hex)).then(|| self.dir.join(alg).join(hex))
+    }
+
+    /// The facts of layer `digest` at `index`: from the cache, or from `walk`, which is then
+    /// stored. A digest being walked by another thread is waited for, not walked twice.
+    ///
+    /// # Errors
+    /// `walk`'s error; cache I/O problems are logged and fall back to walking.
+    pub fn get_or_walk<E>(
+        &self,
+        digest: &str,
+        index: usize,
+        walk: impl FnOnce() -> Result<LayerFacts, E>,
+    ) -> Result<LayerFacts, E> {
+        let lock = self
+            .locks
+            .lock()
+            .map(|mut m| m.entry(digest.to_string()).or_default().clone())
+            .unwrap_or_default();
+        let _guard = lock.lock();
+        if let Some(f) = self.load(digest, index) {
+            self.stats.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(f);
+        }
+        let facts = walk()?;
+        self.stats.walked.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .bytes
+            .fetch_add(facts.compressed_size, Ordering::Relaxed);
+        if let Err(e) = self.store(&facts) {
+            tracing::warn!(%digest, error = %e, "layer cache write failed");
+        }
+        Ok(facts)
+    }
+
+    fn load(&self, digest: &str, index: usize) -> Option<LayerFacts> {
+        let path = self.path(digest)?;
+        let file = std::fs::File::open(&path).ok()?;
+        let reader = zstd::stream::read::Decoder::new(file).ok()?;
+        let s: Stored = match serde_json::from_reader(std::io::BufReader::new(reader)) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "unreadable cache entry ignored");
+                return None;
+            }
+        };
+        if s.digest != digest {
+            return None;
+        }
+        // Reading counts as use for eviction.
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        let mut entries = s.entries;
+        for e in &mut entries {
+            e.layer = index;
+        }
+        Some(LayerFacts {
+            index,
+            digest: s.digest,
+            compressed_size: s.compressed_size,
+            uncompressed_size: s.uncompressed_size,
+            compression: match s.compression.as_str() {
+                "gzip" => "gzip",
+                "zstd" => "zstd",
+                _ => "none",
+            },
+            entries,
+            whiteouts: s.whiteouts,
+            opaque_dirs: s.opaque_dirs,
+            captured: s.captured,
+            warnings: s.warnings,
+        })
+    }
+
+    fn store(&self, f: &LayerFacts) -> std::io::Result<()> {
+        let Some(path) = self.path(&f.digest) else {
+            return Ok(());
+        };
+        let parent = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(parent)?;
+        let stored = Stored {
+            digest: f.digest.clone(),
+            compressed_size: f.compressed_size,
+            uncompressed_size: f.uncompressed_size,
+            compression: f.compression.to_string(),
+            entries: f.entries.clone(),
+            whiteouts: f.whiteouts.clone(),
+            opaque_dirs: f.opaque_dirs.clone(),
+            captured: f.captured.clone(),
+            warnings: f.warnings.clone(),
+        };
+        let json = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
+        let packed = zstd::bulk::compress(&json, 3)?;
+        let tmp = parent.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            f.digest.rsplit(':').next().unwrap_or("x")
+        ));
+        std::fs::write(&tmp, packed)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    /// Deletes least recently used entries until the cache holds at most `max_bytes`;
+    /// returns the bytes freed.
+    ///
+    /// # Errors
+    /// When the cache directory cannot be listed.
+    pub fn evict(&self, max_bytes: u64) -> std::io::Result<u64> {
+        let mut files = Vec::new();
+        let Ok(algs) = std::fs::read_dir(&self.dir) else {
+            return Ok(0);
+        };
+        for alg in algs.flatten() {
+            for e in std::fs::read_dir(alg.path())?.flatten() {
+                if let Ok(m) = e.metadata()
+                    && m.is_file()
+                {
+                    let used = m.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    files.push((used, m.len(), e.path()));
+                }
+            }
+        }
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        files.sort();
+        let mut freed = 0;
+        for (_, len, path) in files {
+            if total <= max_bytes {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+                freed += len;
+            }
+        }
+        Ok(freed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::facts::EntryKind;
+
+    fn facts(index: usize) -> LayerFacts {
+        LayerFacts {
+            index,
+            digest: "sha256:abc".into(),
+            compressed_size: 10,
+            uncompressed_size: 20,
+            compression: "gzip",
+            entries: vec![Entry {
+                path: "/bin/sh".into(),
+                kind: EntryKind::File,
+                mode: 0o755,
+                uid: 0,
+                gid: 0,
+                size: 3,
+                link: None,
+                capability: None,
+                layer: index,
+            }],
+            ..LayerFacts::default()
+        }
+    }
+
+    #[test]
+    fn round_trip_relabels_the_layer_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = LayerCache::new(dir.path());
+        let f = cache
+            .get_or_walk::<()>("sha256:abc", 0, || Ok(facts(0)))
+            .expect("walk");
+        assert_eq!(f.entries[0].layer, 0);
+        let again = LayerCache::new(dir.path())
+            .get_or_walk::<()>("sha256:abc", 3, || panic!("must come from the cache"))
+            .expect("hit");
+        assert_eq!((again.index, again.entries[0].layer), (3, 3));
+        assert_eq!(again.compression, "gzip");
+        assert_eq!(cache.stats.walked.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn hostile_digests_are_not_paths_and_eviction_bounds_size() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = LayerCache::new(dir.path());
+        assert!(cache.path("sha256:../../etc").is_none());
+        assert!(cache.path("nodigest").is_none());
+        for d in ["sha256:aa", "sha256:bb"] {
+            let mut f = facts(0);
+            f.digest = d.into();
+            cache.get_or_walk::<()>(d, 0, || Ok(f)).expect("walk");
+        }
+        assert!(cache.evict(u64::MAX).expect("evict") == 0);
+        assert!(cache.evict(0).expect("evict") > 0);
+        assert!(cache.load("sha256:aa", 0).is_none());
+    }
+}

@@ -1,0 +1,410 @@
+//! `hullscan registry` and `hullscan merge` against a real `docker-registry` holding about 30
+//! images built from three shared base layers: enumeration, digest and layer deduplication,
+//! the layer cache, a corrupt image failing alone, shards and merge, and resumption after
+//! `kill -9`.
+
+// Test helpers panic on setup failures; the panic is the report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::registry::Registry;
+use common::{Image, Layer};
+
+/// The layer digests of the image tagged `tag` in an OCI layout (its first manifest).
+fn layout_layers(dir: &Path) -> Vec<String> {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let digest = index["manifests"][0]["digest"].as_str().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::blob(dir, digest)).unwrap()).unwrap();
+    manifest["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["digest"].as_str().unwrap().to_string())
+        .collect()
+}
+
+struct Bed {
+    reg: Registry,
+    _dirs: Vec<tempfile::TempDir>,
+    /// Every tag pushed, by repository.
+    tags: BTreeMap<String, BTreeSet<String>>,
+    /// Layers a full default-platform scan must walk.
+    layers: BTreeSet<String>,
+    images: usize,
+}
+
+fn base(i: usize) -> Layer {
+    let mut l = Layer::new(&format!("base {i}")).dir("/etc", 0o755).file(
+        "/etc/os-release",
+        0o644,
+        format!("ID=base{i}\n").as_bytes(),
+    );
+    if i == 1 {
+        l = l.file("/usr/bin/passwd", 0o4755, b"ELF");
+    }
+    if i == 2 {
+        l = l.file("/bin/sh", 0o755, b"ELF");
+    }
+    l
+}
+
+fn app(name: &str) -> Layer {
+    Layer::new(&format!("app {name}")).file(&format!("/app/{name}"), 0o755, name.as_bytes())
+}
+
+/// Ten repositories of three images each on bases 0..2; `team0/app0:latest` and `:stable`
+/// point at its `v3`; `broken/app` has a corrupt layer; `multi/app` is a two-platform index.
+fn bed() -> Bed {
+    let reg = Registry::start(None);
+    let mut dirs = Vec::new();
+    let mut tags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut layers = BTreeSet::new();
+    let mut images = 0;
+    for r in 0..10 {
+        let repo = format!("team{}/app{r}", r % 3);
+        for i in 1..=3 {
+            let dir = tempfile::tempdir().unwrap();
+            let img = Image::new(vec![base((r + i) % 3), app(&format!("{r}-{i}"))])
+                .with_config(serde_json::json!({"User": "1"}));
+            img.write_oci(&dir.path().join("img"), "t");
+            let layout = dir.path().join("img");
+            layers.extend(layout_layers(&layout));
+            let tag = format!("v{i}");
+            reg.push_as(&layout, "t", &format!("{repo}:{tag}"));
+            tags.entry(repo.clone()).or_default().insert(tag);
+            if r == 0 && i == 3 {
+                for extra in ["latest", "stable"] {
+                    reg.push_as(&layout, "t", &format!("{repo}:{extra}"));
+                    tags.entry(repo.clone()).or_default().insert(extra.into());
+                }
+            }
+            images += 1;
+            dirs.push(dir);
+        }
+    }
+    // The corrupt image: its own app layer is overwritten in the registry's storage.
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![base(0), app("broken")]).write_oci(&dir.path().join("img"), "t");
+    reg.push_as(&dir.path().join("img"), "t", "broken/app:v1");
+    tags.entry("broken/app".into())
+        .or_default()
+        .insert("v1".into());
+    let broken = layout_layers(&dir.path().join("img"));
+    let path = reg.blob_path(&broken[1]);
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    std::fs::write(&path, vec![0x42; len]).unwrap();
+    layers.insert(broken[0].clone());
+    images += 1;
+    dirs.push(dir);
+    // A multi-platform index: the default (host) platform is linux/amd64 here.
+    let dir = tempfile::tempdir().unwrap();
+    let amd = Image::new(vec![base(2), app("multi-amd64")]);
+    let arm = Image::new(vec![base(2), app("multi-arm64")]).arch("arm64");
+    let one = tempfile::tempdir().unwrap();
+    amd.write_oci(&one.path().join("img"), "t");
+    layers.extend(layout_layers(&one.path().join("img")));
+    common::write_multi_platform(&dir.path().join("img"), "t", &[amd, arm]);
+    reg.push_as(&dir.path().join("img"), "t", "multi/app:v1");
+    tags.entry("multi/app".into())
+        .or_default()
+        .insert("v1".into());
+    images += 1;
+    dirs.push(dir);
+    dirs.push(one);
+    Bed {
+        reg,
+        _dirs: dirs,
+        tags,
+        layers,
+        images,
+    }
+}
+
+fn hullscan_registry(bed: &Bed, extra: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "registry",
+            "--no-config",
+            "--insecure-registry",
+            &bed.reg.host,
+        ])
+        .args(extra)
+        .arg(&bed.reg.host)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("HOME", cwd)
+        .env_remove("XDG_CACHE_HOME")
+        .output()
+        .unwrap()
+}
+
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn key(r: &serde_json::Value) -> (String, String, String) {
+    (
+        r["repository"].as_str().unwrap().to_string(),
+        r["digest"].as_str().unwrap().to_string(),
+        r["platform"].as_str().unwrap().to_string(),
+    )
+}
+
+fn sorted(mut rs: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    rs.sort_by_key(key);
+    rs
+}
+
+/// The `layers: N walked` count from the summary on stderr.
+fn walked(out: &Output) -> usize {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("layers: "))
+        .unwrap_or_else(|| panic!("no layers line: {err}"));
+    line["layers: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn registry_wide_scan() {
+    let bed = bed();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let cache = w.join("cache");
+    let cache_s = cache.to_str().unwrap();
+
+    // Cold: every repository and tag, each digest once, each unique layer walked once.
+    let out = hullscan_registry(
+        &bed,
+        &[
+            "--cache",
+            cache_s,
+            "-o",
+            "full.jsonl",
+            "--sarif",
+            "full.sarif",
+        ],
+        w,
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the corrupt image makes it 2: {err}"
+    );
+    let full = sorted(records(&w.join("full.jsonl")));
+    assert_eq!(full.len(), bed.images, "one record per image: {err}");
+    let mut seen_tags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in &full {
+        let repo = r["repository"].as_str().unwrap();
+        let repo = repo.split_once('/').unwrap().1;
+        for t in r["tags"].as_array().unwrap() {
+            assert!(
+                seen_tags
+                    .entry(repo.into())
+                    .or_default()
+                    .insert(t.as_str().unwrap().into()),
+                "tag reported twice"
+            );
+        }
+    }
+    assert_eq!(seen_tags, bed.tags, "every repository and tag");
+    let shared = full
+        .iter()
+        .find(|r| r["tags"].as_array().unwrap().len() == 3)
+        .expect("latest, stable and v3 share one record");
+    assert_eq!(
+        shared["tags"],
+        serde_json::json!(["latest", "stable", "v3"])
+    );
+    assert_eq!(walked(&out), bed.layers.len(), "{err}");
+    // The corrupt image fails alone, naming its layer; the others have their findings.
+    let failed: Vec<&serde_json::Value> = full.iter().filter(|r| r["error"].is_string()).collect();
+    assert_eq!(failed.len(), 1, "{err}");
+    assert_eq!(
+        failed[0]["repository"],
+        format!("{}/broken/app", bed.reg.host)
+    );
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("digest"),
+        "{}",
+        failed[0]["error"]
+    );
+    assert!(full.iter().any(|r| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "FS001" && f["image_path"] == "/usr/bin/passwd")
+    }));
+    let multi = full
+        .iter()
+        .find(|r| r["repository"].as_str().unwrap().ends_with("multi/app"))
+        .unwrap();
+    assert_eq!(multi["platform"], "linux/amd64");
+    assert!(
+        err.contains("images: 31 scanned, 0 skipped (already done), 1 failed"),
+        "{err}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.join("full.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), bed.images);
+    let errors: Vec<String> = common::sarif_schema()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // Warm: the same results, no layer walked.
+    let out = hullscan_registry(&bed, &["--cache", cache_s, "-o", "warm.jsonl"], w);
+    assert_eq!(walked(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(sorted(records(&w.join("warm.jsonl"))), full);
+
+    // Shards: disjoint, together the whole; merged, equal to the unsharded run.
+    let mut union = BTreeSet::new();
+    let mut files = Vec::new();
+    for k in 0..3 {
+        let file = format!("shard{k}.jsonl");
+        let part = format!("{k}/3");
+        hullscan_registry(
+            &bed,
+            &["--cache", cache_s, "--shard", &part, "-o", &file],
+            w,
+        );
+        for r in records(&w.join(&file)) {
+            assert!(union.insert(key(&r)), "a record in two shards: {r}");
+        }
+        files.push(file);
+    }
+    assert_eq!(union, full.iter().map(key).collect());
+    let out = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args(["merge", "-o", "merged.jsonl"])
+        .args(&files)
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a failed image in the set");
+    assert_eq!(
+        records(&w.join("merged.jsonl")),
+        full,
+        "merge output is sorted"
+    );
+
+    // auto/N reads the Kubernetes Indexed Job index.
+    let out = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "registry",
+            "--no-config",
+            "--insecure-registry",
+            &bed.reg.host,
+            "--cache",
+            cache_s,
+        ])
+        .args(["--shard", "auto/3", "-o", "auto1.jsonl", &bed.reg.host])
+        .env("JOB_COMPLETION_INDEX", "1")
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some());
+    assert_eq!(
+        sorted(records(&w.join("auto1.jsonl"))),
+        sorted(records(&w.join("shard1.jsonl")))
+    );
+
+    // Filters: a repository glob and a tag glob.
+    let out = hullscan_registry(
+        &bed,
+        &[
+            "--cache", cache_s, "--repo", "team0/*", "--tag", "v[12]", "-o", "f.jsonl",
+        ],
+        w,
+    );
+    assert_eq!(out.status.code(), Some(1), "FS001 is an error");
+    let f = records(&w.join("f.jsonl"));
+    assert_eq!(f.len(), 4 * 2, "team0 has four repositories, two tags each");
+}
+
+#[test]
+fn resumes_after_kill_9_with_nothing_lost_or_repeated() {
+    let bed = bed();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let reference = hullscan_registry(&bed, &["--no-cache", "-o", "ref.jsonl"], w);
+    assert_eq!(reference.status.code(), Some(2));
+    let expected = sorted(records(&w.join("ref.jsonl")));
+
+    let state = w.join("state.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "registry",
+            "--no-config",
+            "--insecure-registry",
+            &bed.reg.host,
+            "--no-cache",
+        ])
+        .args([
+            "--jobs",
+            "1",
+            "--state",
+            "state.jsonl",
+            "-o",
+            "first.jsonl",
+            &bed.reg.host,
+        ])
+        .current_dir(w)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(2);
+    loop {
+        let lines = std::fs::read_to_string(&state).map_or(0, |s| s.lines().count());
+        if lines >= 3 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(9),
+        "killed mid-run, not finished"
+    );
+    let done_before = std::fs::read_to_string(&state).unwrap().lines().count();
+    assert!(done_before < expected.len());
+
+    let out = hullscan_registry(
+        &bed,
+        &["--no-cache", "--state", "state.jsonl", "-o", "second.jsonl"],
+        w,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let second = records(&w.join("second.jsonl"));
+    let keys: Vec<_> = second.iter().map(key).collect();
+    let unique: BTreeSet<_> = keys.iter().cloned().collect();
+    assert_eq!(keys.len(), unique.len(), "no duplicate");
+    assert_eq!(sorted(second), expected, "no lost result");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{done_before} skipped (already done)")) || done_before > 0,
+        "{err}"
+    );
+}
