@@ -271,8 +271,13 @@ fn registry_wide_scan() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
-    // Warm: the same results, no layer walked.
-    let out = hullscan_registry(&bed, &["--cache", cache_s, "-o", "warm.jsonl"], w);
+    // Warm: the same results, no layer walked. Two names per page: the catalog and tag lists
+    // are read through their `Link` pagination.
+    let out = hullscan_registry(
+        &bed,
+        &["--cache", cache_s, "--page-size", "2", "-o", "warm.jsonl"],
+        w,
+    );
     assert_eq!(walked(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(sorted(records(&w.join("warm.jsonl"))), full);
 

@@ -607,3 +607,124 @@ fn api_errors_are_one_actionable_line() {
         "{err}"
     );
 }
+
+/// The manifest text and digest of the single image in an OCI layout.
+fn layout_manifest(dir: &std::path::Path) -> (String, String) {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(common::blob(dir, &digest)).unwrap();
+    (text, digest)
+}
+
+#[test]
+fn registry_scan_of_two_ecr_accounts_in_two_regions() {
+    let moto = Moto::start();
+    let home = tempfile::tempdir().unwrap();
+    let mut endpoints = Vec::new();
+    let mut hosts = Vec::new();
+    let mut registries = Vec::new();
+    for (account, region, hardened) in [
+        ("111111111111", "eu-west-1", false),
+        ("222222222222", "ap-south-1", true),
+    ] {
+        let image = Image::new(vec![Layer::new(account).file(
+            "/app",
+            0o755,
+            account.as_bytes(),
+        )])
+        .with_config(serde_json::json!({"User": "1", "Healthcheck": {"Test": ["NONE"]}}));
+        let (reg, dir) = ecr_registry(account, "app", &image);
+        reg.push_as(&dir.path().join("img"), "1", "app:stable");
+        let (manifest, digest) = layout_manifest(&dir.path().join("img"));
+        let settings = if hardened {
+            "imageTagMutability='IMMUTABLE', imageScanningConfiguration={'scanOnPush': True}, encryptionConfiguration={'encryptionType': 'KMS'}"
+        } else {
+            "imageTagMutability='MUTABLE'"
+        };
+        moto.py(&format!(
+            "ecr = boto3.client('ecr', **(kw | dict(region_name='{region}')))
+ecr.create_repository(registryId='{account}', repositoryName='app', {settings})
+ecr.create_repository(registryId='{account}', repositoryName='other', {settings})
+for tag in ['1', 'stable']:
+    ecr.put_image(registryId='{account}', repositoryName='app', imageManifest={manifest:?}, imageDigest='{digest}', imageTag=tag)
+"
+        ));
+        let host = format!("{account}.dkr.ecr.{region}.amazonaws.com");
+        endpoints.push(format!("--registry-endpoint={}", endpoint_arg(&host, &reg)));
+        hosts.push(host);
+        registries.push((reg, dir));
+    }
+    let env = [KEYS[0], KEYS[1], ("AWS_ENDPOINT_URL", moto.url.as_str())];
+    let mut args = vec![
+        "registry",
+        "--no-config",
+        "--no-cache",
+        "-o",
+        "out.jsonl",
+        "--disable",
+        "RG004",
+    ];
+    args.extend(endpoints.iter().map(String::as_str));
+    args.extend(hosts.iter().map(String::as_str));
+    let out = hullscan_aws(&args, home.path(), &env);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "RG001 on the mutable repository: {err}"
+    );
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(home.path().join("out.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut summary: Vec<String> = records
+        .iter()
+        .map(|r| {
+            let rules: Vec<&str> = r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["rule"].as_str().unwrap())
+                .collect();
+            format!(
+                "{} {} {}",
+                r["repository"].as_str().unwrap(),
+                r["tags"],
+                rules.join(",")
+            )
+        })
+        .collect();
+    summary.sort();
+    let mut expected = vec![
+        format!("{}/app [] RG001,RG002,RG003", hosts[0]),
+        format!("{}/app [\"1\",\"stable\"] ", hosts[0]),
+        format!("{}/other [] RG001,RG002,RG003", hosts[0]),
+        format!("{}/app [\"1\",\"stable\"] ", hosts[1]),
+    ];
+    expected.sort();
+    assert_eq!(summary, expected, "{err}");
+    // Push-date filter: nothing was pushed after 2999.
+    let mut args = vec![
+        "registry",
+        "--no-config",
+        "--no-cache",
+        "--since",
+        "2999-01-01",
+        "--disable",
+        "RG001,RG002,RG003",
+    ];
+    args.extend(endpoints.iter().map(String::as_str));
+    args.extend(hosts.iter().map(String::as_str));
+    let out = hullscan_aws(&args, home.path(), &env);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -29,10 +29,10 @@ use hullscan::source::{BlobStore as _, PlatformSel};
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(crate) struct RegistryScanArgs {
-    /// A registry host (`registry.example.com:5000`), a host and repository prefix
-    /// (`host/team`), or an ECR registry host.
-    #[arg(value_name = "TARGET")]
-    target: String,
+    /// Registry hosts (`registry.example.com:5000`), host and repository prefixes
+    /// (`host/team`), or ECR registry hosts (several accounts and regions in one run).
+    #[arg(value_name = "TARGET", required = true)]
+    targets: Vec<String>,
     /// Only repositories matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     repo: Vec<String>,
@@ -65,6 +65,9 @@ pub(crate) struct RegistryScanArgs {
     /// Record completed images here; a run started again with it skips them.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Entries per page when listing catalogs and tags.
+    #[arg(long, value_name = "N", default_value_t = 1000, hide = true)]
+    page_size: u32,
     /// Repositories scanned at once.
     #[arg(long, value_name = "N", default_value_t = 2)]
     jobs: usize,
@@ -195,17 +198,22 @@ struct Unit {
     tags: Vec<String>,
 }
 
-/// What every worker shares.
-struct Run<'a> {
+/// One registry of the run.
+struct Target {
     host: String,
     opts: RegistryOptions,
+    ecr: Option<Registry>,
+    /// ECR repository settings by name, read once while enumerating.
+    postures: BTreeMap<String, ecr::Repository>,
+}
+
+/// What every worker shares.
+struct Run<'a> {
+    targets: Vec<Target>,
     cfg: Config,
     limits: Limits,
     platforms: PlatformSel,
     cache: LayerCache,
-    ecr: Option<Registry>,
-    /// ECR repository settings by name, read once while enumerating.
-    postures: BTreeMap<String, ecr::Repository>,
     done: HashSet<(String, String)>,
     tag_globs: Vec<GlobMatcher>,
     args: &'a RegistryScanArgs,
@@ -247,11 +255,6 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         &args.disable,
         &args.enable,
     )?;
-    let (host, prefix) = match args.target.split_once('/') {
-        Some((h, p)) => (h.to_string(), Some(p.trim_end_matches('/').to_string())),
-        None => (args.target.clone(), None),
-    };
-    let opts = args.registry.options(&cfg, Some(&host))?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let since = match &args.since {
         Some(d) => {
@@ -298,38 +301,24 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         .map(|r| (r.repository.clone(), r.digest.clone()))
         .collect();
 
-    let ecr_reg = Registry::for_host(&host, &opts.ecr_hosts);
-    let mut postures = BTreeMap::new();
-    let mut repos: Vec<String> = if let Some(f) = &args.repos_from {
-        std::fs::read_to_string(f)
-            .with_context(|| format!("reading `{}`", f.display()))?
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    } else if let Some(reg) = &ecr_reg {
-        let repos = ecr::client()
-            .and_then(|c| c.repositories(reg, &[]))
-            .context("listing ECR repositories")?;
-        let names = repos.iter().map(|r| r.name.clone()).collect();
-        postures = repos.into_iter().map(|r| (r.name.clone(), r)).collect();
-        names
-    } else {
-        let store = RegistryStore::new(&image_ref(&host, ""), &opts)?;
-        store.catalog().with_context(|| {
-            format!("listing the repositories of `{host}` (a registry without a catalog needs --repos-from FILE)")
-        })?
-    };
-    repos.retain(|r| {
-        prefix
-            .as_deref()
-            .is_none_or(|p| r == p || r.starts_with(&format!("{p}/")))
-            && (repo_globs.is_empty() || repo_globs.iter().any(|g| g.is_match(r)))
-            && shard.is_none_or(|(k, n)| batch::shard_of(r, n) == k)
-    });
-    repos.sort();
-    repos.dedup();
+    let mut targets = Vec::new();
+    let mut work: Vec<(usize, String)> = Vec::new();
+    for t in &args.targets {
+        let (target, repos) = enumerate(t, args, &cfg)?;
+        let host = target.host.clone();
+        work.extend(
+            repos
+                .into_iter()
+                .filter(|r| repo_globs.is_empty() || repo_globs.iter().any(|g| g.is_match(r)))
+                .filter(|r| {
+                    shard.is_none_or(|(k, n)| batch::shard_of(&format!("{host}/{r}"), n) == k)
+                })
+                .map(|r| (targets.len(), r)),
+        );
+        targets.push(target);
+    }
+    work.sort();
+    work.dedup();
 
     let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -337,7 +326,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         )),
         None => Box::new(std::io::stdout()),
     };
-    let bar = progress_bar(args.quiet, repos.len());
+    let bar = progress_bar(args.quiet, work.len());
     let cache_dir = match (&args.cache, args.no_cache) {
         (_, true) => None,
         (Some(d), false) => Some(d.clone()),
@@ -349,13 +338,10 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     let mut limits = cfg.limits.clone();
     limits.max_metadata_bytes = limits.max_metadata_bytes.max(1);
     let run = Run {
-        host: host.clone(),
-        opts,
+        targets,
         limits,
         platforms,
         cache,
-        ecr: ecr_reg,
-        postures,
         done,
         tag_globs,
         args,
@@ -379,15 +365,15 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         sink.state = state;
     }
 
-    let queue = Mutex::new(repos.iter());
+    let queue = Mutex::new(work.iter());
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     std::thread::scope(|s| {
         for _ in 0..args.jobs.max(1) {
             s.spawn(|| {
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next().cloned());
-                    let Some(repo) = next else { break };
-                    if let Err(e) = run.repository(&repo) {
+                    let Some((t, repo)) = next else { break };
+                    if let Err(e) = run.repository(&run.targets[t], &repo) {
                         if let Ok(mut f) = failure.lock() {
                             f.get_or_insert(e);
                         }
@@ -456,6 +442,52 @@ fn finish(records: &[Record], sarif: Option<&Path>, fail_on: FailOn) -> Result<u
     ))
 }
 
+/// Parses one TARGET and lists its repositories (under its prefix, if any).
+fn enumerate(target: &str, args: &RegistryScanArgs, cfg: &Config) -> Result<(Target, Vec<String>)> {
+    let (host, prefix) = match target.split_once('/') {
+        Some((h, p)) => (h.to_string(), Some(p.trim_end_matches('/').to_string())),
+        None => (target.to_string(), None),
+    };
+    let opts = args.registry.options(cfg, Some(&host))?;
+    let ecr_reg = Registry::for_host(&host, &opts.ecr_hosts);
+    let mut postures = BTreeMap::new();
+    let mut repos: Vec<String> = if let Some(f) = &args.repos_from {
+        std::fs::read_to_string(f)
+            .with_context(|| format!("reading `{}`", f.display()))?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    } else if let Some(reg) = &ecr_reg {
+        let repos = ecr::client()
+            .and_then(|c| c.repositories(reg, &[]))
+            .with_context(|| format!("listing the ECR repositories of `{host}`"))?;
+        let names = repos.iter().map(|r| r.name.clone()).collect();
+        postures = repos.into_iter().map(|r| (r.name.clone(), r)).collect();
+        names
+    } else {
+        let store = RegistryStore::new(&image_ref(&host, ""), &opts)?;
+        store.catalog_paged(args.page_size).with_context(|| {
+            format!("listing the repositories of `{host}` (a registry without a catalog needs --repos-from FILE)")
+        })?
+    };
+    repos.retain(|r| {
+        prefix
+            .as_deref()
+            .is_none_or(|p| r == p || r.starts_with(&format!("{p}/")))
+    });
+    Ok((
+        Target {
+            host,
+            opts,
+            ecr: ecr_reg,
+            postures,
+        },
+        repos,
+    ))
+}
+
 fn image_ref(host: &str, repository: &str) -> ImageRef {
     ImageRef {
         registry: host.to_string(),
@@ -482,10 +514,10 @@ fn progress_bar(quiet: bool, repos: usize) -> indicatif::ProgressBar {
 
 impl Run<'_> {
     /// Enumerates one repository's images, then scans those not yet done.
-    fn repository(&self, repo: &str) -> Result<()> {
-        let name = format!("{}/{repo}", self.host);
-        let store = RegistryStore::new(&image_ref(&self.host, repo), &self.opts)?;
-        if let Some(p) = self.postures.get(repo)
+    fn repository(&self, t: &Target, repo: &str) -> Result<()> {
+        let name = format!("{}/{repo}", t.host);
+        let store = RegistryStore::new(&image_ref(&t.host, repo), &t.opts)?;
+        if let Some(p) = t.postures.get(repo)
             && !self.done.contains(&(name.clone(), String::new()))
         {
             let findings = lint::lint_repository(p, &self.cfg);
@@ -502,7 +534,7 @@ impl Run<'_> {
                 }])?;
             }
         }
-        let units = match self.units(&store, repo) {
+        let units = match self.units(t, &store, repo) {
             Ok(u) => u,
             Err(e) => {
                 // A repository that cannot be listed is a failed result, not the end of the run.
@@ -513,7 +545,7 @@ impl Run<'_> {
             if self.done.contains(&(name.clone(), unit.digest.clone())) {
                 continue;
             }
-            let records = self.scan(&store, &name, repo, &unit);
+            let records = self.scan(t, &store, &name, repo, &unit);
             self.emit(records)?;
         }
         Ok(())
@@ -532,11 +564,11 @@ impl Run<'_> {
     }
 
     /// The repository's images: each digest once with all its tags, filtered.
-    fn units(&self, store: &RegistryStore, repo: &str) -> Result<Vec<Unit>> {
+    fn units(&self, t: &Target, store: &RegistryStore, repo: &str) -> Result<Vec<Unit>> {
         let tag_ok =
             |t: &str| self.tag_globs.is_empty() || self.tag_globs.iter().any(|g| g.is_match(t));
         let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        if let Some(reg) = &self.ecr {
+        if let Some(reg) = &t.ecr {
             // DescribeImages gives digests, tags and push dates without a manifest fetch.
             let mut images = ecr::client().and_then(|c| c.images(reg, repo))?;
             images.retain(|i| {
@@ -553,7 +585,7 @@ impl Run<'_> {
                 by_digest.insert(i.digest, i.tags);
             }
         } else {
-            let mut tags = store.tags()?;
+            let mut tags = store.tags_paged(self.args.page_size)?;
             tags.retain(|t| tag_ok(t));
             tags.sort_by(|a, b| natural_cmp(a, b));
             if let Some(n) = self.args.latest {
@@ -576,9 +608,16 @@ impl Run<'_> {
     }
 
     /// Scans one digest (each platform chosen) into records; failures become error records.
-    fn scan(&self, store: &RegistryStore, name: &str, repo: &str, unit: &Unit) -> Vec<Record> {
+    fn scan(
+        &self,
+        t: &Target,
+        store: &RegistryStore,
+        name: &str,
+        repo: &str,
+        unit: &Unit,
+    ) -> Vec<Record> {
         let reference = format!("{name}@{}", unit.digest);
-        let mut image = image_ref(&self.host, repo);
+        let mut image = image_ref(&t.host, repo);
         image.digest = Some(unit.digest.clone());
         let resolved = hullscan::source::registry::resolve(
             store,

@@ -371,7 +371,15 @@ impl RegistryStore {
     /// Network, auth or format errors; registries without a catalog (Docker Hub) answer 404
     /// or 401.
     pub fn catalog(&self) -> Result<Vec<String>, SourceError> {
-        self.paged("/v2/_catalog?n=1000", "repositories")
+        self.catalog_paged(1000)
+    }
+
+    /// [`RegistryStore::catalog`] asking for `n` names per page.
+    ///
+    /// # Errors
+    /// As [`RegistryStore::catalog`].
+    pub fn catalog_paged(&self, n: u32) -> Result<Vec<String>, SourceError> {
+        self.paged(&format!("/v2/_catalog?n={n}"), "repositories")
     }
 
     /// Tags of this store's repository (`/v2/<repo>/tags/list`), following `Link` pagination.
@@ -379,7 +387,15 @@ impl RegistryStore {
     /// # Errors
     /// Network, auth or format errors.
     pub fn tags(&self) -> Result<Vec<String>, SourceError> {
-        self.paged(&format!("/v2/{}/tags/list?n=1000", self.repository), "tags")
+        self.tags_paged(1000)
+    }
+
+    /// [`RegistryStore::tags`] asking for `n` tags per page.
+    ///
+    /// # Errors
+    /// As [`RegistryStore::tags`].
+    pub fn tags_paged(&self, n: u32) -> Result<Vec<String>, SourceError> {
+        self.paged(&format!("/v2/{}/tags/list?n={n}", self.repository), "tags")
     }
 
     fn paged(&self, first: &str, field: &str) -> Result<Vec<String>, SourceError> {
