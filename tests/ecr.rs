@@ -728,3 +728,79 @@ for tag in ['1', 'stable']:
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_deploy_iam_policy_is_enough_for_a_batch_scan() {
+    let (moto, admin) = Moto::start_iam();
+    let policy: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/iam-ecr-read-policy.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    // moto authorizes ECR calls against resource `*` only, so repository ARNs become `*` here;
+    // the actions are the file's.
+    let policy: serde_json::Value = serde_json::from_str(
+        &policy
+            .to_string()
+            .replace("arn:aws:ecr:eu-west-1:123456789012:repository/*", "*"),
+    )
+    .unwrap();
+    let keys = moto.create_user_with_policy(Some(&admin), "scanner", &policy);
+    let image = su_image();
+    let (reg, dir) = ecr_registry(ACCOUNT, "team/app", &image);
+    let (manifest, digest) = layout_manifest(&dir.path().join("img"));
+    moto.py_as(
+        Some(&admin),
+        &format!(
+            "ecr = boto3.client('ecr', **(kw | dict(region_name='eu-west-1')))
+ecr.create_repository(repositoryName='team/app', imageTagMutability='IMMUTABLE')
+ecr.put_image(repositoryName='team/app', imageManifest={manifest:?}, imageDigest='{digest}', imageTag='1')
+"
+        ),
+    );
+    let host = format!("{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com");
+    let endpoint = format!("--registry-endpoint={}", endpoint_arg(&host, &reg));
+    let home = tempfile::tempdir().unwrap();
+    let out = hullscan_aws(
+        &[
+            "registry",
+            "--no-config",
+            "--no-cache",
+            "--disable",
+            "IC002,IC004,RG004",
+            &endpoint,
+            &host,
+        ],
+        home.path(),
+        &[
+            ("AWS_ENDPOINT_URL", moto.url.as_str()),
+            ("AWS_ACCESS_KEY_ID", &keys.0),
+            ("AWS_SECRET_ACCESS_KEY", &keys.1),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        !err.contains("denied") && !err.contains("could not be read"),
+        "{err}"
+    );
+    let rules: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .flat_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        BTreeSet::from(["FS001".into(), "RG002".into(), "RG003".into()])
+    );
+}

@@ -62,7 +62,8 @@ pub(crate) struct RegistryScanArgs {
     /// Bound on the cache's size in bytes; least recently used entries go first.
     #[arg(long, value_name = "BYTES", default_value_t = 10 << 30)]
     cache_max_size: u64,
-    /// Record completed images here; a run started again with it skips them.
+    /// Record completed images here; a run started again with it skips them. In this and the
+    /// other output paths, `{shard}` stands for the shard number K.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
     /// Entries per page when listing catalogs and tags.
@@ -275,7 +276,20 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     // Resume: what the state file already holds is done, and is part of this run's output.
     let mut previous = Vec::new();
     let mut state = None;
-    if let Some(p) = &args.state {
+    // `{shard}` in output paths becomes K, for engines that cannot expand variables in a
+    // command (AWS Batch, a scratch image without a shell).
+    let shard_path = |p: &Option<PathBuf>| {
+        p.as_ref().map(|p| {
+            let k = shard.map_or_else(|| "0".to_string(), |(k, _)| k.to_string());
+            PathBuf::from(p.to_string_lossy().replace("{shard}", &k))
+        })
+    };
+    let (state_path, output_path, sarif_path) = (
+        shard_path(&args.state),
+        shard_path(&args.output),
+        shard_path(&args.sarif),
+    );
+    if let Some(p) = &state_path {
         if p.exists() {
             let (records, good) = batch::read_records(p)
                 .with_context(|| format!("reading the state file `{}`", p.display()))?;
@@ -320,7 +334,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     work.sort();
     work.dedup();
 
-    let out: Box<dyn Write + Send> = match &args.output {
+    let out: Box<dyn Write + Send> = match &output_path {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
         )),
@@ -416,7 +430,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     }
     finish(
         &records,
-        args.sarif.as_deref(),
+        sarif_path.as_deref(),
         super::fail_on(args.fail_on, &run.cfg),
     )
 }

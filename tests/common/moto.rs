@@ -99,6 +99,16 @@ impl Moto {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
         });
+        self.create_user_with_policy(keys, name, &policy)
+    }
+
+    /// Creates an IAM user with `policy` as its inline policy, made by the user with `keys`.
+    pub fn create_user_with_policy(
+        &self,
+        keys: Option<&(String, String)>,
+        name: &str,
+        policy: &serde_json::Value,
+    ) -> (String, String) {
         let out = self.py_as(
             keys,
             &format!(
