@@ -78,27 +78,10 @@ pub(crate) struct RegistryScanArgs {
     /// Scan every platform of multi-platform images.
     #[arg(long)]
     all_platforms: bool,
-    /// Write the JSON Lines results to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Also write SARIF (one run per image) to FILE.
-    #[arg(long, value_name = "FILE")]
-    sarif: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this level.
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
-    /// Configuration file.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Ignore any .hullscan.toml.
-    #[arg(long, conflicts_with = "config")]
-    no_config: bool,
-    /// Turn rules off (ids or names).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
-    disable: Vec<String>,
-    /// Turn rules on again.
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
-    enable: Vec<String>,
+    #[command(flatten)]
+    out: BatchOutput,
+    #[command(flatten)]
+    config: super::ConfigArgs,
     /// No summary or warnings on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -109,20 +92,27 @@ pub(crate) struct RegistryScanArgs {
     registry: RegistryArgs,
 }
 
+/// Where batch results go and when they fail the run.
 #[derive(Debug, Args)]
-pub(crate) struct MergeArgs {
-    /// JSON Lines files written by `hullscan registry` (shards, or runs to combine).
-    #[arg(value_name = "FILE", required = true)]
-    files: Vec<PathBuf>,
-    /// Write the merged JSON Lines here instead of stdout.
+struct BatchOutput {
+    /// Write the JSON Lines results to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also write SARIF (one run per image) to FILE.
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this level.
+    /// Exit 1 when a finding is at or above this level [default: error, or `fail-on` in the config].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// JSON Lines files written by `hullscan registry` (shards, or runs to combine).
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    out: BatchOutput,
     /// No summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -250,12 +240,7 @@ impl Sink {
 }
 
 pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
-    let cfg = super::load_config(
-        args.no_config,
-        args.config.as_deref(),
-        &args.disable,
-        &args.enable,
-    )?;
+    let cfg = args.config.load()?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let since = match &args.since {
         Some(d) => {
@@ -286,8 +271,8 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     };
     let (state_path, output_path, sarif_path) = (
         shard_path(&args.state),
-        shard_path(&args.output),
-        shard_path(&args.sarif),
+        shard_path(&args.out.output),
+        shard_path(&args.out.sarif),
     );
     if let Some(p) = &state_path {
         if p.exists() {
@@ -431,7 +416,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     finish(
         &records,
         sarif_path.as_deref(),
-        super::fail_on(args.fail_on, &run.cfg),
+        super::fail_on(args.out.fail_on, &run.cfg),
     )
 }
 
@@ -721,7 +706,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
         }
     }
     batch::sort_dedup(&mut records);
-    let mut out: Box<dyn Write> = match &args.output {
+    let mut out: Box<dyn Write> = match &args.out.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
         )),
@@ -736,8 +721,8 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
     }
     finish(
         &records,
-        args.sarif.as_deref(),
-        args.fail_on.unwrap_or(FailOn::Error),
+        args.out.sarif.as_deref(),
+        args.out.fail_on.unwrap_or(FailOn::Error),
     )
 }
 

@@ -68,32 +68,46 @@ impl FailOn {
     }
 }
 
-/// Loads `.hullscan.toml` (given, found upward, or none) and applies `--disable`/`--enable`.
-fn load_config(
+/// Which configuration applies and which rules run.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// Configuration file [default: .hullscan.toml found from the working directory upward].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any .hullscan.toml.
+    #[arg(long, conflicts_with = "config")]
     no_config: bool,
-    given: Option<&std::path::Path>,
-    disable: &[String],
-    enable: &[String],
-) -> Result<Config> {
-    let path = if no_config {
-        None
-    } else {
-        match given {
-            Some(p) => Some(p.to_path_buf()),
-            None => std::env::current_dir()
-                .ok()
-                .and_then(|d| config::discover(&d)),
-        }
-    };
-    let mut cfg = match &path {
-        Some(p) => Config::load(p)?,
-        None => Config::default(),
-    };
-    cfg.apply_toggles(disable, enable)
-        .map_err(|e| anyhow::anyhow!(e))
-        .context("--disable/--enable")?;
-    tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
-    Ok(cfg)
+    /// Turn rules off (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    disable: Vec<String>,
+    /// Turn rules on again (ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    enable: Vec<String>,
+}
+
+impl ConfigArgs {
+    /// Loads `.hullscan.toml` (given, found upward, or none) and applies `--disable`/`--enable`.
+    fn load(&self) -> Result<Config> {
+        let path = if self.no_config {
+            None
+        } else {
+            match &self.config {
+                Some(p) => Some(p.clone()),
+                None => std::env::current_dir()
+                    .ok()
+                    .and_then(|d| config::discover(&d)),
+            }
+        };
+        let mut cfg = match &path {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        cfg.apply_toggles(&self.disable, &self.enable)
+            .map_err(|e| anyhow::anyhow!(e))
+            .context("--disable/--enable")?;
+        tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
+        Ok(cfg)
+    }
 }
 
 /// `--fail-on`, else `fail-on` from the config, else `error`.
@@ -118,18 +132,8 @@ pub(crate) struct CommonArgs {
     /// Exit 1 when a finding is at or above this level [default: error, or `fail-on` in the config].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
-    /// Configuration file [default: .hullscan.toml found from the working directory upward].
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Ignore any .hullscan.toml.
-    #[arg(long, conflicts_with = "config")]
-    no_config: bool,
-    /// Turn rules off (ids or names, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
-    disable: Vec<String>,
-    /// Turn rules on again (ids or names).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
-    enable: Vec<String>,
+    #[command(flatten)]
+    config: ConfigArgs,
     /// SARIF `automationDetails.id`, to keep several scans of one commit apart.
     #[arg(long, value_name = "ID", default_value = DEFAULT_CATEGORY)]
     category: String,
@@ -144,12 +148,7 @@ pub(crate) struct CommonArgs {
 impl CommonArgs {
     /// Loads the configuration and applies command-line overrides.
     fn config(&self) -> Result<Config> {
-        load_config(
-            self.no_config,
-            self.config.as_deref(),
-            &self.disable,
-            &self.enable,
-        )
+        self.config.load()
     }
 
     fn fail_on(&self, cfg: &Config) -> FailOn {

@@ -751,6 +751,25 @@ mod tests {
     }
 
     #[test]
+    fn a_429_makes_every_request_to_the_host_wait() {
+        let base = "http://backoff.test";
+        back_off_host(base, Duration::from_millis(200));
+        // A shorter wait set later does not shorten the first.
+        back_off_host(base, Duration::from_millis(10));
+        let start = std::time::Instant::now();
+        let waiters: Vec<_> = (0..2)
+            .map(|_| std::thread::spawn(|| wait_for_host("http://backoff.test")))
+            .collect();
+        for w in waiters {
+            w.join().expect("waiter");
+        }
+        assert!(start.elapsed() >= Duration::from_millis(150));
+        let other = std::time::Instant::now();
+        wait_for_host("http://other.test");
+        assert!(other.elapsed() < Duration::from_millis(100));
+    }
+
+    #[test]
     fn hub_host() {
         assert_eq!(api_host("docker.io"), "registry-1.docker.io");
         assert_eq!(api_host("127.0.0.1:5000"), "127.0.0.1:5000");

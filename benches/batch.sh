@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Batch scan cost: `hullscan registry` over a registry of 30 images (10 repositories x 3 tags)
+# built on three shared bases, cold cache then warm, next to a shell loop of `hullscan image`
+# over the same references, and peak RSS at 10 and 30 images.
+#
+#   bash benches/batch.sh
+#
+# The bases are the Debian minbase image (cached by `cargo test --test debian`), Debian plus
+# an 8 MiB random layer, and Debian plus a 16 MiB text layer; every image adds one small app
+# layer (umoci). Needs GNU time, docker-registry, skopeo, umoci, curl, jq.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in /usr/bin/time docker-registry skopeo umoci curl jq; do
+  command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
+done
+cargo build --release --locked -q
+bin=$PWD/target/release/hullscan
+deb=$PWD/target/test-cache/debian
+[ -f "$deb/ready" ] || cargo test -q --test debian >/dev/null
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+host=127.0.0.1:$port
+printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$work/data" "$host" > "$work/config.yml"
+docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
+reg_pid=$!
+trap 'kill $reg_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+
+# Bases in one layout: debian, debian + random, debian + text.
+lay=$work/oci
+cp -r "$deb/oci" "$lay"
+mkdir -p "$work/r/opt" "$work/t/usr/share/doc/big"
+head -c $((8 << 20)) /dev/urandom > "$work/r/opt/data.bin"
+for i in $(seq 16); do base64 -w 76 < <(head -c $((768 << 10)) /dev/urandom) > "$work/t/usr/share/doc/big/$i.txt"; done
+umoci insert --image "$lay:bookworm" --tag base1 "$work/r" / >/dev/null
+umoci insert --image "$lay:bookworm" --tag base2 "$work/t" / >/dev/null
+bases=(bookworm base1 base2)
+refs=()
+for r in $(seq 0 9); do
+  for i in 1 2 3; do
+    mkdir -p "$work/app/app"
+    echo "app $r $i" > "$work/app/app/version"
+    umoci insert --image "$lay:${bases[$(((r + i) % 3))]}" --tag "app$r-$i" "$work/app" / >/dev/null
+    skopeo copy --quiet --dest-tls-verify=false "oci:$lay:app$r-$i" "docker://$host/team/app$r:v$i"
+    refs+=("$host/team/app$r:v$i")
+  done
+done
+
+# Layer bytes: total over the 30 images, and unique.
+accept='application/vnd.oci.image.manifest.v1+json'
+for ref in "${refs[@]}"; do
+  repo=${ref#*/}; tag=${repo##*:}; repo=${repo%:*}
+  curl -fs -H "Accept: $accept" "http://$host/v2/$repo/manifests/$tag" | jq -r '.layers[] | "\(.digest) \(.size)"'
+done > "$work/layers.txt"
+total=$(awk '{s+=$2} END {print s}' "$work/layers.txt")
+unique=$(sort -u "$work/layers.txt" | awk '{s+=$2} END {print s}')
+
+echo "hullscan $("$bin" --version | cut -d' ' -f2), $(nproc) cores, 30 images in 10 repositories"
+echo "layer bytes: total $((total >> 20)) MiB, unique $((unique >> 20)) MiB (ratio $(awk "BEGIN {printf \"%.3f\", $unique / $total}"))"
+
+t() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
+loop() { for ref in "${refs[@]}"; do "$bin" image --no-config -q -f json --fail-on never --insecure-registry "$host" "$ref" >/dev/null; done; }
+read -r loop_s _ < <(/usr/bin/time -f '%e %M' bash -c "$(declare -f loop); bin=$bin host=$host refs=(${refs[*]}); loop" 2>&1 >/dev/null | tail -1)
+batch=("$bin" registry --no-config -q --fail-on never --insecure-registry "$host" --cache "$work/cache" "$host")
+read -r cold_s cold_kb < <(t "${batch[@]}")
+read -r warm_s warm_kb < <(t "${batch[@]}")
+rm -rf "$work/cache10"
+read -r ten_s ten_kb < <(t "$bin" registry --no-config -q --fail-on never --insecure-registry "$host" --cache "$work/cache10" --latest 1 "$host")
+echo
+echo "| run | seconds | peak RSS |"
+echo "| --- | ---: | ---: |"
+echo "| loop of 30 \`hullscan image\` | $loop_s | |"
+echo "| \`hullscan registry\`, cold cache, 30 images | $cold_s | $((cold_kb / 1024)) MiB |"
+echo "| \`hullscan registry\`, warm cache, 30 images | $warm_s | $((warm_kb / 1024)) MiB |"
+echo "| \`hullscan registry\`, cold cache, 10 images (\`--latest 1\`) | $ten_s | $((ten_kb / 1024)) MiB |"
+echo
+awk "BEGIN {
+  target = 1.2 * $unique / $total * $loop_s;
+  printf \"cold target (1.2 x ratio x loop): %.2f s, measured %.2f s: %s\n\", target, $cold_s, ($cold_s <= target ? \"met\" : \"missed\");
+  printf \"warm speed-up over cold: %.1fx (target 20x): %s\n\", $cold_s / $warm_s, ($cold_s / $warm_s >= 20 ? \"met\" : \"missed\");
+}"
