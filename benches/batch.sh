@@ -24,6 +24,7 @@ printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nst
 docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
 reg_pid=$!
 trap 'kill $reg_pid 2>/dev/null; rm -rf "$work"' EXIT
+[ -z "${KEEP:-}" ] || trap - EXIT   # KEEP=1 leaves the registry running for profiling
 for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
 
 # Bases in one layout: debian, debian + random, debian + text.
@@ -55,8 +56,8 @@ done > "$work/layers.txt"
 total=$(awk '{s+=$2} END {print s}' "$work/layers.txt")
 unique=$(sort -u "$work/layers.txt" | awk '{s+=$2} END {print s}')
 
-echo "hullscan $("$bin" --version | cut -d' ' -f2), $(nproc) cores, 30 images in 10 repositories"
-echo "layer bytes: total $((total >> 20)) MiB, unique $((unique >> 20)) MiB (ratio $(awk "BEGIN {printf \"%.3f\", $unique / $total}"))"
+echo "hullscan $("$bin" --version | cut -d' ' -f2), $(nproc) cores, 30 images in 10 repositories on $host"
+awk "BEGIN {printf \"layer bytes: total %d MiB, unique %d MiB (ratio %.3f)\\n\", $total / 1048576, $unique / 1048576, $unique / $total}"
 
 t() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
 loop() { for ref in "${refs[@]}"; do "$bin" image --no-config -q -f json --fail-on never --insecure-registry "$host" "$ref" >/dev/null; done; }

@@ -363,6 +363,34 @@ fn truncated_gzip_is_reported() {
 }
 
 #[test]
+fn tar_ending_right_after_its_last_file_is_read_but_a_cut_file_is_not() {
+    // umoci's `insert` writes layers like this: no padding after the last file, no trailer.
+    let tar = Layer::new("x")
+        .file("/usr/bin/su", 0o4755, b"hello")
+        .no_trailer()
+        .tar();
+    let padding = 512 - 5;
+    let media = "application/vnd.oci.image.layer.v1.tar";
+    let dir = tempfile::tempdir().unwrap();
+    image_with_blob(dir.path(), &tar[..tar.len() - padding], media);
+    let out = scan(&format!("oci:{}", dir.path().display()), &[], dir.path());
+    assert!(common::findings(&out).contains(&"FS001 /usr/bin/su".to_string()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("tar stream ends without padding after its last entry")
+    );
+    let cut = tempfile::tempdir().unwrap();
+    image_with_blob(cut.path(), &tar[..tar.len() - padding - 1], media);
+    one_line_error(
+        &scan(&format!("oci:{}", cut.path().display()), &[], cut.path()),
+        "tar stream is corrupt",
+    );
+}
+
+#[test]
 fn garbage_tar_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     image_with_blob(
