@@ -166,19 +166,29 @@ fn sorted(mut rs: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
     rs
 }
 
-/// The `layers: N walked` count from the summary on stderr.
-fn walked(out: &Output) -> usize {
+/// A count from the summary's last line on stderr:
+/// `images from the result cache: N; layers: N walked, N from cache, …`.
+fn counted(out: &Output, label: &str) -> usize {
     let err = String::from_utf8_lossy(&out.stderr);
     let line = err
         .lines()
-        .find(|l| l.starts_with("layers: "))
-        .unwrap_or_else(|| panic!("no layers line: {err}"));
-    line["layers: ".len()..]
-        .split(' ')
+        .find(|l| l.starts_with("images from the result cache: "))
+        .unwrap_or_else(|| panic!("no counts line: {err}"));
+    let at = line
+        .find(label)
+        .unwrap_or_else(|| panic!("no `{label}` in {line}"))
+        + label.len();
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
         .next()
         .unwrap()
         .parse()
         .unwrap()
+}
+
+/// Layers fetched and walked in a run.
+fn walked(out: &Output) -> usize {
+    counted(out, "layers: ")
 }
 
 #[test]
@@ -279,6 +289,9 @@ fn registry_wide_scan() {
         w,
     );
     assert_eq!(walked(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    // Every image that succeeded comes from the result cache; the corrupt one is tried again.
+    assert_eq!(counted(&out, "result cache: "), bed.images - 1);
+
     assert_eq!(sorted(records(&w.join("warm.jsonl"))), full);
 
     // Shards: disjoint, together the whole; merged, equal to the unsharded run.
@@ -343,6 +356,46 @@ fn registry_wide_scan() {
     assert_eq!(out.status.code(), Some(1), "FS001 is an error");
     let f = records(&w.join("f.jsonl"));
     assert_eq!(f.len(), 4 * 2, "team0 has four repositories, two tags each");
+
+    // Signing an image changes its result though its digest does not; the signature tag is
+    // not an image to scan.
+    let signed = full
+        .iter()
+        .find(|r| r["tags"].as_array().unwrap().len() == 3)
+        .unwrap();
+    let sig_tag = format!(
+        "{}.sig",
+        signed["digest"].as_str().unwrap().replace(':', "-")
+    );
+    let repo = signed["repository"]
+        .as_str()
+        .unwrap()
+        .split_once('/')
+        .unwrap()
+        .1;
+    let sig = tempfile::tempdir().unwrap();
+    Image::new(vec![Layer::new("sig").file("/sig", 0o644, b"signature")])
+        .write_oci(&sig.path().join("sig"), "1");
+    bed.reg
+        .push_as(&sig.path().join("sig"), "1", &format!("{repo}:{sig_tag}"));
+    let out = hullscan_registry(&bed, &["--cache", cache_s, "-o", "signed.jsonl"], w);
+    assert_eq!(counted(&out, "result cache: "), bed.images - 2);
+    let after = sorted(records(&w.join("signed.jsonl")));
+    assert_eq!(after.len(), full.len());
+    let now = after
+        .iter()
+        .find(|r| r["digest"] == signed["digest"])
+        .unwrap();
+    let rules = |r: &serde_json::Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(rules(signed).contains(&"RG004".to_string()));
+    assert!(!rules(now).contains(&"RG004".to_string()));
 }
 
 #[test]

@@ -404,8 +404,9 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     }
     if !args.quiet {
         eprintln!(
-            "{}layers: {} walked, {} from cache, {} fetched",
+            "{}images from the result cache: {}; layers: {} walked, {} from cache, {} fetched",
             batch::summary(&records, previous.len()),
+            counters.images.load(Ordering::Relaxed),
             counters.walked.load(Ordering::Relaxed),
             counters.hits.load(Ordering::Relaxed),
             hullscan::rules::image::ly001_oversized_layer::mib(
@@ -564,8 +565,10 @@ impl Run<'_> {
 
     /// The repository's images: each digest once with all its tags, filtered.
     fn units(&self, t: &Target, store: &RegistryStore, repo: &str) -> Result<Vec<Unit>> {
-        let tag_ok =
-            |t: &str| self.tag_globs.is_empty() || self.tag_globs.iter().any(|g| g.is_match(t));
+        let tag_ok = |t: &str| {
+            !is_cosign_artifact(t)
+                && (self.tag_globs.is_empty() || self.tag_globs.iter().any(|g| g.is_match(t)))
+        };
         let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
         if let Some(reg) = &t.ecr {
             // DescribeImages gives digests, tags and push dates without a manifest fetch.
@@ -606,7 +609,47 @@ impl Run<'_> {
             .collect())
     }
 
+    /// The cache key of one image's results: everything they depend on but the signature
+    /// lookup, which is repeated (a signature can be added to an unchanged image).
+    fn result_key(&self, name: &str, digest: &str) -> String {
+        let material = format!(
+            "{}\0{name}\0{digest}\0{:?}\0{:?}\0{:?}",
+            hullscan::VERSION,
+            self.platforms,
+            self.cfg,
+            self.limits
+        );
+        hullscan::image::layer::sha256_digest(material.as_bytes())
+            .trim_start_matches("sha256:")
+            .to_string()
+    }
+
+    /// An earlier run's records for this image, if its signatures are still what they were.
+    fn cached(&self, store: &RegistryStore, key: &str, unit: &Unit) -> Option<Vec<Record>> {
+        let entry: CachedResult = serde_json::from_slice(&self.cache.load_result(key)?).ok()?;
+        let signed: Vec<Option<bool>> = entry
+            .signature_digests
+            .iter()
+            .map(|ds| {
+                let ds: Vec<&str> = ds.iter().map(String::as_str).collect();
+                store.signed(&ds).unwrap_or(None)
+            })
+            .collect();
+        (signed == entry.signed).then(|| {
+            self.cache.stats.images.fetch_add(1, Ordering::Relaxed);
+            entry
+                .records
+                .into_iter()
+                .map(|mut r| {
+                    r.tags.clone_from(&unit.tags);
+                    r
+                })
+                .collect()
+        })
+    }
+
     /// Scans one digest (each platform chosen) into records; failures become error records.
+    /// Results of a digest scanned before under the same settings come from the cache.
     fn scan(
         &self,
         t: &Target,
@@ -615,6 +658,10 @@ impl Run<'_> {
         repo: &str,
         unit: &Unit,
     ) -> Vec<Record> {
+        let key = self.result_key(name, &unit.digest);
+        if let Some(records) = self.cached(store, &key, unit) {
+            return records;
+        }
         let reference = format!("{name}@{}", unit.digest);
         let mut image = image_ref(&t.host, repo);
         image.digest = Some(unit.digest.clone());
@@ -637,6 +684,7 @@ impl Run<'_> {
             }
         };
         let mut out = Vec::new();
+        let mut entry = CachedResult::default();
         for img in &images {
             let result =
                 hullscan::image::scan_cached(store, img, &self.limits, Some(&self.cache), &|_| {});
@@ -648,6 +696,10 @@ impl Run<'_> {
                             .flatten()
                             .collect();
                     facts.signed = store.signed(&digests).unwrap_or(None);
+                    entry
+                        .signature_digests
+                        .push(digests.iter().map(ToString::to_string).collect());
+                    entry.signed.push(facts.signed);
                     let shown = format!("{name}:{}", unit.tags.first().map_or("", String::as_str));
                     let mut findings =
                         lint::lint_image(&facts, &reference, &format!("image/{name}"), &self.cfg);
@@ -672,8 +724,41 @@ impl Run<'_> {
             };
             out.push(record);
         }
+        if out.iter().all(|r| r.error.is_none()) {
+            entry.records.clone_from(&out);
+            match serde_json::to_vec(&entry) {
+                Ok(bytes) => {
+                    if let Err(e) = self.cache.store_result(&key, &bytes) {
+                        tracing::warn!(error = %e, "result cache write failed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "result cache entry not serialisable"),
+            }
+        }
         out
     }
+}
+
+/// One image's results as the cache keeps them, with the signature lookups they assumed.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct CachedResult {
+    /// Per platform: the digests whose signatures were looked up.
+    signature_digests: Vec<Vec<String>>,
+    /// Per platform: what the lookup said.
+    signed: Vec<Option<bool>>,
+    records: Vec<Record>,
+}
+
+/// Tags cosign stores next to an image (`sha256-<hex>.sig`, `.att`, `.sbom`): artifacts about
+/// an image, not images to scan.
+fn is_cosign_artifact(tag: &str) -> bool {
+    tag.strip_prefix("sha256-")
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(hex, kind)| {
+            hex.len() == 64
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                && matches!(kind, "sig" | "att" | "sbom")
+        })
 }
 
 fn failed(name: &str, digest: &str, tags: Vec<String>, error: &str) -> Record {
@@ -736,6 +821,15 @@ mod tests {
         assert!(parse_shard("3/3").is_err());
         assert!(parse_shard("x/3").is_err());
         assert!(parse_shard("1/0").is_err());
+    }
+
+    #[test]
+    fn cosign_artifacts_are_not_images() {
+        let hex = "a".repeat(64);
+        assert!(is_cosign_artifact(&format!("sha256-{hex}.sig")));
+        assert!(is_cosign_artifact(&format!("sha256-{hex}.att")));
+        assert!(!is_cosign_artifact("sha256-abc.sig"));
+        assert!(!is_cosign_artifact("v1.sig"));
     }
 
     #[test]

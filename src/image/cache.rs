@@ -34,9 +34,25 @@ struct Stored {
     warnings: Vec<String>,
 }
 
+/// Writes `bytes` to a temporary file beside `path` and renames it into place, so readers in
+/// other processes see the whole file or none.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let tmp = path.with_file_name(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Counters of one run.
 #[derive(Debug, Default)]
 pub struct CacheStats {
+    /// Images whose results came from the cache (counted by the caller, which may still
+    /// decide an entry is stale).
+    pub images: AtomicU64,
     /// Layers walked (fetched and decompressed).
     pub walked: AtomicU64,
     /// Layers served from the cache.
@@ -171,14 +187,34 @@ impl LayerCache {
             warnings: f.warnings.clone(),
         };
         let json = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
-        let packed = zstd::bulk::compress(&json, 3)?;
-        let tmp = parent.join(format!(
-            ".tmp-{}-{}",
-            std::process::id(),
-            f.digest.rsplit(':').next().unwrap_or("x")
-        ));
-        std::fs::write(&tmp, packed)?;
-        std::fs::rename(&tmp, &path)
+        write_atomic(&path, &zstd::bulk::compress(&json, 3)?)
+    }
+
+    /// Stores `bytes` under a hex `key` among the per-image results (see `load_result`).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn store_result(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let Some(path) = self.path(&format!("results:{key}")) else {
+            return Ok(());
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        write_atomic(&path, &zstd::bulk::compress(bytes, 3)?)
+    }
+
+    /// A per-image result stored by a previous run under `key` (the caller's hash of the image
+    /// digest and everything else the result depends on).
+    #[must_use]
+    pub fn load_result(&self, key: &str) -> Option<Vec<u8>> {
+        let path = self.path(&format!("results:{key}"))?;
+        let packed = std::fs::read(&path).ok()?;
+        let bytes = zstd::stream::decode_all(packed.as_slice()).ok()?;
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        Some(bytes)
     }
 
     /// Deletes least recently used entries until the cache holds at most `max_bytes`;
