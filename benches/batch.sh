@@ -7,10 +7,10 @@
 #
 # The bases are the Debian minbase image (cached by `cargo test --test debian`), Debian plus
 # an 8 MiB random layer, and Debian plus a 16 MiB text layer; every image adds one small app
-# layer (umoci). Needs GNU time, docker-registry, skopeo, umoci, curl, jq.
+# layer (umoci). Needs hyperfine, GNU time, docker-registry, skopeo, umoci, curl, jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in /usr/bin/time docker-registry skopeo umoci curl jq; do
+for tool in hyperfine /usr/bin/time docker-registry skopeo umoci curl jq; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
 done
 cargo build --release --locked -q
@@ -62,17 +62,23 @@ awk "BEGIN {printf \"layer bytes: total %d MiB, unique %d MiB (ratio %.3f)\\n\",
 t() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
 loop() { for ref in "${refs[@]}"; do "$bin" image --no-config -q -f json --fail-on never --insecure-registry "$host" "$ref" >/dev/null; done; }
 read -r loop_s _ < <(/usr/bin/time -f '%e %M' bash -c "$(declare -f loop); bin=$bin host=$host refs=(${refs[*]}); loop" 2>&1 >/dev/null | tail -1)
-batch=("$bin" registry --no-config -q --fail-on never --insecure-registry "$host" --cache "$work/cache" "$host")
-read -r cold_s cold_kb < <(t "${batch[@]}")
-read -r warm_s warm_kb < <(t "${batch[@]}")
+batch="$bin registry --no-config -q --fail-on never --insecure-registry $host --cache $work/cache $host"
+# hyperfine for the times (cold: the cache removed before each run), GNU time for peak RSS.
+hyperfine --style none --runs 5 --prepare "rm -rf $work/cache" --export-json "$work/cold.json" "$batch" >/dev/null
+hyperfine --style none --runs 10 --warmup 1 --export-json "$work/warm.json" "$batch" >/dev/null
+cold_s=$(jq '.results[0].mean' "$work/cold.json")
+warm_s=$(jq '.results[0].mean' "$work/warm.json")
+rm -rf "$work/cache"
+read -r _ cold_kb < <(t $batch)
+read -r _ warm_kb < <(t $batch)
 rm -rf "$work/cache10"
 read -r ten_s ten_kb < <(t "$bin" registry --no-config -q --fail-on never --insecure-registry "$host" --cache "$work/cache10" --latest 1 "$host")
 echo
 echo "| run | seconds | peak RSS |"
 echo "| --- | ---: | ---: |"
 echo "| loop of 30 \`hullscan image\` | $loop_s | |"
-echo "| \`hullscan registry\`, cold cache, 30 images | $cold_s | $((cold_kb / 1024)) MiB |"
-echo "| \`hullscan registry\`, warm cache, 30 images | $warm_s | $((warm_kb / 1024)) MiB |"
+printf '| `hullscan registry`, cold cache, 30 images (mean of 5) | %.3f | %d MiB |\n' "$cold_s" $((cold_kb / 1024))
+printf '| `hullscan registry`, warm cache, 30 images (mean of 10) | %.3f | %d MiB |\n' "$warm_s" $((warm_kb / 1024))
 echo "| \`hullscan registry\`, cold cache, 10 images (\`--latest 1\`) | $ten_s | $((ten_kb / 1024)) MiB |"
 echo
 awk "BEGIN {

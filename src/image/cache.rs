@@ -66,6 +66,9 @@ pub struct CacheStats {
 pub struct LayerCache {
     dir: PathBuf,
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// The most recently used facts, so images sharing a base do not decode it again each
+    /// time; bounded by count so memory stays flat however many images a run scans.
+    recent: Mutex<std::collections::VecDeque<Arc<LayerFacts>>>,
     /// What this run did.
     pub stats: CacheStats,
 }
@@ -77,6 +80,7 @@ impl LayerCache {
         LayerCache {
             dir: dir.join(FORMAT),
             locks: Mutex::default(),
+            recent: Mutex::default(),
             stats: CacheStats::default(),
         }
     }
@@ -114,11 +118,17 @@ impl LayerCache {
             .map(|mut m| m.entry(digest.to_string()).or_default().clone())
             .unwrap_or_default();
         let _guard = lock.lock();
-        if let Some(f) = self.load(digest, index) {
+        if let Some(f) = self.recall(digest, index) {
             self.stats.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(f);
         }
+        if let Some(f) = self.load(digest, index) {
+            self.stats.hits.fetch_add(1, Ordering::Relaxed);
+            self.remember(&f);
+            return Ok(f);
+        }
         let facts = walk()?;
+        self.remember(&facts);
         self.stats.walked.fetch_add(1, Ordering::Relaxed);
         self.stats
             .bytes
@@ -127,6 +137,35 @@ impl LayerCache {
             tracing::warn!(%digest, error = %e, "layer cache write failed");
         }
         Ok(facts)
+    }
+
+    /// Facts kept in memory, most recently used last.
+    const RECENT: usize = 8;
+
+    fn remember(&self, f: &LayerFacts) {
+        if let Ok(mut r) = self.recent.lock() {
+            r.retain(|x| x.digest != f.digest);
+            if r.len() >= Self::RECENT {
+                r.pop_front();
+            }
+            r.push_back(Arc::new(f.clone()));
+        }
+    }
+
+    fn recall(&self, digest: &str, index: usize) -> Option<LayerFacts> {
+        let found = {
+            let mut r = self.recent.lock().ok()?;
+            let at = r.iter().position(|x| x.digest == digest)?;
+            let f = r.remove(at)?;
+            r.push_back(Arc::clone(&f));
+            f
+        };
+        let mut f = (*found).clone();
+        f.index = index;
+        for e in &mut f.entries {
+            e.layer = index;
+        }
+        Some(f)
     }
 
     fn load(&self, digest: &str, index: usize) -> Option<LayerFacts> {

@@ -339,7 +339,14 @@ impl RegistryStore {
             Err(SourceError::NotFound(_)) => {}
             Err(e) => return Err(e),
         }
-        // The referrers API (OCI 1.1); registries without it answer 404.
+        // The referrers API (OCI 1.1); registries without it answer 404 (a registry with it
+        // answers an empty index), so one 404 is remembered for the host.
+        if NO_REFERRERS
+            .lock()
+            .is_ok_and(|hosts| hosts.contains(&self.base))
+        {
+            return Ok(false);
+        }
         match self.get(
             &self.url("referrers", digest),
             Some("application/vnd.oci.image.index.v1+json"),
@@ -360,7 +367,12 @@ impl RegistryStore {
                 });
                 Ok(signed)
             }
-            Err(SourceError::NotFound(_)) => Ok(false),
+            Err(SourceError::NotFound(_)) => {
+                if let Ok(mut hosts) = NO_REFERRERS.lock() {
+                    hosts.insert(self.base.clone());
+                }
+                Ok(false)
+            }
             Err(e) => Err(e),
         }
     }
@@ -456,6 +468,10 @@ impl RegistryStore {
         Ok((body, content_type))
     }
 }
+
+/// Registry base URLs that answered 404 to the referrers API: it is not asked again.
+static NO_REFERRERS: std::sync::LazyLock<Mutex<std::collections::HashSet<String>>> =
+    std::sync::LazyLock::new(Mutex::default);
 
 /// Per registry base URL: no request before this instant (set by a `429`).
 static HOST_BACKOFF: std::sync::LazyLock<

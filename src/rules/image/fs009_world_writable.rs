@@ -20,13 +20,17 @@ const TEMP_DIRS: &[&str] = &[
 /// outside temp directories: any process in the container can replace what they hold.
 pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings) {
     for e in img.fs.entries() {
-        if TEMP_DIRS
-            .iter()
-            .any(|d| e.path == *d || e.path.starts_with(&format!("{d}/")))
+        // Most entries are not world-writable: test the mode before any path work.
+        let writable = e.mode & 0o002 != 0;
+        if !writable
+            || TEMP_DIRS.iter().any(|d| {
+                e.path
+                    .strip_prefix(d)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
         {
             continue;
         }
-        let writable = e.mode & 0o002 != 0;
         let hit = match e.kind {
             EntryKind::File | EntryKind::Hardlink => writable,
             // The sticky bit stops users from deleting each other's files.
