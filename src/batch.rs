@@ -141,10 +141,11 @@ impl Record {
             rules,
             files: vec![self.reference.clone()],
             repo_paths,
-            category: if self.digest.is_empty() {
-                format!("hullscan/registry/{}", self.repository)
+            // The reference names the run; a platform of an index is told apart by its name.
+            category: if self.manifest_digest.is_some() {
+                format!("{}/{}", self.reference, self.platform)
             } else {
-                format!("hullscan/registry/{}@{}", self.repository, self.platform)
+                self.reference.clone()
             },
             errors: self.error.iter().cloned().collect(),
             ..Report::default()

@@ -275,6 +275,18 @@ fn registry_wide_scan() {
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(w.join("full.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["runs"].as_array().unwrap().len(), bed.images);
+    let ids: BTreeSet<&str> = sarif["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        full.iter()
+            .map(|r| r["reference"].as_str().unwrap())
+            .collect()
+    );
     let errors: Vec<String> = common::sarif_schema()
         .iter_errors(&sarif)
         .map(|e| format!("{e} at {}", e.instance_path))

@@ -552,10 +552,13 @@ impl Run<'_> {
     }
 
     fn emit(&self, records: Vec<Record>) -> Result<()> {
+        let stats = &self.cache.stats;
         self.bar.set_message(format!(
-            "layers walked {}, from cache {}",
-            self.cache.stats.walked.load(Ordering::Relaxed),
-            self.cache.stats.hits.load(Ordering::Relaxed)
+            "images {}, layers walked {} ({}), from cache {}",
+            self.sink.lock().map_or(0, |s| s.records.len()) + records.len(),
+            stats.walked.load(Ordering::Relaxed),
+            hullscan::rules::image::ly001_oversized_layer::mib(stats.bytes.load(Ordering::Relaxed)),
+            stats.hits.load(Ordering::Relaxed) + stats.images.load(Ordering::Relaxed)
         ));
         self.sink
             .lock()
