@@ -281,11 +281,21 @@ fn registry_wide_scan() {
         .iter()
         .map(|r| r["automationDetails"]["id"].as_str().unwrap())
         .collect();
+    let expected: BTreeSet<String> = full
+        .iter()
+        .map(|r| {
+            let reference = r["reference"].as_str().unwrap();
+            if r["manifest_digest"].is_string() {
+                format!("{reference}/{}", r["platform"].as_str().unwrap())
+            } else {
+                reference.to_string()
+            }
+        })
+        .collect();
     assert_eq!(
         ids,
-        full.iter()
-            .map(|r| r["reference"].as_str().unwrap())
-            .collect()
+        expected.iter().map(String::as_str).collect(),
+        "runs are named by reference; the multi-platform image's also by platform"
     );
     let errors: Vec<String> = common::sarif_schema()
         .iter_errors(&sarif)
