@@ -216,6 +216,25 @@ fn endpoint_arg(host: &str, reg: &Registry) -> String {
     format!("{host}=http://{}", reg.host)
 }
 
+/// `hullscan image` arguments that scan `reference` as JSON through `endpoint` (HOST=URL), with
+/// the rules about references, healthchecks and signatures off; `extra` goes before the
+/// reference (`--no-posture`).
+fn image_args<'a>(endpoint: &'a str, reference: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004,RG004",
+        "--registry-endpoint",
+        endpoint,
+    ];
+    args.extend_from_slice(extra);
+    args.push(reference);
+    args
+}
+
 #[test]
 fn ecr_image_end_to_end_through_a_registry_endpoint() {
     let moto = Moto::start();
@@ -225,17 +244,7 @@ fn ecr_image_end_to_end_through_a_registry_endpoint() {
     let reference = format!("{}/team/app:1", ecr_host());
     let endpoint = endpoint_arg(&ecr_host(), &reg);
     let env = [KEYS[0], KEYS[1], ("AWS_ENDPOINT_URL", moto.url.as_str())];
-    let args = [
-        "image",
-        "--no-config",
-        "-f",
-        "json",
-        "--disable",
-        "IC002,IC004,RG004",
-        "--registry-endpoint",
-        &endpoint,
-        &reference,
-    ];
+    let args = image_args(&endpoint, &reference, &[]);
     let out = hullscan_aws(&args, home.path(), &env);
     assert_eq!(
         out.status.code(),
@@ -341,18 +350,7 @@ fn ecr_login_helper_in_the_docker_config_still_wins() {
     let endpoint = endpoint_arg(&ecr_host(), &reg);
     let reference = format!("{}/team/app:1", ecr_host());
     let out = hullscan_aws(
-        &[
-            "image",
-            "--no-config",
-            "-f",
-            "json",
-            "--disable",
-            "IC002,IC004,RG004",
-            "--no-posture",
-            "--registry-endpoint",
-            &endpoint,
-            &reference,
-        ],
+        &image_args(&endpoint, &reference, &["--no-posture"]),
         home.path(),
         &[
             ("PATH", path.as_str()),
@@ -410,17 +408,7 @@ fn credential_chain_environment_profile_and_container() {
     let home = tempfile::tempdir().unwrap();
     let endpoint = endpoint_arg(&ecr_host(), &reg);
     let reference = format!("{}/team/app:1", ecr_host());
-    let args = [
-        "image",
-        "--no-config",
-        "-f",
-        "json",
-        "--disable",
-        "IC002,IC004,RG004",
-        "--registry-endpoint",
-        &endpoint,
-        &reference,
-    ];
+    let args = image_args(&endpoint, &reference, &[]);
     let api = ("AWS_ENDPOINT_URL", moto.url.as_str());
 
     // Environment keys. `puller` may not read repository settings: a warning, not a failure.
@@ -540,18 +528,7 @@ fn several_accounts_and_regions() {
         let endpoint = endpoint_arg(&host, &reg);
         let reference = format!("{host}/app:1");
         let out = hullscan_aws(
-            &[
-                "image",
-                "--no-config",
-                "-f",
-                "json",
-                "--disable",
-                "IC002,IC004,RG004",
-                "--no-posture",
-                "--registry-endpoint",
-                &endpoint,
-                &reference,
-            ],
+            &image_args(&endpoint, &reference, &["--no-posture"]),
             home.path(),
             &env,
         );
