@@ -10,22 +10,10 @@
 # layer (umoci). Needs hyperfine, GNU time, docker-registry, skopeo, umoci, curl, jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in hyperfine /usr/bin/time docker-registry skopeo umoci curl jq; do
-  command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
-done
-cargo build --release --locked -q
-bin=$PWD/target/release/hullscan
-deb=$PWD/target/test-cache/debian
-[ -f "$deb/ready" ] || cargo test -q --test debian >/dev/null
-work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-host=127.0.0.1:$port
-printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$work/data" "$host" > "$work/config.yml"
-docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-reg_pid=$!
-trap 'kill $reg_pid 2>/dev/null; rm -rf "$work"' EXIT
-[ -z "${KEEP:-}" ] || trap - EXIT   # KEEP=1 leaves the registry running for profiling
-for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+. benches/lib.sh
+need hyperfine /usr/bin/time docker-registry skopeo umoci curl jq
+setup
+start_registry
 
 # Bases in one layout: debian, debian + random, debian + text.
 lay=$work/oci

@@ -10,22 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-240}
-for tool in hyperfine /usr/bin/time docker-registry skopeo umoci curl jq gzip syft; do
-  command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
-done
+. benches/lib.sh
+need hyperfine /usr/bin/time docker-registry skopeo umoci curl jq gzip syft
 export SYFT_CHECK_FOR_APP_UPDATE=false SYFT_REGISTRY_INSECURE_USE_HTTP=true
-cargo build --release --locked -q
-bin=$PWD/target/release/hullscan
-deb=$PWD/target/test-cache/debian
-[ -f "$deb/ready" ] || cargo test -q --test debian >/dev/null
-work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-host=127.0.0.1:$port
-printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' "$work/data" "$host" > "$work/config.yml"
-docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-reg_pid=$!
-trap 'kill $reg_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+setup
+start_registry
 
 mkdir -p "$work/rootfs/data"
 head -c "$((mb << 20))" /dev/urandom > "$work/rootfs/data/blob.bin"
