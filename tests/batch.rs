@@ -367,6 +367,10 @@ fn registry_wide_scan() {
         sorted(records(&w.join("shard1.jsonl")))
     );
 
+    // Push dates exist only in ECR: asking for them elsewhere is an error, not a silent no-op.
+    let out = hullscan_registry(&bed, &["--since", "2026-01-01"], w);
+    common::one_line_error(&out, "--since needs push dates, which only ECR reports");
+
     // Filters: a repository glob and a tag glob.
     let out = hullscan_registry(
         &bed,

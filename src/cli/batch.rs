@@ -450,6 +450,9 @@ fn enumerate(target: &str, args: &RegistryScanArgs, cfg: &Config) -> Result<(Tar
     };
     let opts = args.registry.options(cfg, Some(&host))?;
     let ecr_reg = Registry::for_host(&host, &opts.ecr_hosts);
+    if args.since.is_some() && ecr_reg.is_none() {
+        bail!("--since needs push dates, which only ECR reports; `{host}` is not an ECR registry");
+    }
     let mut postures = BTreeMap::new();
     let mut repos: Vec<String> = if let Some(f) = &args.repos_from {
         std::fs::read_to_string(f)
@@ -597,10 +600,36 @@ impl Run<'_> {
                 let skip = tags.len().saturating_sub(n);
                 tags.drain(..skip);
             }
-            for t in tags {
-                let (bytes, _) = store.manifest(&t, self.limits.max_metadata_bytes)?;
-                let digest = hullscan::image::layer::sha256_digest(&bytes);
-                by_digest.entry(digest).or_default().push(t);
+            // Tags resolve independently: a few at once, as round trips dominate here.
+            let per = tags.len().div_ceil(4).max(1);
+            let resolved: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|s| {
+                let workers: Vec<_> = tags
+                    .chunks(per)
+                    .map(|chunk| {
+                        s.spawn(move || -> Result<Vec<(String, String)>> {
+                            chunk
+                                .iter()
+                                .map(|t| {
+                                    let (bytes, _) =
+                                        store.manifest(t, self.limits.max_metadata_bytes)?;
+                                    Ok((hullscan::image::layer::sha256_digest(&bytes), t.clone()))
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| {
+                        w.join()
+                            .unwrap_or_else(|_| Err(anyhow::anyhow!("tag resolver panicked")))
+                    })
+                    .collect()
+            });
+            for pairs in resolved {
+                for (digest, tag) in pairs? {
+                    by_digest.entry(digest).or_default().push(tag);
+                }
             }
         }
         Ok(by_digest
