@@ -600,36 +600,10 @@ impl Run<'_> {
                 let skip = tags.len().saturating_sub(n);
                 tags.drain(..skip);
             }
-            // Tags resolve independently: a few at once, as round trips dominate here.
-            let per = tags.len().div_ceil(4).max(1);
-            let resolved: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|s| {
-                let workers: Vec<_> = tags
-                    .chunks(per)
-                    .map(|chunk| {
-                        s.spawn(move || -> Result<Vec<(String, String)>> {
-                            chunk
-                                .iter()
-                                .map(|t| {
-                                    let (bytes, _) =
-                                        store.manifest(t, self.limits.max_metadata_bytes)?;
-                                    Ok((hullscan::image::layer::sha256_digest(&bytes), t.clone()))
-                                })
-                                .collect()
-                        })
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| {
-                        w.join()
-                            .unwrap_or_else(|_| Err(anyhow::anyhow!("tag resolver panicked")))
-                    })
-                    .collect()
-            });
-            for pairs in resolved {
-                for (digest, tag) in pairs? {
-                    by_digest.entry(digest).or_default().push(tag);
-                }
+            for t in tags {
+                let (bytes, _) = store.manifest(&t, self.limits.max_metadata_bytes)?;
+                let digest = hullscan::image::layer::sha256_digest(&bytes);
+                by_digest.entry(digest).or_default().push(t);
             }
         }
         Ok(by_digest
