@@ -367,6 +367,41 @@ fn registry_wide_scan() {
         sorted(records(&w.join("shard1.jsonl")))
     );
 
+    // An explicit repository list, for registries without a catalog.
+    std::fs::write(
+        w.join("repos.txt"),
+        "# two of them\nteam1/app1\n\nmulti/app\n",
+    )
+    .unwrap();
+    hullscan_registry(
+        &bed,
+        &[
+            "--cache",
+            cache_s,
+            "--repos-from",
+            "repos.txt",
+            "-o",
+            "list.jsonl",
+        ],
+        w,
+    );
+    let listed: BTreeSet<String> = records(&w.join("list.jsonl"))
+        .iter()
+        .map(|r| {
+            r["repository"]
+                .as_str()
+                .unwrap()
+                .split_once('/')
+                .unwrap()
+                .1
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        BTreeSet::from(["multi/app".to_string(), "team1/app1".to_string()])
+    );
+
     // Push dates exist only in ECR: asking for them elsewhere is an error, not a silent no-op.
     let out = hullscan_registry(&bed, &["--since", "2026-01-01"], w);
     common::one_line_error(&out, "--since needs push dates, which only ECR reports");
