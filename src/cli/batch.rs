@@ -3,7 +3,7 @@
 //! streams one JSON line per image. `--state` makes a run resumable after any kill, `--shard`
 //! splits the work between processes, and `hullscan merge` joins their outputs.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobMatcher;
 
 use super::{FailOn, RegistryArgs};
 use hullscan::batch::{self, Record, RecordFinding};
@@ -148,19 +148,6 @@ fn parse_shard(s: &str) -> Result<(u32, u32)> {
     Ok((k, n))
 }
 
-fn globs(patterns: &[String], flag: &str) -> Result<Vec<GlobMatcher>> {
-    patterns
-        .iter()
-        .map(|g| {
-            GlobBuilder::new(g)
-                .literal_separator(false)
-                .build()
-                .map(|g| g.compile_matcher())
-                .with_context(|| format!("{flag} `{g}`"))
-        })
-        .collect()
-}
-
 /// Compares tags so version-like parts order numerically (`1.10` after `1.9`).
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let split = |s: &str| -> Vec<(u64, String)> {
@@ -250,8 +237,8 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         }
         None => None,
     };
-    let repo_globs = globs(&args.repo, "--repo")?;
-    let tag_globs = globs(&args.tag, "--tag")?;
+    let repo_globs = super::globs(&args.repo, "--repo")?;
+    let tag_globs = super::globs(&args.tag, "--tag")?;
     let platforms = match (&args.platform, args.all_platforms) {
         (_, true) => PlatformSel::All,
         (Some(p), false) => PlatformSel::One(p.clone()),
@@ -334,8 +321,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     // Without a persistent cache, layers are still walked once per run.
     let tmp = std::env::temp_dir().join(format!("hullscan-run-{}", std::process::id()));
     let cache = LayerCache::new(cache_dir.as_deref().unwrap_or(&tmp));
-    let mut limits = cfg.limits.clone();
-    limits.max_metadata_bytes = limits.max_metadata_bytes.max(1);
+    let limits = cfg.limits.clone();
     let run = Run {
         targets,
         limits,
@@ -555,18 +541,20 @@ impl Run<'_> {
     }
 
     fn emit(&self, records: Vec<Record>) -> Result<()> {
+        let mut sink = self
+            .sink
+            .lock()
+            .map_err(|_| anyhow::anyhow!("output lock poisoned"))?;
+        sink.emit(records)?;
         let stats = &self.cache.stats;
         self.bar.set_message(format!(
             "images {}, layers walked {} ({}), from cache {}",
-            self.sink.lock().map_or(0, |s| s.records.len()) + records.len(),
+            sink.records.len(),
             stats.walked.load(Ordering::Relaxed),
             hullscan::rules::image::ly001_oversized_layer::mib(stats.bytes.load(Ordering::Relaxed)),
             stats.hits.load(Ordering::Relaxed) + stats.images.load(Ordering::Relaxed)
         ));
-        self.sink
-            .lock()
-            .map_err(|_| anyhow::anyhow!("output lock poisoned"))?
-            .emit(records)
+        Ok(())
     }
 
     /// The repository's images: each digest once with all its tags, filtered.
@@ -786,16 +774,12 @@ fn failed(name: &str, digest: &str, tags: Vec<String>, error: &str) -> Record {
 
 pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
     let mut records = Vec::new();
-    let mut seen = BTreeSet::new();
     for f in &args.files {
         let (rs, _) =
             batch::read_records(f).with_context(|| format!("reading `{}`", f.display()))?;
-        for r in rs {
-            if seen.insert(r.key()) {
-                records.push(r);
-            }
-        }
+        records.extend(rs);
     }
+    // Stable sort, then the first record of each key (in argument order) stays.
     batch::sort_dedup(&mut records);
     let mut out: Box<dyn Write> = match &args.out.output {
         Some(p) => Box::new(std::io::BufWriter::new(

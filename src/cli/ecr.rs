@@ -3,7 +3,6 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use globset::GlobMatcher;
 
 use super::CommonArgs;
 use hullscan::config::Config;
@@ -40,17 +39,7 @@ pub(crate) fn run(args: &EcrPostureArgs) -> Result<u8> {
     if let Some(r) = &args.region {
         reg.region = Some(r.clone());
     }
-    let globs = args
-        .repo
-        .iter()
-        .map(|g| {
-            globset::GlobBuilder::new(g)
-                .literal_separator(false)
-                .build()
-                .map(|g| g.compile_matcher())
-                .with_context(|| format!("--repo `{g}`"))
-        })
-        .collect::<Result<Vec<GlobMatcher>>>()?;
+    let globs = super::globs(&args.repo, "--repo")?;
     let repos = ecr::client()
         .and_then(|c| c.repositories(&reg, &[]))
         .context("listing ECR repositories")?;

@@ -110,6 +110,20 @@ impl ConfigArgs {
     }
 }
 
+/// Compiles `--repo`/`--tag` globs; `*` crosses `/`, as repository names nest.
+fn globs(patterns: &[String], flag: &str) -> Result<Vec<globset::GlobMatcher>> {
+    patterns
+        .iter()
+        .map(|g| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(false)
+                .build()
+                .map(|g| g.compile_matcher())
+                .with_context(|| format!("{flag} `{g}`"))
+        })
+        .collect()
+}
+
 /// `--fail-on`, else `fail-on` from the config, else `error`.
 fn fail_on(flag: Option<FailOn>, cfg: &Config) -> FailOn {
     flag.unwrap_or(match cfg.fail_on.as_deref() {

@@ -34,6 +34,14 @@ struct Stored {
     warnings: Vec<String>,
 }
 
+/// Cached facts are stored once per digest; the layer's position differs between images.
+fn relabel(f: &mut LayerFacts, index: usize) {
+    f.index = index;
+    for e in &mut f.entries {
+        e.layer = index;
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `path` and renames it into place, so readers in
 /// other processes see the whole file or none.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -161,10 +169,7 @@ impl LayerCache {
             f
         };
         let mut f = (*found).clone();
-        f.index = index;
-        for e in &mut f.entries {
-            e.layer = index;
-        }
+        relabel(&mut f, index);
         Some(f)
     }
 
@@ -186,11 +191,7 @@ impl LayerCache {
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
         }
-        let mut entries = s.entries;
-        for e in &mut entries {
-            e.layer = index;
-        }
-        Some(LayerFacts {
+        let mut f = LayerFacts {
             index,
             digest: s.digest,
             compressed_size: s.compressed_size,
@@ -200,12 +201,14 @@ impl LayerCache {
                 "zstd" => "zstd",
                 _ => "none",
             },
-            entries,
+            entries: s.entries,
             whiteouts: s.whiteouts,
             opaque_dirs: s.opaque_dirs,
             captured: s.captured,
             warnings: s.warnings,
-        })
+        };
+        relabel(&mut f, index);
+        Some(f)
     }
 
     fn store(&self, f: &LayerFacts) -> std::io::Result<()> {

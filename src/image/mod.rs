@@ -76,20 +76,6 @@ pub fn scan(
     scan_with_progress(store, image, limits, &|_| {})
 }
 
-/// [`scan_with_progress`] with layer facts taken from and added to `cache`.
-///
-/// # Errors
-/// As [`scan`].
-pub fn scan_cached(
-    store: &dyn BlobStore,
-    image: &ResolvedImage,
-    limits: &Limits,
-    cache: Option<&cache::LayerCache>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<ImageFacts, ImageError> {
-    scan_inner(store, image, limits, cache, progress)
-}
-
 /// [`scan`], reporting blob bytes read through `progress` (for progress bars).
 ///
 /// # Errors
@@ -100,10 +86,14 @@ pub fn scan_with_progress(
     limits: &Limits,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImageFacts, ImageError> {
-    scan_inner(store, image, limits, None, progress)
+    scan_cached(store, image, limits, None, progress)
 }
 
-fn scan_inner(
+/// [`scan_with_progress`] with layer facts taken from and added to `cache`.
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_cached(
     store: &dyn BlobStore,
     image: &ResolvedImage,
     limits: &Limits,
