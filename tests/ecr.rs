@@ -636,18 +636,15 @@ for tag in ['1', 'stable']:
         registries.push((reg, dir));
     }
     let env = [KEYS[0], KEYS[1], ("AWS_ENDPOINT_URL", moto.url.as_str())];
-    let mut args = vec![
-        "registry",
-        "--no-config",
-        "--no-cache",
-        "-o",
-        "out.jsonl",
-        "--disable",
-        "RG004",
-    ];
-    args.extend(endpoints.iter().map(String::as_str));
-    args.extend(hosts.iter().map(String::as_str));
-    let out = hullscan_aws(&args, home.path(), &env);
+    // `hullscan registry` over both accounts with `flags` in front.
+    let batch = |flags: &[&str]| {
+        let mut args = vec!["registry", "--no-config", "--no-cache"];
+        args.extend_from_slice(flags);
+        args.extend(endpoints.iter().map(String::as_str));
+        args.extend(hosts.iter().map(String::as_str));
+        hullscan_aws(&args, home.path(), &env)
+    };
+    let out = batch(&["-o", "out.jsonl", "--disable", "RG004"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -686,18 +683,7 @@ for tag in ['1', 'stable']:
     expected.sort();
     assert_eq!(summary, expected, "{err}");
     // Push-date filter: nothing was pushed after 2999.
-    let mut args = vec![
-        "registry",
-        "--no-config",
-        "--no-cache",
-        "--since",
-        "2999-01-01",
-        "--disable",
-        "RG001,RG002,RG003",
-    ];
-    args.extend(endpoints.iter().map(String::as_str));
-    args.extend(hosts.iter().map(String::as_str));
-    let out = hullscan_aws(&args, home.path(), &env);
+    let out = batch(&["--since", "2999-01-01", "--disable", "RG001,RG002,RG003"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stdout.is_empty(),
