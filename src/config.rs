@@ -9,6 +9,7 @@ use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
 use crate::image::layer::Limits;
+pub use crate::rules::Settings;
 use crate::rules::{Level, RuleId};
 
 /// The file name looked up from the working directory upward.
@@ -118,50 +119,6 @@ struct RawIgnore {
     path: Option<String>,
     reason: String,
     expires: Option<String>,
-}
-
-/// Thresholds and allow-lists that rules read.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// DF016: registries (or `registry/namespace` prefixes) base images may come from.
-    /// Empty means no allow-list is configured and DF016 stays silent.
-    pub allowed_registries: Vec<String>,
-    /// FS001: path globs whose setuid/setgid bits are accepted.
-    pub setuid_allow: Vec<String>,
-    /// LY001: largest compressed layer, bytes.
-    pub max_layer_compressed: u64,
-    /// LY001: largest uncompressed layer, bytes.
-    pub max_layer_uncompressed: u64,
-    /// LY002: wasted bytes tolerated per image.
-    pub max_wasted_bytes: u64,
-    /// LY003: most layers per image.
-    pub max_layers: usize,
-    /// LY004: smallest cache worth reporting, bytes.
-    pub min_cache_bytes: u64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            allowed_registries: Vec::new(),
-            setuid_allow: Vec::new(),
-            max_layer_compressed: 256 << 20,
-            max_layer_uncompressed: 1 << 30,
-            max_wasted_bytes: 20 << 20,
-            max_layers: 40,
-            min_cache_bytes: 1 << 20,
-        }
-    }
-}
-
-impl Settings {
-    /// True if `path` matches a `setuid-allow` glob (validated when the config was loaded).
-    #[must_use]
-    pub fn setuid_allowed(&self, path: &str) -> bool {
-        self.setuid_allow
-            .iter()
-            .any(|g| Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(path)))
-    }
 }
 
 /// An ignore entry: a rule silenced for matching paths, with the reason it is acceptable.

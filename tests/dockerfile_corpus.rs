@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use hullscan::config::Config;
-use hullscan::lint::{FileName, lint_text};
+use hullscan::scan::lint::{FileName, lint_text};
 
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/dockerfiles");

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use hullscan::config::Config;
-use hullscan::lint::{FileName, lint_text};
+use hullscan::scan::lint::{FileName, lint_text};
 
 /// xorshift64*: a tiny deterministic generator, so failures reproduce.
 struct Rng(u64);

@@ -11,8 +11,8 @@ use clap::Args;
 
 use super::CommonArgs;
 use hullscan::config::Config;
-use hullscan::lint::{self, FileName};
 use hullscan::report::Report;
+use hullscan::scan::lint::{self, FileName};
 
 #[derive(Debug, Args)]
 pub(crate) struct DockerfileArgs {

@@ -1,16 +1,12 @@
 //! `hullscan ecr-posture`: the ECR repository settings checks (RG001–RG003) without pulling
-//! images, and the same checks for the repository of an ECR image during `hullscan image`.
+//! images (`hullscan::scan::single::scan_posture`).
 
 use anyhow::{Context, Result};
 use clap::Args;
 
 use super::CommonArgs;
-use hullscan::config::Config;
-use hullscan::ecr::{self, EcrHost, Registry};
-use hullscan::lint;
-use hullscan::reference::ImageRef;
-use hullscan::report::Report;
-use hullscan::source::registry::RegistryOptions;
+use hullscan::scan::single::scan_posture;
+use hullscan::source::ecr::{EcrHost, Registry};
 
 #[derive(Debug, Args)]
 pub(crate) struct EcrPostureArgs {
@@ -40,63 +36,11 @@ pub(crate) fn run(args: &EcrPostureArgs) -> Result<u8> {
         reg.region = Some(r.clone());
     }
     let globs = super::globs(&args.repo, "--repo")?;
-    let repos = ecr::client()
-        .and_then(|c| c.repositories(&reg, &[]))
-        .context("listing ECR repositories")?;
-    let mut report = Report {
-        rules: cfg
-            .enabled
-            .iter()
-            .copied()
-            .filter(|r| r.is_repository())
-            .collect(),
-        category: if args.common.category == super::DEFAULT_CATEGORY {
-            "hullscan/ecr/".to_string()
-        } else {
-            args.common.category.clone()
-        },
-        ..Report::default()
+    let mut report = scan_posture(&reg, &globs, &cfg)?;
+    report.category = if args.common.category == super::DEFAULT_CATEGORY {
+        "hullscan/ecr/".to_string()
+    } else {
+        args.common.category.clone()
     };
-    for repo in repos
-        .into_iter()
-        .filter(|r| globs.is_empty() || globs.iter().any(|g| g.is_match(&r.name)))
-    {
-        report.findings.extend(lint::lint_repository(&repo, &cfg));
-        report.files.push(repo.name.clone());
-        report.repositories.push(repo);
-    }
-    report
-        .warnings
-        .extend(lint::apply_ignores(&mut report.findings, &cfg.ignores));
-    lint::sort(&mut report.findings);
     args.common.finish(&report, &cfg)
-}
-
-/// Adds RG001–RG003 findings for an ECR image's repository to `report`. Failing to read the
-/// settings (a missing `ecr:DescribeRepositories`) is a warning: the image scan stands.
-pub(crate) fn check_image_repository(
-    image: &ImageRef,
-    opts: &RegistryOptions,
-    cfg: &Config,
-    report: &mut Report,
-) {
-    if !cfg.enabled.iter().any(|r| r.is_repository()) {
-        return;
-    }
-    let Some(reg) = Registry::for_host(&image.registry, &opts.ecr_hosts) else {
-        return;
-    };
-    match ecr::client().and_then(|c| c.repositories(&reg, std::slice::from_ref(&image.repository)))
-    {
-        Ok(repos) => {
-            for repo in repos {
-                report.findings.extend(lint::lint_repository(&repo, cfg));
-                report.repositories.push(repo);
-            }
-        }
-        Err(e) => report.warnings.push(format!(
-            "ECR repository checks (RG001-RG003) skipped for `{}`: {e} (or pass --no-posture)",
-            image.name()
-        )),
-    }
 }

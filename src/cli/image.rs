@@ -7,10 +7,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::CommonArgs;
-use hullscan::image::{self, mapping};
-use hullscan::lint;
-use hullscan::report::{Report, ScannedImage};
-use hullscan::source::{self, ImageSpec, PlatformSel};
+use hullscan::image::ResolvedImage;
+use hullscan::scan::single::{DockerfileInput, ImageJob, ImageProgress, scan_image};
+use hullscan::source::ImageSpec;
 
 #[derive(Debug, Args)]
 pub(crate) struct ImageArgs {
@@ -48,28 +47,49 @@ pub(crate) struct ImageArgs {
     pub(crate) common: CommonArgs,
 }
 
-/// A byte progress bar on stderr when it is a terminal (and not `--quiet`); hidden otherwise.
-fn progress_bar(
-    img: &hullscan::source::ResolvedImage,
-    name: &str,
+/// A byte progress bar per image on stderr when it is a terminal (and not `--quiet`).
+struct Bar {
     quiet: bool,
-) -> indicatif::ProgressBar {
-    use std::io::IsTerminal as _;
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+    bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl ImageProgress for Bar {
+    fn start(&self, img: &ResolvedImage, shown: &str) {
+        use std::io::IsTerminal as _;
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let total: u64 = img.layers.iter().filter_map(|l| l.size).sum();
+        let bar = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+        )
+        .map_or_else(
+            |_| indicatif::ProgressStyle::default_bar(),
+            |s| s.progress_chars("=> "),
+        );
+        bar.set_style(style);
+        bar.set_message(format!("scanning {shown}"));
+        if let Ok(mut b) = self.bar.lock() {
+            *b = Some(bar);
+        }
     }
-    let total: u64 = img.layers.iter().filter_map(|l| l.size).sum();
-    let bar = indicatif::ProgressBar::new(total);
-    let style = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-    )
-    .map_or_else(
-        |_| indicatif::ProgressStyle::default_bar(),
-        |s| s.progress_chars("=> "),
-    );
-    bar.set_style(style);
-    bar.set_message(format!("scanning {name}"));
-    bar
+
+    fn advance(&self, n: u64) {
+        if let Ok(b) = self.bar.lock()
+            && let Some(b) = b.as_ref()
+        {
+            b.inc(n);
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut b) = self.bar.lock()
+            && let Some(b) = b.take()
+        {
+            b.finish_and_clear();
+        }
+    }
 }
 
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
@@ -79,49 +99,28 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
     limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);
     limits.layer_jobs = args.jobs.unwrap_or(limits.layer_jobs);
-    let platforms = match (&args.platform, args.all_platforms) {
-        (_, true) => PlatformSel::All,
-        (Some(p), false) => PlatformSel::One(p.clone()),
-        (None, false) => PlatformSel::Default,
-    };
+    let platforms = super::platforms(args.platform.as_ref(), args.all_platforms);
     let spec = ImageSpec::parse(&args.reference)?;
     let ecr_host = match &spec {
         ImageSpec::Registry(r) => Some(r.registry.clone()),
         _ => None,
     };
     let registry = args.registry.options(&cfg, ecr_host.as_deref())?;
-    let (store, images) = source::open_with(
-        &spec,
-        &args.reference,
-        &platforms,
-        limits.max_metadata_bytes,
-        &registry,
-    )
-    .with_context(|| format!("reading `{}`", args.reference))?;
+    let root = super::dockerfile::repo_root();
     let dockerfile = match &args.dockerfile {
         Some(p) => {
             let text =
                 std::fs::read_to_string(p).with_context(|| format!("reading `{}`", p.display()))?;
-            let df =
+            let parsed =
                 hullscan::dockerfile::parse(&text).with_context(|| format!("`{}`", p.display()))?;
-            Some((super::dockerfile::display(p), text, df, p.clone()))
+            Some(DockerfileInput {
+                display: super::dockerfile::display(p),
+                repo_relative: super::dockerfile::repo_relative(p, root.as_deref()),
+                text,
+                parsed,
+            })
         }
         None => None,
-    };
-    let root = super::dockerfile::repo_root();
-    let mut report = Report {
-        rules: cfg
-            .enabled
-            .iter()
-            .copied()
-            .filter(|r| !r.is_dockerfile())
-            .collect(),
-        category: if args.common.category == super::DEFAULT_CATEGORY {
-            "hullscan/image/".to_string()
-        } else {
-            args.common.category.clone()
-        },
-        ..Report::default()
     };
     // A local image's file locates its findings in SARIF; a registry image has none, so its
     // repository name does (without tag or digest, so fingerprints survive new tags).
@@ -130,59 +129,25 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         (ImageSpec::Registry(r), None) => format!("image/{}", r.name()),
         _ => String::new(),
     };
-    for img in &images {
-        let shown = if images.len() > 1 {
-            format!("{} ({})", args.reference, img.platform)
-        } else {
-            args.reference.clone()
-        };
-        let _span = tracing::info_span!("image", reference = %shown).entered();
-        let bar = progress_bar(img, &shown, args.common.quiet);
-        let facts = image::scan_with_progress(store.as_ref(), img, &limits, &|n| bar.inc(n))
-            .with_context(|| format!("scanning `{shown}`"));
-        bar.finish_and_clear();
-        let mut facts = facts?;
-        let digests: Vec<&str> = [img.manifest_digest.as_deref(), img.index_digest.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        facts.signed = store
-            .signed(&digests)
-            .with_context(|| format!("looking up signatures of `{shown}`"))?;
-        let mut findings = lint::lint_image(&facts, &shown, &source_path, &cfg);
-        if let Some((df_display, _, df, _)) = &dockerfile {
-            mapping::map_findings(&mut findings, &facts, df, df_display);
-        }
-        report
-            .warnings
-            .extend(facts.warnings.iter().map(|w| format!("{shown}: {w}")));
-        report.repo_paths.insert(shown.clone(), source_path.clone());
-        report.images.push(ScannedImage {
-            reference: shown.clone(),
-            platform: facts.platform.clone(),
-            manifest_digest: facts.manifest_digest.clone(),
-            layers: facts.layers.len(),
-            files: facts.fs.len(),
-            bytes: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
-        });
-        report.files.push(shown);
-        report.findings.extend(findings);
-    }
-    if let ImageSpec::Registry(r) = &spec
-        && !args.no_posture
-    {
-        super::ecr::check_image_repository(r, &registry, &cfg, &mut report);
-    }
-    if let Some((df_display, text, _, path)) = dockerfile {
-        report.repo_paths.insert(
-            df_display.clone(),
-            super::dockerfile::repo_relative(&path, root.as_deref()),
-        );
-        report.sources.insert(df_display, text);
-    }
-    report
-        .warnings
-        .extend(lint::apply_ignores(&mut report.findings, &cfg.ignores));
-    lint::sort(&mut report.findings);
+    let job = ImageJob {
+        reference: &args.reference,
+        spec: &spec,
+        platforms: &platforms,
+        limits: &limits,
+        registry: &registry,
+        dockerfile: dockerfile.as_ref(),
+        source_path,
+        posture: !args.no_posture,
+    };
+    let bar = Bar {
+        quiet: args.common.quiet,
+        bar: std::sync::Mutex::new(None),
+    };
+    let mut report = scan_image(&job, &cfg, &bar)?;
+    report.category = if args.common.category == super::DEFAULT_CATEGORY {
+        "hullscan/image/".to_string()
+    } else {
+        args.common.category.clone()
+    };
     args.common.finish(&report, &cfg)
 }

@@ -124,6 +124,16 @@ fn globs(patterns: &[String], flag: &str) -> Result<Vec<globset::GlobMatcher>> {
         .collect()
 }
 
+/// `--platform` / `--all-platforms` as a platform selection.
+fn platforms(platform: Option<&String>, all: bool) -> hullscan::source::PlatformSel {
+    use hullscan::source::PlatformSel;
+    match (platform, all) {
+        (_, true) => PlatformSel::All,
+        (Some(p), false) => PlatformSel::One(p.clone()),
+        (None, false) => PlatformSel::Default,
+    }
+}
+
 /// `--fail-on`, else `fail-on` from the config, else `error`.
 fn fail_on(flag: Option<FailOn>, cfg: &Config) -> FailOn {
     flag.unwrap_or(match cfg.fail_on.as_deref() {

@@ -55,7 +55,7 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             i.layers,
             if i.layers == 1 { "" } else { "s" },
             i.files,
-            crate::rules::image::ly001_oversized_layer::mib(i.bytes)
+            crate::units::mib(i.bytes)
         )?;
     }
     for repo in &r.repositories {

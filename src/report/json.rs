@@ -18,7 +18,7 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     images: &'a [crate::report::ScannedImage],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    repositories: &'a [crate::ecr::Repository],
+    repositories: &'a [crate::repository::Repository],
     findings: Vec<JsonFinding<'a>>,
     errors: &'a [String],
     warnings: &'a [String],

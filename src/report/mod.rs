@@ -46,7 +46,7 @@ pub struct Report {
     /// Images scanned (image commands only).
     pub images: Vec<ScannedImage>,
     /// ECR repositories whose settings were checked.
-    pub repositories: Vec<crate::ecr::Repository>,
+    pub repositories: Vec<crate::repository::Repository>,
 }
 
 /// What was scanned, printed in every format so a report names its exact subject.

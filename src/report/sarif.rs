@@ -42,7 +42,7 @@ struct RunProperties<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     images: &'a [crate::report::ScannedImage],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    repositories: &'a [crate::ecr::Repository],
+    repositories: &'a [crate::repository::Repository],
 }
 
 #[derive(Serialize)]

@@ -125,7 +125,7 @@ impl Finding {
 
     /// Locates the finding on a registry repository's settings.
     #[must_use]
-    pub fn at_repository(mut self, repo: &crate::ecr::Repository) -> Self {
+    pub fn at_repository(mut self, repo: &crate::repository::Repository) -> Self {
         self.location = Location::Repository {
             arn: repo.arn.clone(),
             name: repo.name.clone(),

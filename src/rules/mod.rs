@@ -8,13 +8,14 @@ pub mod finding;
 pub mod image;
 pub mod registry;
 pub(crate) mod secrets;
+pub mod settings;
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub use catalog::{Level, RuleMeta};
 pub use finding::{Finding, Findings};
 
-use crate::config::Settings;
+pub use settings::Settings;
 
 /// What a check function receives besides the artifact: resolved settings.
 #[derive(Debug)]
@@ -42,7 +43,7 @@ pub enum Check {
     /// Inspects a scanned image: config, merged filesystem, layers.
     Image(fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings)),
     /// Inspects a registry repository's settings (ECR).
-    Repository(fn(&crate::ecr::Repository, &RuleContext<'_>, &mut Findings)),
+    Repository(fn(&crate::repository::Repository, &RuleContext<'_>, &mut Findings)),
 }
 
 /// Expands the rule list into `RuleId`, its metadata source and its dispatch table.

@@ -1,7 +1,7 @@
 //! Test helpers for rule modules: run one check on Dockerfile text and render the result.
 
-use crate::config::Settings;
 use crate::dockerfile::{Dockerfile, parse};
+use crate::rules::Settings;
 use crate::rules::{Findings, RuleContext};
 
 pub(crate) type DfCheck = fn(&Dockerfile, &RuleContext<'_>, &mut Findings);
@@ -225,7 +225,7 @@ impl ImgBuilder {
     }
 
     pub(crate) fn build(self) -> crate::image::ImageFacts {
-        let img = crate::source::ResolvedImage {
+        let img = crate::image::ResolvedImage {
             reference: self.reference,
             manifest_digest: None,
             index_digest: None,
@@ -260,15 +260,15 @@ pub(crate) fn render_img(check: ImgCheck, img: &crate::image::ImageFacts) -> Str
 }
 
 /// A hardened ECR repository (immutable tags, scan on push, KMS key); tests change one field.
-pub(crate) fn repo() -> crate::ecr::Repository {
-    crate::ecr::Repository {
+pub(crate) fn repo() -> crate::repository::Repository {
+    crate::repository::Repository {
         name: "team/app".into(),
         arn: "arn:aws:ecr:eu-west-1:123456789012:repository/team/app".into(),
         uri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app".into(),
         tag_mutability: "IMMUTABLE".into(),
         mutability_exclusions: Vec::new(),
         scan_on_push: true,
-        registry_scanning: crate::ecr::RegistryScanning::Known {
+        registry_scanning: crate::repository::RegistryScanning::Known {
             scan_type: "BASIC".into(),
             rules: Vec::new(),
         },
@@ -279,8 +279,8 @@ pub(crate) fn repo() -> crate::ecr::Repository {
 
 /// Runs one repository check and renders `ID arn: message` lines.
 pub(crate) fn render_repo(
-    check: fn(&crate::ecr::Repository, &RuleContext<'_>, &mut Findings),
-    repo: &crate::ecr::Repository,
+    check: fn(&crate::repository::Repository, &RuleContext<'_>, &mut Findings),
+    repo: &crate::repository::Repository,
 ) -> String {
     let mut out = Findings::default();
     check(repo, &RuleContext::default(), &mut out);

@@ -4,6 +4,7 @@
 //! The image engine consumes only those two things, so remote registries plug in the same way.
 
 pub mod archive;
+pub mod ecr;
 pub mod layout;
 pub mod registry;
 
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::image::config::ImageConfig;
+pub use crate::image::{LayerRef, ResolvedImage};
 
 /// Errors finding or reading an image.
 #[derive(Debug, thiserror::Error)]
@@ -217,36 +218,6 @@ pub fn host_platform() -> String {
         other => other,
     };
     format!("linux/{arch}")
-}
-
-/// One layer to walk: where its blob is and what its digest must be.
-#[derive(Debug, Clone)]
-pub struct LayerRef {
-    /// Path of the blob inside the store.
-    pub path: String,
-    /// `sha256:` digest the blob must have.
-    pub digest: String,
-    /// Media type from the manifest, if any.
-    pub media_type: Option<String>,
-    /// Size from the manifest, if any.
-    pub size: Option<u64>,
-}
-
-/// One image of one platform, ready to scan.
-#[derive(Debug, Clone)]
-pub struct ResolvedImage {
-    /// The reference as the user gave it.
-    pub reference: String,
-    /// Digest of the manifest scanned, when the source has one.
-    pub manifest_digest: Option<String>,
-    /// Digest of the index the manifest was chosen from, if any (what `cosign sign` often signs).
-    pub index_digest: Option<String>,
-    /// `os/arch[/variant]`.
-    pub platform: String,
-    /// The parsed config.
-    pub config: ImageConfig,
-    /// Layers, base first.
-    pub layers: Vec<LayerRef>,
 }
 
 /// Opens files of an image store (a layout directory or an archive) as streams.

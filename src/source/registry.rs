@@ -57,7 +57,7 @@ pub struct RegistryStore {
     repository: String,
     credentials: Option<(String, String)>,
     /// The ECR registry to log in to natively when no other credentials are configured.
-    ecr: Option<crate::ecr::Registry>,
+    ecr: Option<crate::source::ecr::Registry>,
     /// The `Authorization` value that last worked; reused until the registry refuses it.
     authorization: Mutex<Option<String>>,
     attempts: u32,
@@ -119,7 +119,7 @@ impl RegistryStore {
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        let ecr = crate::ecr::Registry::for_host(&image.registry, &opts.ecr_hosts);
+        let ecr = crate::source::ecr::Registry::for_host(&image.registry, &opts.ecr_hosts);
         let base = opts.endpoints.get(&image.registry).map_or_else(
             || format!("{scheme}://{}", api_host(&image.registry)),
             |url| url.trim_end_matches('/').to_string(),
@@ -188,7 +188,7 @@ impl RegistryStore {
                 401 | 403 => {
                     let said = registry_message(resp);
                     if let Some(reg) = &self.ecr {
-                        if let Ok(c) = crate::ecr::client() {
+                        if let Ok(c) = crate::source::ecr::client() {
                             c.forget_token(reg);
                         }
                         let action = if url.contains("/blobs/") {
@@ -251,7 +251,7 @@ impl RegistryStore {
         let Some(reg) = &self.ecr else {
             return Ok(None);
         };
-        let (u, p) = crate::ecr::client()
+        let (u, p) = crate::source::ecr::client()
             .and_then(|c| c.login(reg))
             .map_err(|e| SourceError::Registry(format!("{}: {e}", self.base)))?;
         Ok(Some(encode((&u, &p))))

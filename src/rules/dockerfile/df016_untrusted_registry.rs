@@ -36,7 +36,7 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::check;
-    use crate::config::Settings;
+    use crate::rules::Settings;
     use crate::rules::testing::{lines, render_with};
 
     fn settings() -> Settings {

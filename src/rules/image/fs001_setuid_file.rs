@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn allow_list() {
-        let s = crate::config::Settings {
+        let s = crate::rules::Settings {
             setuid_allow: vec!["/usr/bin/passwd".into()],
             ..Default::default()
         };

@@ -2,6 +2,7 @@
 
 use crate::image::ImageFacts;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
+use crate::units::mib;
 
 /// Reports layers above the compressed or uncompressed size thresholds
 /// (`[image] max-layer-compressed`, `max-layer-uncompressed`).
@@ -35,14 +36,6 @@ pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) 
             );
         }
     }
-}
-
-/// Bytes as MiB with one decimal.
-#[must_use]
-pub fn mib(bytes: u64) -> String {
-    #[allow(clippy::cast_precision_loss)] // display only
-    let m = bytes as f64 / f64::from(1u32 << 20);
-    format!("{m:.1} MiB")
 }
 
 #[cfg(test)]

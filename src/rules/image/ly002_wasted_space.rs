@@ -1,8 +1,8 @@
 //! LY002 `wasted-space`. Docs, level and peers: `rules/LY002.toml`.
 
-use super::ly001_oversized_layer::mib;
 use crate::image::ImageFacts;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
+use crate::units::mib;
 
 /// Reports bytes that layers add and later layers delete or overwrite (dive's "wasted
 /// space"): they are pulled and stored but never visible. Once per image, above

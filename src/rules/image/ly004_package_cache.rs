@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::ly001_oversized_layer::mib;
 use crate::image::ImageFacts;
 use crate::image::facts::EntryKind;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
+use crate::units::mib;
 
 /// Cache directories of package managers, by name.
 const CACHES: &[(&str, &str)] = &[

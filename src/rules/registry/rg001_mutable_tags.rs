@@ -1,6 +1,6 @@
 //! RG001 `mutable-tags`. Docs, level and peers: `rules/RG001.toml`.
 
-use crate::ecr::Repository;
+use crate::repository::Repository;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a repository whose tags can be overwritten: `MUTABLE`, or `MUTABLE_WITH_EXCLUSION`

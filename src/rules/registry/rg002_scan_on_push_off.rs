@@ -1,6 +1,6 @@
 //! RG002 `scan-on-push-off`. Docs, level and peers: `rules/RG002.toml`.
 
-use crate::ecr::{RegistryScanning, Repository, wildcard_match};
+use crate::repository::{RegistryScanning, Repository, wildcard_match};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a repository whose pushed images are not scanned. The registry scanning
@@ -48,7 +48,7 @@ pub(crate) fn check(repo: &Repository, _cx: &RuleContext<'_>, out: &mut Findings
 #[cfg(test)]
 mod tests {
     use super::check;
-    use crate::ecr::{RegistryScanning, ScanRule};
+    use crate::repository::{RegistryScanning, ScanRule};
     use crate::rules::testing::{render_repo, repo};
 
     fn rules(freq: &str, filters: &[&str]) -> RegistryScanning {

@@ -1,6 +1,6 @@
 //! RG003 `default-encryption`. Docs, level and peers: `rules/RG003.toml`.
 
-use crate::ecr::Repository;
+use crate::repository::Repository;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a repository encrypted with the AWS-owned AES-256 key rather than a KMS key,

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Captured, Entry, LayerFacts};
+use crate::image::facts::{Captured, Entry, LayerFacts};
 
 /// Bumped whenever what the walker records changes; older entries are then ignored.
 const FORMAT: &str = concat!("facts-v1-", env!("CARGO_PKG_VERSION"));

@@ -1,6 +1,7 @@
-//! The engine for Dockerfiles: runs the enabled rules on one parsed file, then applies what
-//! the user configured: levels, inline pragmas (`# hullscan ignore=`, `# hadolint ignore=`),
-//! `.hullscan.toml` ignores, and stable fingerprints.
+//! Rules to findings: runs the enabled rules on one artifact's facts (a parsed Dockerfile, an
+//! image, an ECR repository), then applies what the user configured: levels, inline pragmas
+//! (`# hullscan ignore=`, `# hadolint ignore=`), `.hullscan.toml` ignores, and stable
+//! fingerprints.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -99,7 +100,7 @@ pub fn lint_image(
 /// Runs the enabled repository rules (RG001–RG003) on an ECR repository's settings.
 /// Fingerprints are keyed by the repository ARN.
 #[must_use]
-pub fn lint_repository(repo: &crate::ecr::Repository, cfg: &Config) -> Vec<Finding> {
+pub fn lint_repository(repo: &crate::repository::Repository, cfg: &Config) -> Vec<Finding> {
     let cx = RuleContext {
         settings: &cfg.settings,
     };

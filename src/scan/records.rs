@@ -1,4 +1,4 @@
-//! Registry-wide batch scans: the JSON Lines record written per image (the one source from
+//! Batch scan results: the JSON Lines record written per image (the one source from
 //! which resumption, `hullscan merge`, SARIF and the summary are all derived), reading such
 //! files back, and the deterministic shard of a repository.
 

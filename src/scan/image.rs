@@ -1,0 +1,143 @@
+//! Fetches and walks every layer of one resolved image from a blob store, through the
+//! layer-facts cache when there is one, and merges them into [`ImageFacts`]. The only place
+//! where a source's bytes meet the layer walker.
+
+use crate::image::layer::{self, LayerError, Limits};
+use crate::image::{ImageFacts, LayerRef, ResolvedImage, facts::LayerFacts, from_layers};
+use crate::source::{BlobStore, SourceError};
+
+use super::cache;
+
+/// Errors scanning an image.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// Opening a blob failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// Walking a layer failed.
+    #[error(transparent)]
+    Layer(#[from] LayerError),
+}
+
+/// Walks every layer of `image` and merges them.
+///
+/// # Errors
+/// The first layer that cannot be opened, verified or walked.
+pub fn scan(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+) -> Result<ImageFacts, ImageError> {
+    scan_with_progress(store, image, limits, &|_| {})
+}
+
+/// [`scan`], reporting blob bytes read through `progress` (for progress bars).
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_with_progress(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImageFacts, ImageError> {
+    scan_cached(store, image, limits, None, progress)
+}
+
+/// [`scan_with_progress`] with layer facts taken from and added to `cache`.
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_cached(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    cache: Option<&cache::LayerCache>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImageFacts, ImageError> {
+    // Layers are independent until the merge: walk up to `layer_jobs` at once so one
+    // layer's network latency overlaps another's decompression. Results keep layer order,
+    // and the error reported is the lowest-numbered layer's, so output stays deterministic.
+    let n = image.layers.len();
+    let slots: Vec<std::sync::Mutex<Option<Result<LayerFacts, ImageError>>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let workers = limits.layer_jobs.clamp(1, n.max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= n || failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let l = &image.layers[i];
+                    let _span =
+                        tracing::info_span!("layer", index = i, digest = %l.digest).entered();
+                    let walk = || walk_with_retries(store, l, i, limits, progress);
+                    let result = match cache {
+                        Some(c) => c.get_or_walk(&l.digest, i, walk),
+                        None => walk(),
+                    };
+                    if result.is_err() {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    if let Ok(f) = &result {
+                        tracing::debug!(
+                            entries = f.entries.len(),
+                            bytes = f.uncompressed_size,
+                            "layer walked"
+                        );
+                    }
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    let mut walked = Vec::with_capacity(n);
+    for slot in slots {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(f)) => walked.push(f),
+            Some(Err(e)) => return Err(e),
+            // Skipped after another layer failed; that failure is reported below.
+            None => {}
+        }
+    }
+    if walked.len() != n {
+        return Err(ImageError::Source(SourceError::NotFound(
+            "a layer was not walked".into(),
+        )));
+    }
+    Ok(from_layers(image, walked))
+}
+
+/// Walks one layer. A stream that breaks mid-blob (a reset, a truncated body) is walked again
+/// from the start; a digest mismatch or a corrupt stream is not retried.
+fn walk_with_retries(
+    store: &dyn BlobStore,
+    l: &LayerRef,
+    i: usize,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<LayerFacts, ImageError> {
+    let mut result = Err(ImageError::Source(SourceError::NotFound(String::new())));
+    for attempt in 1..=3 {
+        result = store
+            .open(&l.path)
+            .map_err(ImageError::from)
+            .and_then(|blob| {
+                layer::walk_with_progress(i, blob, &l.digest, limits, progress)
+                    .map_err(ImageError::from)
+            });
+        match &result {
+            Err(ImageError::Layer(LayerError::Io { .. })) if attempt < 3 => {
+                tracing::warn!(layer = i, attempt, "layer stream broke; walking it again");
+            }
+            _ => break,
+        }
+    }
+    result
+}
