@@ -1,6 +1,7 @@
 # Shared by the registry benchmarks: sourced after `cd` to the repository root.
 #   need TOOL...        exits 2 naming the first missing tool
-#   setup               builds the release binary ($bin) and the cached Debian image ($deb)
+#   setup               builds the release binary ($bin, or takes $HULLSCAN_BIN) and the
+#                       cached Debian image ($deb)
 #   start_registry      starts docker-registry on a free 127.0.0.1 port ($host) with its data in
 #                       a temp dir ($work), both removed on exit unless KEEP=1
 
@@ -11,8 +12,13 @@ need() {
 }
 
 setup() {
-  cargo build --release --locked -q
-  bin=$PWD/target/release/hullscan
+  # HULLSCAN_BIN compares another build (say, before a change) on the same harness.
+  if [ -n "${HULLSCAN_BIN:-}" ]; then
+    bin=$HULLSCAN_BIN
+  else
+    cargo build --release --locked -q
+    bin=$PWD/target/release/hullscan
+  fi
   deb=$PWD/target/test-cache/debian
   [ -f "$deb/ready" ] || cargo test -q --test debian >/dev/null
 }

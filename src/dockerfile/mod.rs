@@ -1,10 +1,15 @@
 //! The Dockerfile artifact: instructions with line spans, stages, and the views rules need
 //! (`FROM` parts, `ENV`/`ARG` pairs, the shell scripts a `RUN` executes, variables in scope).
 
+pub mod analysis;
 pub mod expand;
 pub mod parser;
+pub mod purpose;
 pub mod shell;
 
+use std::borrow::Cow;
+
+use analysis::RunFacts;
 use expand::Vars;
 pub use parser::{ParseError, parse};
 
@@ -23,6 +28,11 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// `ARG`s declared before the first `FROM`, with their defaults.
     pub global_args: Vec<(String, Option<String>)>,
+    /// Where the file lives, relative to the repository root, when known: a
+    /// `.devcontainer/Dockerfile` builds a development image (see [`purpose`]).
+    pub path: Option<String>,
+    /// What each `RUN` executes, worked out on first use (see [`analysis`]).
+    analysis: std::sync::OnceLock<Vec<Option<RunFacts>>>,
 }
 
 /// A comment line.
@@ -381,6 +391,67 @@ impl Dockerfile {
         self.final_lineage()
             .into_iter()
             .flat_map(|s| s.first..=s.last)
+    }
+
+    /// The position of `ins` in [`Dockerfile::instructions`], if it is one of them (an
+    /// `ONBUILD` trigger is not).
+    fn index_of(&self, ins: &Instruction) -> Option<usize> {
+        let size = std::mem::size_of::<Instruction>();
+        let offset =
+            (std::ptr::from_ref(ins) as usize).checked_sub(self.instructions.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0
+            && self
+                .instructions
+                .get(i)
+                .is_some_and(|x| std::ptr::eq(x, ins)))
+        .then_some(i)
+    }
+
+    /// What a `RUN` executes: commands with wrappers seen through and known variables
+    /// expanded, and the directories it creates. Computed once for the whole file.
+    #[must_use]
+    pub fn run_facts(&self, ins: &Instruction) -> Cow<'_, RunFacts> {
+        let all = self.analysis.get_or_init(|| analysis::analyse(self));
+        match self
+            .index_of(ins)
+            .and_then(|i| all.get(i))
+            .and_then(Option::as_ref)
+        {
+            Some(f) => Cow::Borrowed(f),
+            None => Cow::Owned(analysis::run_facts_unscoped(ins)),
+        }
+    }
+
+    /// True if `path` is a directory created by a `RUN` (`mkdir`, `install -d`) or `WORKDIR`
+    /// of the lineage of instruction `idx`, up to and including it.
+    #[must_use]
+    pub fn dir_created_before(&self, idx: usize, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        let all = self.analysis.get_or_init(|| analysis::analyse(self));
+        let Some(ins) = self.instructions.get(idx) else {
+            return false;
+        };
+        let mut stage = Some(ins.stage);
+        let mut guard = 0;
+        while let Some(s) = stage.and_then(|s| self.stages.get(s)) {
+            let end = if s.index == ins.stage { idx } else { s.last };
+            let created = all
+                .iter()
+                .take(end + 1)
+                .skip(s.first)
+                .flatten()
+                .any(|f| f.created_dirs.iter().any(|d| d == path));
+            if created {
+                return true;
+            }
+            stage = s.parent;
+            guard += 1;
+            if guard > self.stages.len() {
+                break;
+            }
+        }
+        false
     }
 
     /// The variables in scope just before instruction `idx` within its stage lineage:

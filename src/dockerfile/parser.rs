@@ -50,6 +50,8 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
         stages: Vec::new(),
         comments: Vec::new(),
         global_args: Vec::new(),
+        path: None,
+        analysis: std::sync::OnceLock::new(),
     };
     p.directives(&mut df)?;
     df.escape = p.escape;

@@ -69,7 +69,62 @@ impl Command {
                         }
                     }
                 }
-                "exec" | "nohup" | "command" | "nice" | "builtin" => words = &words[1..],
+                "exec" | "nohup" | "command" | "builtin" | "eatmydata" | "fakeroot" | "chronic" => {
+                    words = &words[1..];
+                }
+                // Wrappers whose own options come first; some take a value.
+                "nice" | "stdbuf" | "ionice" | "setsid" | "time" => {
+                    words = &words[1..];
+                    while let Some(w) = words.first().filter(|w| w.starts_with('-')) {
+                        let takes = matches!(w.as_str(), "-n" | "-c" | "-i" | "-o" | "-e");
+                        words = &words[1..];
+                        if takes {
+                            words = words.get(1..).unwrap_or_default();
+                        }
+                    }
+                }
+                // `timeout [-s SIG] [-k DUR] DURATION CMD`.
+                "timeout" => {
+                    words = &words[1..];
+                    while let Some(w) = words.first().filter(|w| w.starts_with('-')) {
+                        let takes = matches!(w.as_str(), "-s" | "-k" | "--signal" | "--kill-after");
+                        words = &words[1..];
+                        if takes {
+                            words = words.get(1..).unwrap_or_default();
+                        }
+                    }
+                    words = words.get(1..).unwrap_or_default();
+                }
+                // `... | xargs [opts] CMD ARGS`: CMD runs with the piped words appended.
+                "xargs" => {
+                    words = &words[1..];
+                    while let Some(w) = words.first().filter(|w| w.starts_with('-')) {
+                        let takes = matches!(
+                            w.as_str(),
+                            "-a" | "-d"
+                                | "-E"
+                                | "-I"
+                                | "-L"
+                                | "-n"
+                                | "-P"
+                                | "-s"
+                                | "--arg-file"
+                                | "--delimiter"
+                                | "--max-lines"
+                                | "--max-args"
+                                | "--max-procs"
+                                | "--max-chars"
+                                | "--process-slot-var"
+                        );
+                        words = &words[1..];
+                        if takes {
+                            words = words.get(1..).unwrap_or_default();
+                        }
+                    }
+                    if words.is_empty() {
+                        break; // bare `xargs` runs `echo`
+                    }
+                }
                 _ => break,
             }
         }
@@ -78,6 +133,36 @@ impl Command {
             words: words.to_vec(),
             subs: self.subs.clone(),
         }
+    }
+
+    /// The script file this command runs, if it runs one: `bash install.sh`, `sh -e x`,
+    /// `./configure`, `/tmp/setup.sh`, `. ./env.sh`. A shell reading its standard input
+    /// (`curl … | sh`, `bash -s`) gives `-`.
+    #[must_use]
+    pub fn script(&self) -> Option<&str> {
+        let name = self.name();
+        let first = self.words.first()?;
+        if is_shell_name(first) {
+            let mut args = self.args().iter();
+            for a in args.by_ref() {
+                if is_dash_c(a) {
+                    return None; // `sh -c '…'` is analysed as a script of its own
+                }
+                if a == "-s" || a == "-" {
+                    return Some("-");
+                }
+                if !a.starts_with('-') && !a.starts_with('+') {
+                    return Some(a);
+                }
+            }
+            return Some("-");
+        }
+        if matches!(name, "." | "source") {
+            return self.args().first().map(String::as_str);
+        }
+        let looks_local = first.starts_with("./") || first.starts_with("../");
+        let script_ext = [".sh", ".bash", ".bsh"].iter().any(|e| name.ends_with(e));
+        (looks_local || script_ext).then_some(first.as_str())
     }
 
     /// The arguments after the name.

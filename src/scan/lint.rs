@@ -27,7 +27,9 @@ pub struct FileName {
 /// # Errors
 /// When the text does not parse.
 pub fn lint_text(text: &str, name: &FileName, cfg: &Config) -> Result<Vec<Finding>, ParseError> {
-    let df = parse(text)?;
+    let mut df = parse(text)?;
+    // Rules read the path for the image's purpose (`.devcontainer/Dockerfile`).
+    df.path = Some(name.repo_relative.clone());
     Ok(lint_parsed(&df, name, cfg))
 }
 

@@ -1,6 +1,7 @@
 //! DF001 `root-user`. Docs, level and peers: `rules/DF001.toml`.
 
 use super::is_root_user;
+use crate::dockerfile::purpose::{Os, WindowsBase};
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::reference::ImageRef;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
@@ -8,6 +9,9 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// Reports a final image that runs as root: no `USER` in the final stage or the stages it
 /// is built from, or a last `USER` that resolves to uid 0.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if df.os() == Os::Windows {
+        return windows(df, out);
+    }
     let final_stage = df.final_stage();
     let last_user = df
         .final_lineage()
@@ -48,6 +52,43 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     );
 }
 
+/// Windows containers have no root: Server Core and Windows images run as
+/// `ContainerAdministrator` unless told otherwise, Nano Server as the unprivileged
+/// `ContainerUser`. A Windows image whose base is unknown (only its `SHELL` says Windows)
+/// is not judged.
+fn windows(df: &Dockerfile, out: &mut Findings) {
+    let last_user = df
+        .final_indices()
+        .filter(|&i| df.instructions[i].keyword == Keyword::User)
+        .last();
+    match last_user {
+        Some(idx) => {
+            let ins = &df.instructions[idx];
+            let value = df.vars_before(idx).expand(ins.args.trim());
+            if !value.unresolved && value.text.eq_ignore_ascii_case("ContainerAdministrator") {
+                out.push(
+                    Finding::new(
+                        RuleId::DF001,
+                        "last `USER` is `ContainerAdministrator`; the container runs as an administrator",
+                    )
+                    .at(ins)
+                    .evidence("user", value.text),
+                );
+            }
+        }
+        None if df.windows_base() == Some(WindowsBase::ServerCore) => {
+            out.push(
+                Finding::new(
+                    RuleId::DF001,
+                    "final stage has no `USER`; the Windows container runs as `ContainerAdministrator`",
+                )
+                .at(&df.instructions[df.final_stage().first]),
+            );
+        }
+        None => {}
+    }
+}
+
 /// Base images documented to default to a non-root user: distroless `nonroot` tags and
 /// Chainguard images (uid 65532).
 fn runs_as_nonroot_by_default(base: &str) -> bool {
@@ -68,8 +109,35 @@ mod tests {
     }
 
     #[test]
+    fn windows_users() {
+        insta::assert_snapshot!(render(check, "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo\n"), @"1: final stage has no `USER`; the Windows container runs as `ContainerAdministrator`");
+        assert_eq!(
+            lines(
+                check,
+                "FROM mcr.microsoft.com/dotnet/framework/runtime:4.8\nUSER ContainerAdministrator\n"
+            ),
+            [2]
+        );
+        // Nano Server runs as ContainerUser by default; `USER ContainerUser` is not an admin.
+        assert!(
+            lines(
+                check,
+                "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN echo\n"
+            )
+            .is_empty()
+        );
+        assert!(
+            lines(
+                check,
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn root_spellings() {
-        for u in ["0", "0:0", "root:root", "root"] {
+        for u in ["0", "0:0", "root:root", "root", "+0", "-0:0"] {
             assert_eq!(lines(check, &format!("FROM a:1\nUSER {u}\n")), [2], "{u}");
         }
     }

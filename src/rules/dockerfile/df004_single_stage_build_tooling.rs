@@ -2,24 +2,28 @@
 
 use super::{PkgOp, final_runs, pkg_args, pkg_op, run_commands};
 use crate::dockerfile::Dockerfile;
+use crate::dockerfile::purpose::Purpose;
 use crate::dockerfile::shell::Command;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports the first `RUN` in the final image's stages that installs or runs build tooling,
-/// unless that same `RUN` removes packages again (the official-image pattern of building
-/// and purging build dependencies in one layer).
+/// unless that same `RUN` removes the build packages again (the official-image pattern:
+/// `apk add --virtual .build-deps …; apk del .build-deps`, or `apt-mark auto` then
+/// `apt-get purge --auto-remove`, or a purge naming the packages). A bare
+/// `apt-get autoremove` removes nothing the user installed by name, so it does not count.
+/// Development and CI images ship their tooling on purpose and are not judged.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if df.purpose() == Purpose::Dev {
+        return;
+    }
     for ins in final_runs(df) {
-        let cmds = run_commands(ins);
-        if cmds
-            .iter()
-            .any(|c| pkg_op(c).is_some_and(|(_, op)| op == PkgOp::Remove))
-        {
-            continue;
-        }
-        let Some(tool) = cmds.iter().find_map(build_tool) else {
+        let cmds = run_commands(df, ins);
+        let Some((tool, installed)) = cmds.iter().find_map(build_tool) else {
             continue;
         };
+        if removes_build_packages(&cmds, installed.as_ref()) {
+            continue;
+        }
         let msg = if df.stages.len() == 1 {
             format!(
                 "single-stage build uses build tooling ({tool}); compilers and sources ship in the image"
@@ -38,6 +42,37 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     }
 }
 
+/// Packages an install brought in: their names and the group name (`apk add --virtual NAME`).
+struct Installed {
+    names: Vec<String>,
+    group: Option<String>,
+}
+
+/// True if the `RUN` takes the build packages out again before the layer is committed.
+fn removes_build_packages(cmds: &[Command], installed: Option<&Installed>) -> bool {
+    // `apt-mark auto` (usually `apt-mark auto '.*'`) followed by a purge or autoremove
+    // removes everything not marked manual again: the official images' idiom.
+    let marked_auto = cmds
+        .iter()
+        .any(|c| c.name() == "apt-mark" && c.subcommand() == Some("auto"));
+    cmds.iter().any(|c| {
+        let Some((_, PkgOp::Remove)) = pkg_op(c) else {
+            return false;
+        };
+        let args = pkg_args(c);
+        if args.is_empty() {
+            // `apt-get purge --auto-remove` / `autoremove`: only after `apt-mark auto`.
+            return marked_auto;
+        }
+        match installed {
+            Some(i) => args
+                .iter()
+                .any(|a| i.names.iter().any(|n| n == a) || i.group.as_deref() == Some(*a)),
+            // Build commands without an install here: any named removal counts, as before.
+            None => true,
+        }
+    })
+}
 /// Package names that are compilers or build systems.
 const EXACT: &[&str] = &[
     "build-essential",
@@ -83,12 +118,23 @@ fn is_build_package(p: &str) -> bool {
 }
 
 /// Names the build tooling a command installs or runs, if any.
-fn build_tool(c: &Command) -> Option<String> {
+fn build_tool(c: &Command) -> Option<(String, Option<Installed>)> {
     if let Some((_, PkgOp::Install)) = pkg_op(c) {
-        return pkg_args(c)
-            .into_iter()
-            .find(|p| is_build_package(p))
-            .map(|p| format!("`{} {}`", c.name(), p));
+        let args = pkg_args(c);
+        let tool = args.iter().find(|p| is_build_package(p))?;
+        let shown = format!("`{} {}`", c.name(), tool);
+        let group = c
+            .args()
+            .iter()
+            .position(|a| a == "--virtual" || a == "-t")
+            .and_then(|i| c.args().get(i + 1))
+            .cloned();
+        let names = args
+            .iter()
+            .map(|p| p.split(['=', ':']).next().unwrap_or(p).to_string())
+            .filter(|p| Some(p) != group.as_ref())
+            .collect();
+        return Some((shown, Some(Installed { names, group })));
     }
     let sub = c.subcommand().unwrap_or("");
     let hit = match c.name() {
@@ -120,7 +166,7 @@ fn build_tool(c: &Command) -> Option<String> {
                 .filter(|s| c.name() != "make" && !s.contains('/')),
         )
         .collect();
-    Some(format!("`{}`", shown.join(" ")))
+    Some((format!("`{}`", shown.join(" ")), None))
 }
 
 #[cfg(test)]
@@ -178,6 +224,41 @@ mod tests {
     fn final_stage_from_builder_ships_tooling() {
         let src = "FROM rust:1 AS build\nRUN cargo build --release\nFROM build\nCMD [\"app\"]\n";
         assert_eq!(lines(check, src), [2]);
+    }
+
+    #[test]
+    fn env_lists_and_script_variables_are_read() {
+        let src = "FROM php:8-cli\nENV PHPIZE_DEPS=\"autoconf dpkg-dev file g++ gcc make\"\nRUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS\n";
+        assert_eq!(lines(check, src), [3]);
+        let src = "FROM debian:12\nRUN buildDeps='gcc libc6-dev'; apt-get install -y $buildDeps && ./configure\n";
+        assert_eq!(lines(check, src), [2]);
+    }
+
+    #[test]
+    fn autoremove_alone_does_not_purge_named_packages() {
+        let src =
+            "FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get autoremove -y\n";
+        assert_eq!(lines(check, src), [2]);
+        let src = "FROM debian:12\nRUN apt-get install -y gcc && apt-get purge -y curl\n";
+        assert_eq!(lines(check, src), [2]);
+    }
+
+    #[test]
+    fn official_image_purge_idioms_are_silent() {
+        for run in [
+            "savedAptMark=\"$(apt-mark showmanual)\"; apt-get install -y gcc make; make; apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; apt-get purge -y --auto-remove",
+            "apk add --no-cache --virtual .build-deps gcc musl-dev make && make && apk del --no-network .build-deps",
+            "apt-get install -y $DEPS && make && apt-get purge -y --auto-remove $DEPS",
+        ] {
+            let src = format!("FROM debian:12\nENV DEPS=\"gcc make\"\nRUN {run}\n");
+            assert!(lines(check, &src).is_empty(), "{run}");
+        }
+    }
+
+    #[test]
+    fn dev_images_are_not_judged() {
+        let src = "FROM debian:12\nLABEL devcontainer.metadata=\"[]\"\nRUN apt-get install -y build-essential\n";
+        assert!(lines(check, src).is_empty());
     }
 
     #[test]

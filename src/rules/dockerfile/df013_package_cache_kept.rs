@@ -1,6 +1,6 @@
 //! DF013 `package-cache-kept`. Docs, level and peers: `rules/DF013.toml`.
 
-use super::{PkgOp, pkg_op, run_commands};
+use super::{PkgOp, pkg_op};
 use crate::dockerfile::shell::Command;
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
@@ -9,8 +9,7 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// cache in the layer, or pull in recommended packages. A `RUN --mount=type=cache` keeps
 /// caches out of the image and passes.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    for idx in df.final_indices() {
-        let ins = &df.instructions[idx];
+    for ins in df.final_instructions() {
         if ins.keyword != Keyword::Run {
             continue;
         }
@@ -19,11 +18,19 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         }) {
             continue;
         }
-        let cmds = run_commands(ins);
+        let facts = df.run_facts(ins);
+        let cmds = &facts.commands;
+        // The index only lands in this layer when this `RUN` refreshed it.
+        let apt_update = cmds
+            .iter()
+            .any(|c| pkg_op(c) == Some(("apt", PkgOp::Update)));
         let mut problems: Vec<String> = Vec::new();
-        for c in &cmds {
+        for c in cmds {
             match (pkg_op(c), c.name()) {
-                (Some(("apt", PkgOp::Install)), name) => {
+                // `build-dep` installs build dependencies; recommends do not apply the same way.
+                (Some(("apt", PkgOp::Install)), name)
+                    if matches!(c.subcommand(), Some("install" | "reinstall")) =>
+                {
                     let no_recommends = c.has_flag(&["--no-install-recommends"])
                         || c.args().iter().any(|a| {
                             a.contains("Install-Recommends=false")
@@ -34,12 +41,19 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                             "`{name} install` without `--no-install-recommends`"
                         ));
                     }
-                    if !removes(&cmds, "/var/lib/apt/lists") {
+                    let cleaned = removes(cmds, "/var/lib/apt/lists")
+                        || cmds.iter().any(|x| {
+                            matches!(x.name(), "apt-get" | "apt")
+                                && x.subcommand() == Some("dist-clean")
+                        });
+                    if apt_update && !cleaned {
                         problems.push("`/var/lib/apt/lists` is not removed".to_string());
                     }
                 }
+                // `--no-network` installs from local files only: nothing is downloaded or cached.
                 (Some(("apk", PkgOp::Install)), _)
-                    if !c.has_flag(&["--no-cache"]) && !removes(&cmds, "/var/cache/apk") =>
+                    if !c.has_flag(&["--no-cache", "--no-network"])
+                        && !removes(cmds, "/var/cache/apk") =>
                 {
                     problems.push("`apk add` without `--no-cache`".to_string());
                 }
@@ -47,23 +61,22 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                     let cleaned = cmds.iter().any(|x| {
                         matches!(x.name(), "yum" | "dnf" | "microdnf" | "tdnf")
                             && x.subcommand() == Some("clean")
-                    }) || removes(&cmds, "/var/cache/yum")
-                        || removes(&cmds, "/var/cache/dnf");
+                    }) || removes(cmds, "/var/cache/yum")
+                        || removes(cmds, "/var/cache/dnf");
                     if !cleaned {
                         problems.push(format!("`{name} install` without `{name} clean all`"));
                     }
                 }
                 (_, "pip" | "pip3") if c.subcommand() == Some("install") => {
-                    // Only pip needs the variables in scope; computing them is linear in the file.
-                    let env_off = df
-                        .vars_before(idx)
-                        .get("PIP_NO_CACHE_DIR")
-                        .flatten()
-                        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+                    let off = |v: &str| !v.is_empty() && v != "0" && v != "false";
+                    let env_off = facts
+                        .env_in_scope
+                        .iter()
+                        .any(|(k, v)| k == "PIP_NO_CACHE_DIR" && off(v))
                         || c.env.iter().any(|(k, _)| k == "PIP_NO_CACHE_DIR");
                     if !c.has_flag(&["--no-cache-dir"])
                         && !env_off
-                        && !removes(&cmds, "/root/.cache")
+                        && !removes(cmds, "/root/.cache")
                     {
                         problems.push("`pip install` without `--no-cache-dir`".to_string());
                     }
@@ -116,6 +129,29 @@ mod tests {
     fn cleaned_installs_pass() {
         let src = "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache git\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\nRUN dnf install -y git && dnf clean all\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y x\n";
         assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn cleanup_forms_and_non_install_commands_pass() {
+        for run in [
+            // apt 2.7's own cleanup removes the lists.
+            "apt-get update; apt-get install -y --no-install-recommends curl; apt-get dist-clean",
+            // No refresh in this RUN: the lists are an earlier layer's.
+            "apt-get install -y --no-install-recommends redis-server",
+            // build-dep installs build dependencies; recommends do not apply.
+            "apt-get update && apt-get build-dep -y postgresql && rm -rf /var/lib/apt/lists/*",
+            // --no-network installs from local files only.
+            "apk add --no-network --virtual .rundeps $deps",
+        ] {
+            assert!(
+                lines(check, &format!("FROM debian:12\nRUN {run}\n")).is_empty(),
+                "{run}"
+            );
+        }
+        let src = "FROM debian:12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n";
+        assert!(lines(check, src).is_empty());
+        let src = "FROM debian:12\nENV PIP_NO_CACHE_DIR=0\nRUN pip install flask\n";
+        assert_eq!(lines(check, src), [3]);
     }
 
     #[test]

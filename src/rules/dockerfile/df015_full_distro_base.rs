@@ -2,13 +2,19 @@
 
 use super::{PkgOp, final_runs, pkg_op, run_commands};
 use crate::dockerfile::Dockerfile;
+use crate::dockerfile::purpose::{Os, Purpose};
 use crate::reference::ImageRef;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a final image based on a full distribution or language image when the final
 /// stages only add files (no OS packages installed): a distroless or scratch base would run
-/// the same program without a shell and package manager.
+/// the same program without a shell and package manager. Only application images are
+/// judged: base, development and CI images need their shell ([`Purpose`]), Windows has no
+/// distroless, and Alpine has no distroless of its own to suggest.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if df.os() == Os::Windows || df.purpose() != Purpose::App {
+        return;
+    }
     let root = df.final_lineage()[0];
     if !root.base_resolved {
         return;
@@ -20,7 +26,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         return;
     };
     let installs = final_runs(df).any(|ins| {
-        run_commands(ins).iter().any(|c| {
+        run_commands(df, ins).iter().any(|c| {
             pkg_op(c).is_some_and(|(_, op)| op == PkgOp::Install)
                 || (matches!(
                     c.name(),
@@ -45,7 +51,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
 /// not one (already minimal, or unknown).
 fn distroless_for(r: &ImageRef) -> Option<&'static str> {
     let tag = r.tag.as_deref().unwrap_or("");
-    if tag.contains("distroless") || tag.contains("micro") {
+    if tag.contains("distroless") || tag.contains("micro") || tag.contains("alpine") {
         return None;
     }
     let hub = r.registry == crate::reference::DOCKER_HUB;
@@ -54,7 +60,7 @@ fn distroless_for(r: &ImageRef) -> Option<&'static str> {
         (
             true,
             "debian" | "ubuntu" | "centos" | "fedora" | "rockylinux" | "almalinux" | "amazonlinux"
-            | "oraclelinux" | "alpine" | "archlinux" | "buildpack-deps",
+            | "oraclelinux" | "archlinux" | "buildpack-deps",
         ) => "gcr.io/distroless/base-debian12",
         (true, "golang" | "rust" | "gcc") => "gcr.io/distroless/static-debian12",
         (true, "python" | "pypy") => "gcr.io/distroless/python3-debian12",
@@ -84,11 +90,11 @@ mod tests {
 
     #[test]
     fn copies_only_onto_full_base() {
-        insta::assert_snapshot!(render(check, "FROM golang:1.22 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\n"), @"3: final image is based on `debian:12-slim`; `gcr.io/distroless/base-debian12` would run it without a shell or package manager");
+        insta::assert_snapshot!(render(check, "FROM golang:1.22 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nCMD [\"/app\"]\n"), @"3: final image is based on `debian:12-slim`; `gcr.io/distroless/base-debian12` would run it without a shell or package manager");
         assert_eq!(
             lines(
                 check,
-                "FROM node:20 AS b\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY --from=b /app/dist /app\n"
+                "FROM node:20 AS b\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY --from=b /app/dist /app\nCMD [\"node\", \"/app/main.js\"]\n"
             ),
             [3]
         );
@@ -113,5 +119,23 @@ mod tests {
         );
         assert!(lines(check, "FROM scratch\nCOPY app /\n").is_empty());
         assert!(lines(check, "FROM ghcr.io/acme/base:1\nCOPY app /\n").is_empty());
+    }
+
+    #[test]
+    fn base_dev_windows_and_alpine_images_pass() {
+        for src in [
+            // No command: a base for other images.
+            "FROM debian:12\nCOPY conf /etc/x\n",
+            // An interpreter's prompt behind the usual entrypoint: an official language image.
+            "FROM buildpack-deps:bookworm\nCOPY node /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"node\"]\n",
+            // Windows has no distroless.
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app.exe /\nCMD [\"app.exe\"]\n",
+            // No Alpine distroless to suggest.
+            "FROM eclipse-temurin:21-jre-alpine\nCOPY app.jar /\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+            // A devcontainer label.
+            "FROM golang:1.22\nLABEL devcontainer.metadata=\"[]\"\nCMD [\"sleep\", \"infinity\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
     }
 }

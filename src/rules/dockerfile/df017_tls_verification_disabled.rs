@@ -9,24 +9,39 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// commands of any stage and in `ENV`: they let a network attacker choose what is installed.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
     for ins in &df.instructions {
-        let what = match ins.keyword {
+        // Every switch of the instruction, so fixing one does not reveal the next on the
+        // following run.
+        let mut what: Vec<String> = match ins.keyword {
             Keyword::Env => ins
                 .key_values()
                 .into_iter()
-                .find_map(|(k, v)| insecure_env(&k, v.as_deref().unwrap_or(""))),
-            Keyword::Run => None,
+                .filter_map(|(k, v)| insecure_env(&k, v.as_deref().unwrap_or("")))
+                .collect(),
+            Keyword::Run => run_commands(df, ins)
+                .iter()
+                .flat_map(|c| {
+                    insecure_command(c)
+                        .into_iter()
+                        .chain(c.env.iter().filter_map(|(k, v)| insecure_env(k, v)))
+                })
+                .collect(),
             _ => continue,
         };
-        let what = what.or_else(|| {
-            if ins.keyword != Keyword::Run {
-                return None;
-            }
-            run_commands(ins).iter().find_map(|c| {
-                insecure_command(c).or_else(|| c.env.iter().find_map(|(k, v)| insecure_env(k, v)))
-            })
-        });
-        if let Some(what) = what {
-            out.push(Finding::new(RuleId::DF017, format!("{what} disables verification")).at(ins));
+        let mut seen = std::collections::HashSet::new();
+        what.retain(|w| seen.insert(w.clone()));
+        if !what.is_empty() {
+            let verb = if what.len() == 1 {
+                "disables"
+            } else {
+                "disable"
+            };
+            out.push(
+                Finding::new(
+                    RuleId::DF017,
+                    format!("{} {verb} verification", what.join(", ")),
+                )
+                .at(ins),
+            );
         }
     }
 }
@@ -116,6 +131,11 @@ fn insecure_command(c: &Command) -> Option<String> {
 mod tests {
     use super::check;
     use crate::rules::testing::{lines, render};
+
+    #[test]
+    fn every_switch_of_one_run_is_named() {
+        insta::assert_snapshot!(render(check, "FROM alpine:3\nRUN apk add --allow-untrusted x.apk && curl -k https://x | tar x && curl -k https://y\n"), @"2: `apk --allow-untrusted`, `curl -k` disable verification");
+    }
 
     #[test]
     fn each_switch() {

@@ -9,8 +9,9 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// the upgrade hides that the base itself is stale.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
     for ins in final_runs(df) {
-        let hit = run_commands(ins)
-            .into_iter()
+        let cmds = run_commands(df, ins);
+        let hit = cmds
+            .iter()
             .find(|c| matches!(pkg_op(c), Some((_, PkgOp::Upgrade))) && pkg_args(c).is_empty());
         if let Some(c) = hit {
             let text = format!("{} {}", c.name(), c.subcommand().unwrap_or(""));

@@ -22,16 +22,41 @@ pub mod df017_tls_verification_disabled;
 pub mod df018_apt_update_alone;
 pub mod df019_system_upgrade;
 
-use crate::dockerfile::shell::{self, Command};
+use std::borrow::Cow;
+
+use crate::dockerfile::shell::Command;
 use crate::dockerfile::{Dockerfile, Instruction, Keyword, Stage};
 use crate::reference::ImageRef;
 
-/// True when a `USER` value (`name[:group]`) selects uid 0: `root`, `0`, `root:*`, `0:*`.
-/// Shared with the image-config rule so both judge users the same way.
+/// True when a `USER` value (`name[:group]`) selects uid 0: `root`, `0`, `root:*`, `0:*`, and
+/// every spelling the runtime reads as the number 0 (`000`, `+0`, `-0`). Shared with the
+/// image-config rule so both judge users the same way.
 #[must_use]
 pub fn is_root_user(spec: &str) -> bool {
     let user = spec.split(':').next().unwrap_or("").trim();
-    user == "root" || (!user.is_empty() && user.bytes().all(|b| b == b'0'))
+    user == "root" || numeric_uid(user) == Some(0)
+}
+
+/// A user or group field as the runtime parses it: runc and containerd (moby/sys/user) take
+/// a field that Go's `strconv.Atoi` accepts as a number (an optional sign, then digits) as
+/// an id, and anything else as a name to look up in `/etc/passwd`.
+#[must_use]
+pub fn numeric_uid(field: &str) -> Option<i64> {
+    let digits = field.strip_prefix(['+', '-']).unwrap_or(field);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Atoi fails on overflow, and such a field is then a name; zeros of any length are 0.
+    let trimmed = digits.trim_start_matches('0');
+    if trimmed.len() > 18 {
+        return None;
+    }
+    let v: i64 = if trimmed.is_empty() {
+        0
+    } else {
+        trimmed.parse().ok()?
+    };
+    Some(if field.starts_with('-') { -v } else { v })
 }
 
 /// Stages whose base is an image from a registry: not `scratch`, not an earlier stage, and
@@ -59,13 +84,13 @@ pub(crate) fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> 
         .filter(|i| i.keyword == Keyword::Run)
 }
 
-/// Every command a `RUN` executes, wrappers (`sudo`, `env`) seen through.
-pub(crate) fn run_commands(ins: &Instruction) -> Vec<Command> {
-    ins.scripts()
-        .iter()
-        .flat_map(|s| shell::all_commands(&s.text))
-        .map(|c| c.effective())
-        .collect()
+/// Every command a `RUN` executes, wrappers (`sudo`, `env`, `xargs`) seen through and known
+/// `ENV`/`ARG` values expanded (the file's shared analysis, `dockerfile::analysis`).
+pub(crate) fn run_commands<'d>(df: &'d Dockerfile, ins: &Instruction) -> Cow<'d, [Command]> {
+    match df.run_facts(ins) {
+        Cow::Borrowed(f) => Cow::Borrowed(f.commands.as_slice()),
+        Cow::Owned(f) => Cow::Owned(f.commands),
+    }
 }
 
 /// What a package-manager command does.
@@ -83,6 +108,18 @@ pub(crate) enum PkgOp {
 
 /// The OS package manager and operation of a command, if it is one.
 pub(crate) fn pkg_op(cmd: &Command) -> Option<(&'static str, PkgOp)> {
+    // A dry run (`apt-get install -s`, `dnf --assumeno`) changes nothing.
+    if cmd.has_flag(&[
+        "-s",
+        "--simulate",
+        "--dry-run",
+        "--just-print",
+        "--no-act",
+        "--recon",
+        "--assumeno",
+    ]) {
+        return None;
+    }
     let sub = cmd.subcommand().unwrap_or("");
     let (mgr, op) = match cmd.name() {
         "apt-get" | "apt" | "aptitude" => (
@@ -164,7 +201,18 @@ mod tests {
 
     #[test]
     fn root_matcher() {
-        for r in ["root", "0", "0:0", "root:root", "root:staff", "000"] {
+        for r in [
+            "root",
+            "0",
+            "0:0",
+            "root:root",
+            "root:staff",
+            "000",
+            "+0",
+            "-0",
+            "+0:0",
+            "-000",
+        ] {
             assert!(is_root_user(r), "{r}");
         }
         for n in [
@@ -175,6 +223,9 @@ mod tests {
             "65532:65532",
             "",
             "rooter",
+            "+1000",
+            "0x0",
+            " 0a",
         ] {
             assert!(!is_root_user(n), "{n}");
         }

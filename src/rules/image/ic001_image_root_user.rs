@@ -2,7 +2,7 @@
 
 use super::accounts;
 use crate::image::ImageFacts;
-use crate::rules::dockerfile::is_root_user;
+use crate::rules::dockerfile::{is_root_user, numeric_uid};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports an image whose configured user is root: unset, `root`, `0`, or a name that
@@ -15,7 +15,7 @@ pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings)
         format!("image config user is `{user}`; containers run as root")
     } else {
         let name = user.split(':').next().unwrap_or(user);
-        if name.bytes().all(|b| b.is_ascii_digit()) {
+        if numeric_uid(name).is_some() {
             return;
         }
         match accounts(&img.fs).iter().find(|a| a.name == name) {

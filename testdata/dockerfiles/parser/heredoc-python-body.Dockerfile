@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# expect: DF015
+# expect:
 FROM python:3.12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
 RUN python3 <<EOF
 import subprocess
