@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what `cargo test --locked` drives, then (with `--test`) runs it: the one command the
+# README gives for a fresh machine, and what `.ci/run` calls.
+#
+#   bash scripts/test-bed.sh           # install the test bed only
+#   bash scripts/test-bed.sh --test    # install it, then `cargo test --locked`
+#
+# Debian packages: debootstrap (a real rootfs), umoci and skopeo (OCI layouts and archives),
+# buildah (real Dockerfile builds), docker-registry and apache2-utils (registries on
+# 127.0.0.1, htpasswd), jq. PyPI: moto's server (the AWS API for the ECR tests). Each is
+# installed only when missing; nothing is downloaded outside the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=(debootstrap umoci skopeo buildah jq docker-registry apache2-utils)
+missing=()
+for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "test bed: installing ${missing[*]}" >&2
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python3 -c 'import moto.server, boto3' >/dev/null 2>&1 \
+  || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
+
+if [ "${1:-}" = "--test" ]; then
+  shift
+  exec cargo test --locked "$@"
+fi
