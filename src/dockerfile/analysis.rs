@@ -62,7 +62,7 @@ pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
                     for (k, v) in ins.key_values() {
                         // A bare `ARG NAME` in a stage re-imports the global default.
                         let v = match v {
-                            Some(v) => Some(vars.expand(&v).text),
+                            Some(v) => vars.expand(&v).known(),
                             None => globals.get(&k).flatten().map(str::to_string),
                         };
                         vars.set(&k, v);
@@ -70,7 +70,7 @@ pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
                 }
                 Keyword::Env => {
                     for (k, v) in ins.key_values() {
-                        let v = v.map(|v| vars.expand(&v).text);
+                        let v = v.and_then(|v| vars.expand(&v).known());
                         vars.set(&k, v);
                     }
                 }

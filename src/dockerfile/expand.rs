@@ -20,6 +20,15 @@ pub struct Expanded {
     pub unresolved: bool,
 }
 
+impl Expanded {
+    /// The text when every variable in it was known; `None` makes an `ARG`/`ENV` built from
+    /// an unknown value unknown itself, so rules stay silent rather than judge a guess.
+    #[must_use]
+    pub fn known(self) -> Option<String> {
+        (!self.unresolved).then_some(self.text)
+    }
+}
+
 impl Vars {
     /// Declares or assigns a variable.
     pub fn set(&mut self, name: &str, value: Option<String>) {
@@ -58,7 +67,15 @@ impl Vars {
                 };
                 let inner: String = chars[i + 2..i + 2 + close].iter().collect();
                 i += close + 3;
-                let (name, op, word) = split_modifier(&inner);
+                let Some((name, op, word)) = split_modifier(&inner) else {
+                    // BuildKit rejects `${name:word}` and friends ("unsupported modifier"), and
+                    // pattern forms (`#`, `%`, `/`) need the value we may not know: unknown.
+                    unresolved = true;
+                    out.push_str("${");
+                    out.push_str(&inner);
+                    out.push('}');
+                    continue;
+                };
                 let value = self.get(name).flatten();
                 let set_nonempty = value.is_some_and(|v| !v.is_empty());
                 match op {
@@ -89,6 +106,11 @@ impl Vars {
                             unresolved |= self.get(name) == Some(None);
                         }
                     }
+                    // `${name:?message}`: the value, or the build fails.
+                    ":?" | "?" => match value {
+                        Some(v) if op == "?" || !v.is_empty() => out.push_str(v),
+                        _ => unresolved = true,
+                    },
                     _ => match value {
                         Some(v) => out.push_str(v),
                         None => unresolved = true,
@@ -123,17 +145,26 @@ impl Vars {
     }
 }
 
-fn split_modifier(inner: &str) -> (&str, &str, &str) {
-    for op in [":-", ":+", "-", "+"] {
-        if let Some(pos) = inner.find(op) {
-            // `:-` must win over `-` when both could match at the same place.
-            if op.len() == 1 && inner[..pos].ends_with(':') {
-                continue;
-            }
-            return (&inner[..pos], op, &inner[pos + op.len()..]);
+/// Splits `${…}` contents into name, operator and word; `None` for forms BuildKit rejects or
+/// that hullscan does not evaluate (a bad name, `${a:b}`, `${a#p}`, `${a%p}`, `${a/p/r}`).
+fn split_modifier(inner: &str) -> Option<(&str, &str, &str)> {
+    let len = inner
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let (name, rest) = inner.split_at(len);
+    if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    if rest.is_empty() {
+        return Some((name, "", ""));
+    }
+    for op in [":-", ":+", ":?", "-", "+", "?"] {
+        if let Some(word) = rest.strip_prefix(op) {
+            return Some((name, op, word));
         }
     }
-    (inner, "", "")
+    None
 }
 
 #[cfg(test)]
@@ -159,6 +190,19 @@ mod tests {
         assert_eq!(v.expand("${BASE:+yes}").text, "yes");
         assert_eq!(v.expand("\\$BASE").text, "$BASE");
         assert_eq!(v.expand("cost $5").text, "cost $5");
+    }
+
+    #[test]
+    fn forms_buildkit_rejects_or_we_do_not_evaluate_are_unknown() {
+        let v = vars();
+        for s in ["${BASE:x}", "${BASE#debian}", "${BASE%:12}", "${BASE/a/b}", "${1X}"] {
+            let e = v.expand(s);
+            assert!(e.unresolved, "{s}");
+            assert_eq!(e.text, s, "kept as written");
+        }
+        assert_eq!(v.expand("${BASE:?set it}").text, "debian:12");
+        assert!(v.expand("${EMPTY:?set it}").unresolved);
+        assert!(!v.expand("${EMPTY?set it}").unresolved);
     }
 
     #[test]

@@ -486,7 +486,7 @@ impl Dockerfile {
                         for (k, v) in ins.key_values() {
                             // A bare `ARG NAME` in a stage re-imports the global default.
                             let v = match v {
-                                Some(v) => Some(vars.expand(&v).text),
+                                Some(v) => vars.expand(&v).known(),
                                 None => globals.get(&k).flatten().map(str::to_string),
                             };
                             vars.set(&k, v);
@@ -494,7 +494,7 @@ impl Dockerfile {
                     }
                     Keyword::Env => {
                         for (k, v) in ins.key_values() {
-                            let v = v.map(|v| vars.expand(&v).text);
+                            let v = v.and_then(|v| vars.expand(&v).known());
                             vars.set(&k, v);
                         }
                     }

@@ -331,7 +331,7 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
         match (ins.keyword, stage_idx) {
             (Keyword::Arg, None) => {
                 for (name, value) in ins.key_values() {
-                    let value = value.map(|v| globals.expand(&v).text);
+                    let value = value.and_then(|v| globals.expand(&v).known());
                     globals.set(&name, value.clone());
                     df.global_args.push((name, value));
                 }
