@@ -87,6 +87,7 @@ struct RawRules {
 struct RawDockerfile {
     allowed_registries: Option<Vec<String>>,
     max_file_size: Option<u64>,
+    resolve_bases: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,6 +154,8 @@ pub struct Config {
     pub fail_on: Option<String>,
     /// Largest Dockerfile read, in bytes.
     pub max_file_size: u64,
+    /// `[dockerfile] resolve-bases`: look up each final base image's config in its registry.
+    pub resolve_bases: bool,
     /// Bounds on what one image may make the layer walker do.
     pub limits: Limits,
     /// `[registry] endpoints`: registry host → base URL its traffic goes to (VPC endpoints,
@@ -175,6 +178,7 @@ impl Default for Config {
             ignores: Vec::new(),
             fail_on: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            resolve_bases: false,
             limits: Limits::default(),
             registry_endpoints: BTreeMap::new(),
             ecr_hosts: Vec::new(),
@@ -280,6 +284,7 @@ impl Config {
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }
+        cfg.resolve_bases = raw.dockerfile.resolve_bases.unwrap_or(false);
         if let Some(f) = raw.fail_on {
             if !matches!(f.as_str(), "error" | "warning" | "note" | "never") {
                 return Err(invalid(format!(

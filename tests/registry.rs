@@ -306,3 +306,79 @@ fn proxies_from_the_environment() {
         "NO_PROXY bypasses the proxy"
     );
 }
+
+/// `--resolve-bases` (issue 13): DF001 and DF011 judge what the final base image really sets,
+/// read from its registry; without the flag the file is judged on its own text, offline.
+#[test]
+fn dockerfile_bases_are_resolved_on_request() {
+    let reg = Registry::start(None);
+    let user_base = Image::new(vec![Layer::new("ADD x /").file("/x", 0o644, b"x")])
+        .with_config(serde_json::json!({"User": "1000", "Healthcheck": {"Test": ["CMD", "true"]}}));
+    let root_base = Image::new(vec![Layer::new("ADD y /").file("/y", 0o644, b"y")]);
+    let _a = reg.push_image(&user_base, "lib/nonroot");
+    let _b = reg.push_image(&root_base, "lib/root");
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, base: &str| {
+        std::fs::write(
+            dir.path().join(name),
+            format!("FROM {}/{base}:1\nCMD [\"app\"]\n", reg.host),
+        )
+        .unwrap();
+    };
+    write("nonroot.Dockerfile", "lib/nonroot");
+    write("root.Dockerfile", "lib/root");
+    write("missing.Dockerfile", "lib/missing");
+    let lint = |file: &str, resolve: bool| {
+        let mut args = vec![
+            "dockerfile",
+            "--no-config",
+            "-f",
+            "json",
+            "--fail-on",
+            "never",
+            "--insecure-registry",
+            &reg.host,
+            file,
+        ];
+        if resolve {
+            args.push("--resolve-bases");
+        }
+        let out = hullscan(&args, dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let msgs: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| matches!(f["rule"].as_str(), Some("DF001" | "DF011")))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (msgs, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    // Offline by default: the inherited user and healthcheck are unknown.
+    let (msgs, _) = lint("nonroot.Dockerfile", false);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    // Resolved: both are inherited from the base.
+    let (msgs, err) = lint("nonroot.Dockerfile", true);
+    assert!(msgs.is_empty(), "{msgs:?} {err}");
+    // A base that sets no user: the finding names the base and its digest.
+    let (msgs, _) = lint("root.Dockerfile", true);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs.iter().any(
+            |m| m.starts_with("DF001 final stage has no `USER` and its base `")
+                && m.contains("lib/root:1` (sha256:")
+                && m.ends_with("sets none; the container runs as root")
+        ),
+        "{msgs:?}"
+    );
+    // A base that cannot be read: a warning, and the file judged on its own text.
+    let (msgs, err) = lint("missing.Dockerfile", true);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(err.contains("lib/missing:1` not resolved"), "{err}");
+}

@@ -12,6 +12,8 @@ use clap::Args;
 use super::CommonArgs;
 use hullscan::config::Config;
 use hullscan::report::Report;
+use hullscan::scan::bases::{BaseResolver, RegistryBases};
+use hullscan::scan::cache::LayerCache;
 use hullscan::scan::lint::{self, FileName};
 
 #[derive(Debug, Args)]
@@ -22,6 +24,12 @@ pub(crate) struct DockerfileArgs {
     /// Name to show for stdin input.
     #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
     stdin_filename: String,
+    /// Look up each final base image's config in its registry, so an inherited `USER` or
+    /// `HEALTHCHECK` counts (network; also `[dockerfile] resolve-bases = true`).
+    #[arg(long)]
+    resolve_bases: bool,
+    #[command(flatten)]
+    pub(crate) registry: super::RegistryArgs,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
@@ -147,6 +155,15 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
         ..Report::default()
     };
     let inputs = collect(&args.paths, &mut report.errors);
+    let bases = if args.resolve_bases || cfg.resolve_bases {
+        Some(RegistryBases::new(
+            args.registry.options(&cfg, None)?,
+            cfg.limits.max_metadata_bytes,
+            LayerCache::default_dir(),
+        ))
+    } else {
+        None
+    };
     let root = repo_root();
     let mut sources = BTreeMap::new();
     for input in inputs {
@@ -176,8 +193,10 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
                 continue;
             }
         };
-        match lint::lint_text(&text, &name, &cfg) {
-            Ok(found) => {
+        let resolver = bases.as_ref().map(|b| b as &dyn BaseResolver);
+        match lint::lint_text_with(&text, &name, &cfg, resolver) {
+            Ok((found, warning)) => {
+                report.warnings.extend(warning);
                 tracing::info!(file = %name.display, findings = found.len(), "linted");
                 report.findings.extend(found);
                 report.files.push(name.display.clone());
@@ -190,7 +209,8 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
         }
     }
     report.sources = sources;
-    report.warnings = lint::apply_ignores(&mut report.findings, &cfg.ignores);
+    let unused = lint::apply_ignores(&mut report.findings, &cfg.ignores);
+    report.warnings.extend(unused);
     lint::sort(&mut report.findings);
     args.common.finish(&report, &cfg)
 }

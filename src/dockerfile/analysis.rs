@@ -56,7 +56,13 @@ pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
             .cloned()
             .unwrap_or_else(|| (Vars::default(), "/".to_string()));
         let end = stage.last.min(df.instructions.len().saturating_sub(1));
-        for (idx, ins) in df.instructions.iter().enumerate().take(end + 1).skip(stage.first) {
+        for (idx, ins) in df
+            .instructions
+            .iter()
+            .enumerate()
+            .take(end + 1)
+            .skip(stage.first)
+        {
             match ins.keyword {
                 Keyword::Arg => {
                     for (k, v) in ins.key_values() {

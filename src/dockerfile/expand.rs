@@ -195,7 +195,13 @@ mod tests {
     #[test]
     fn forms_buildkit_rejects_or_we_do_not_evaluate_are_unknown() {
         let v = vars();
-        for s in ["${BASE:x}", "${BASE#debian}", "${BASE%:12}", "${BASE/a/b}", "${1X}"] {
+        for s in [
+            "${BASE:x}",
+            "${BASE#debian}",
+            "${BASE%:12}",
+            "${BASE/a/b}",
+            "${1X}",
+        ] {
             let e = v.expand(s);
             assert!(e.unresolved, "{s}");
             assert_eq!(e.text, s, "kept as written");

@@ -33,6 +33,36 @@ pub struct Dockerfile {
     pub path: Option<String>,
     /// What each `RUN` executes, worked out on first use (see [`analysis`]).
     analysis: std::sync::OnceLock<Vec<Option<RunFacts>>>,
+    /// The final image's base as its registry describes it, when the user asked for base
+    /// images to be resolved (`--resolve-bases`); `None` otherwise.
+    pub base: Option<BaseImage>,
+}
+
+/// What a base image's config says that the file alone cannot: its user and healthcheck.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BaseImage {
+    /// The reference as resolved (`python:3.12`).
+    pub reference: String,
+    /// Its manifest digest, when the source has one.
+    pub digest: Option<String>,
+    /// The config's `User` (empty: root).
+    pub user: String,
+    /// True when the config carries a `Healthcheck` other than `NONE`.
+    pub healthcheck: bool,
+}
+
+impl BaseImage {
+    /// `python:3.12 (sha256:0123456789ab…)`, for messages.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match &self.digest {
+            Some(d) => {
+                let short: String = d.chars().take(19).collect();
+                format!("`{}` ({short}…)", self.reference)
+            }
+            None => format!("`{}`", self.reference),
+        }
+    }
 }
 
 /// A comment line.

@@ -52,6 +52,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
         global_args: Vec::new(),
         path: None,
         analysis: std::sync::OnceLock::new(),
+        base: None,
     };
     p.directives(&mut df)?;
     df.escape = p.escape;

@@ -290,3 +290,13 @@ pub(crate) fn render_repo(
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A resolved base image (`--resolve-bases`) for `a:1` with `user` and a healthcheck or not.
+pub(crate) fn base_image(user: &str, healthcheck: bool) -> crate::dockerfile::BaseImage {
+    crate::dockerfile::BaseImage {
+        reference: "a:1".into(),
+        digest: Some(format!("sha256:{}", "0123456789abcdef".repeat(4))),
+        user: user.into(),
+        healthcheck,
+    }
+}

@@ -27,10 +27,41 @@ pub struct FileName {
 /// # Errors
 /// When the text does not parse.
 pub fn lint_text(text: &str, name: &FileName, cfg: &Config) -> Result<Vec<Finding>, ParseError> {
+    lint_text_with(text, name, cfg, None).map(|(f, _)| f)
+}
+
+/// [`lint_text`], with the final base image's config looked up through `bases` when given
+/// (`--resolve-bases`). Returns the findings and a warning when the base could not be read
+/// (the file is then judged on its own text, as without the flag).
+///
+/// # Errors
+/// When the text does not parse.
+pub fn lint_text_with(
+    text: &str,
+    name: &FileName,
+    cfg: &Config,
+    bases: Option<&dyn super::bases::BaseResolver>,
+) -> Result<(Vec<Finding>, Option<String>), ParseError> {
     let mut df = parse(text)?;
     // Rules read the path for the image's purpose (`.devcontainer/Dockerfile`).
     df.path = Some(name.repo_relative.clone());
-    Ok(lint_parsed(&df, name, cfg))
+    let mut warning = None;
+    if let Some(bases) = bases {
+        let root = df.final_lineage()[0];
+        if root.parent.is_none() && root.base_resolved && !root.base.eq_ignore_ascii_case("scratch")
+        {
+            match bases.resolve(&root.base) {
+                Ok(b) => df.base = Some(b),
+                Err(e) => {
+                    warning = Some(format!(
+                        "{}: base `{}` not resolved ({e}); judged without it",
+                        name.display, root.base
+                    ));
+                }
+            }
+        }
+    }
+    Ok((lint_parsed(&df, name, cfg), warning))
 }
 
 /// Runs the enabled rules on a parsed Dockerfile.

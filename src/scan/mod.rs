@@ -10,6 +10,7 @@
 //! result cache, resume state, shards, and the [`records`] they produce. The command line is a
 //! thin front end over these: it parses arguments, shows progress and maps exit codes.
 
+pub mod bases;
 pub mod batch;
 pub mod cache;
 pub mod image;

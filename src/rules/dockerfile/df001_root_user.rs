@@ -23,14 +23,22 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         if runs_as_nonroot_by_default(&root.base) {
             return;
         }
+        // A resolved base (`--resolve-bases`) decides: its `USER` is inherited.
+        let msg = match &df.base {
+            Some(b) if !b.user.is_empty() && !is_root_user(&b.user) => return,
+            Some(b) if b.user.is_empty() => format!(
+                "final stage has no `USER` and its base {} sets none; the container runs as root",
+                b.describe()
+            ),
+            Some(b) => format!(
+                "final stage has no `USER` and its base {} runs as `{}`; the container runs as root",
+                b.describe(),
+                b.user
+            ),
+            None => "final stage has no `USER`; the container runs as root".to_string(),
+        };
         let from = &df.instructions[final_stage.first];
-        out.push(
-            Finding::new(
-                RuleId::DF001,
-                "final stage has no `USER`; the container runs as root",
-            )
-            .at(from),
-        );
+        out.push(Finding::new(RuleId::DF001, msg).at(from));
         return;
     };
     let ins = &df.instructions[idx];
@@ -106,6 +114,26 @@ mod tests {
     #[test]
     fn no_user_at_all() {
         insta::assert_snapshot!(render(check, "FROM debian:12\nRUN true\n"), @"1: final stage has no `USER`; the container runs as root");
+    }
+
+    #[test]
+    fn resolved_base_user_is_inherited() {
+        let run = |user: &str| {
+            let mut df = crate::dockerfile::parse("FROM a:1\nCMD [\"app\"]\n").unwrap();
+            df.base = Some(crate::rules::testing::base_image(user, false));
+            let mut out = crate::rules::Findings::default();
+            check(&df, &crate::rules::RuleContext::default(), &mut out);
+            out.0.iter().map(|f| f.message.clone()).collect::<Vec<_>>()
+        };
+        assert!(run("1000").is_empty());
+        assert!(run("jovyan").is_empty());
+        assert_eq!(
+            run(""),
+            [
+                "final stage has no `USER` and its base `a:1` (sha256:0123456789ab…) sets none; the container runs as root"
+            ]
+        );
+        assert_eq!(run("0:0").len(), 1);
     }
 
     #[test]

@@ -12,8 +12,19 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     {
         return;
     }
+    // A resolved base (`--resolve-bases`) may carry its own healthcheck, which is inherited.
+    if df.base.as_ref().is_some_and(|b| b.healthcheck) {
+        return;
+    }
     let from = &df.instructions[df.final_stage().first];
-    out.push(Finding::new(RuleId::DF011, "final stage has no `HEALTHCHECK`").at(from));
+    let msg = match &df.base {
+        Some(b) => format!(
+            "final stage has no `HEALTHCHECK`, nor does its base {}",
+            b.describe()
+        ),
+        None => "final stage has no `HEALTHCHECK`".to_string(),
+    };
+    out.push(Finding::new(RuleId::DF011, msg).at(from));
 }
 
 #[cfg(test)]
@@ -36,5 +47,20 @@ mod tests {
             .is_empty()
         );
         assert!(lines(check, "FROM a:1 AS b\nHEALTHCHECK NONE\nFROM b\n").is_empty());
+    }
+
+    #[test]
+    fn resolved_base_healthcheck_is_inherited() {
+        let mut df = crate::dockerfile::parse("FROM a:1\nCMD [\"app\"]\n").unwrap();
+        let mut out = crate::rules::Findings::default();
+        df.base = Some(crate::rules::testing::base_image("", true));
+        check(&df, &crate::rules::RuleContext::default(), &mut out);
+        assert!(out.0.is_empty());
+        df.base = Some(crate::rules::testing::base_image("", false));
+        check(&df, &crate::rules::RuleContext::default(), &mut out);
+        assert_eq!(
+            out.0[0].message,
+            "final stage has no `HEALTHCHECK`, nor does its base `a:1` (sha256:0123456789ab…)"
+        );
     }
 }
