@@ -145,7 +145,7 @@ impl Vars {
     }
 }
 
-/// Splits `${…}` contents into name, operator and word; `None` for forms BuildKit rejects or
+/// Splits `${…}` contents into name, operator and word; `None` for forms `BuildKit` rejects or
 /// that hullscan does not evaluate (a bad name, `${a:b}`, `${a#p}`, `${a%p}`, `${a/p/r}`).
 fn split_modifier(inner: &str) -> Option<(&str, &str, &str)> {
     let len = inner
