@@ -8,6 +8,7 @@
 //! every byte even when the tar walk stops early.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -385,6 +386,7 @@ fn walk_stream(
                 limit,
             });
         }
+        Err(WalkError::Tar(e)) => return Err(corrupt("tar", &e)),
         Err(WalkError::Io(e)) => {
             // A decoder error surfaces through tar as I/O; name the layer's real format.
             let f = if e.kind() == io::ErrorKind::UnexpectedEof || format == "none" {
@@ -404,7 +406,17 @@ fn walk_stream(
 
 enum WalkError {
     Io(io::Error),
+    Tar(super::tar::TarError),
     Limit(&'static str, u64),
+}
+
+impl From<super::tar::TarError> for WalkError {
+    fn from(e: super::tar::TarError) -> Self {
+        match e {
+            super::tar::TarError::Io(e) => WalkError::Io(e),
+            other => WalkError::Tar(other),
+        }
+    }
 }
 
 impl From<io::Error> for WalkError {
@@ -413,65 +425,49 @@ impl From<io::Error> for WalkError {
     }
 }
 
-/// Counts the bytes tar has consumed, to tell a stream cut inside a file from one that only
-/// lacks the padding after its last file.
-struct Counted<'a> {
-    inner: &'a mut dyn Read,
-    read: std::rc::Rc<std::cell::Cell<u64>>,
-}
-
-impl Read for Counted<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.set(self.read.get() + n as u64);
-        Ok(n)
+/// A tar name as a `String` that keeps distinct names distinct: valid UTF-8 without a
+/// backslash stays as it is; otherwise backslashes become `\\` and bytes that are not UTF-8
+/// become `\xNN`. A lossy conversion would let a setuid file hide behind a harmless name that
+/// differs only in invalid bytes.
+#[must_use]
+pub fn name_string(raw: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(raw)
+        && !s.contains('\\')
+    {
+        return s.to_string();
     }
+    let mut out = String::with_capacity(raw.len() + 8);
+    for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
 }
 
 fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result<(), WalkError> {
-    let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
-    let mut archive = tar::Archive::new(Counted {
-        inner: r,
-        read: std::rc::Rc::clone(&read),
-    });
+    let mut archive = super::tar::Reader::new(r);
     let mut seen: HashSet<String> = HashSet::new();
     let mut count = 0u64;
-    // Where the last entry's content ends in the tar stream.
-    let mut content_end = 0u64;
-    for entry in archive.entries()? {
-        let mut entry = match entry {
-            Ok(e) => e,
-            // Some writers (umoci's `insert`) end the stream right after the last file's
-            // content: no block padding, no end-of-archive marker. Every byte of every file is
-            // there (and the blob digest matched), so this is the end of the layer, not damage.
-            // tar reports an end inside the padding as `Other("unexpected EOF during skip")`.
-            Err(e)
-                if (e.kind() == io::ErrorKind::UnexpectedEof
-                    || e.to_string().starts_with("unexpected EOF"))
-                    && count > 0
-                    && read.get() >= content_end =>
-            {
-                facts.warnings.push(format!(
-                    "layer {}: tar stream ends without padding after its last entry",
-                    facts.index
-                ));
-                break;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        content_end = entry.raw_file_position() + entry.size();
+    while let Some(header) = archive.next_entry()? {
         count += 1;
         if count > limits.max_entries {
             return Err(WalkError::Limit("entry count", limits.max_entries));
         }
-        let raw = entry.path_bytes();
-        if raw.len() > limits.max_path_len {
+        if header.name.len() > limits.max_path_len {
             return Err(WalkError::Limit(
                 "entry path length",
                 limits.max_path_len as u64,
             ));
         }
-        let name = String::from_utf8_lossy(&raw).into_owned();
+        let name = name_string(&header.name);
         let Some(path) = normalize_path(&name) else {
             facts.warnings.push(format!(
                 "layer {}: entry `{name}` escapes the image root; ignored",
@@ -486,6 +482,13 @@ fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result
             continue;
         }
         if let Some(hidden) = base.strip_prefix(".wh.") {
+            // containerd refuses a whiteout that names its own directory or a parent
+            // (`.wh.`, `.wh..`, `.wh...`): "invalid whiteout name".
+            if matches!(hidden, "" | "." | "..") {
+                return Err(WalkError::Tar(super::tar::TarError::Unsupported(format!(
+                    "invalid whiteout `{name}` (the runtime refuses this layer)"
+                ))));
+            }
             let target = if parent == "/" {
                 format!("/{hidden}")
             } else {
@@ -494,36 +497,38 @@ fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result
             facts.whiteouts.push(target);
             continue;
         }
-        let header = entry.header();
-        let kind = match header.entry_type() {
-            tar::EntryType::Directory => EntryKind::Dir,
-            tar::EntryType::Symlink => EntryKind::Symlink,
-            tar::EntryType::Link => EntryKind::Hardlink,
-            tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo => {
-                EntryKind::Special
+        let kind = match header.typeflag {
+            b'5' => EntryKind::Dir,
+            b'2' => EntryKind::Symlink,
+            b'1' => EntryKind::Hardlink,
+            b'3' | b'4' | b'6' => EntryKind::Special,
+            b'0' => EntryKind::File,
+            other => {
+                // containerd and moby fail on any other type ("unhandled tar header type").
+                return Err(WalkError::Tar(super::tar::TarError::Unsupported(format!(
+                    "`{name}` has type `{}` (the runtime refuses this layer)",
+                    char::from(other).escape_default()
+                ))));
             }
-            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => continue,
-            _ => EntryKind::File,
         };
-        let mode = header.mode().unwrap_or(0) & 0o7777;
-        let uid = header.uid().unwrap_or(0);
-        let gid = header.gid().unwrap_or(0);
+        // Only the permission and special bits reach the filesystem (Go's FileInfo.Mode);
+        // a negative base-256 value keeps its low bits, as the cast in Go does.
+        #[allow(clippy::cast_sign_loss)]
+        let mode = (header.mode as u64 & 0o7777) as u32;
+        let uid = runtime_id(header.uid);
+        let gid = runtime_id(header.gid);
         let size = if kind == EntryKind::File {
-            entry.size()
+            header.size
         } else {
             0
         };
-        let link = entry
-            .link_name_bytes()
-            .map(|l| String::from_utf8_lossy(&l).into_owned());
-        let mut capability = None;
-        if let Some(exts) = entry.pax_extensions()? {
-            for ext in exts.flatten() {
-                if ext.key_bytes() == b"SCHILY.xattr.security.capability" {
-                    capability = Some(ext.value_bytes().to_vec());
-                }
-            }
-        }
+        let link = (kind == EntryKind::Symlink || kind == EntryKind::Hardlink)
+            .then(|| name_string(&header.linkname));
+        let capability = header
+            .xattrs
+            .iter()
+            .find(|(k, _)| k == b"security.capability")
+            .map(|(_, v)| v.clone());
         if !seen.insert(path.clone()) && kind != EntryKind::Dir {
             facts.warnings.push(format!(
                 "layer {}: duplicate entry `{path}`; the later one wins",
@@ -533,7 +538,15 @@ fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result
         if kind == EntryKind::File && should_capture(&path) {
             let cap = limits.capture_bytes;
             let mut content = Vec::with_capacity(cap.min(usize::try_from(size).unwrap_or(cap)));
-            (&mut entry).take(cap as u64).read_to_end(&mut content)?;
+            let mut buf = [0u8; 8192];
+            while content.len() < cap {
+                let want = buf.len().min(cap - content.len());
+                let n = archive.read_content(&mut buf[..want])?;
+                if n == 0 {
+                    break;
+                }
+                content.extend_from_slice(&buf[..n]);
+            }
             facts.captured.insert(
                 path.clone(),
                 Captured {
@@ -554,5 +567,21 @@ fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result
             layer: facts.index,
         });
     }
+    // No end-of-archive marker: `umoci insert` writes such layers, and Go's reader, which
+    // containerd uses, reads them the same way.
+    if count > 0 && !archive.saw_trailer() {
+        facts.warnings.push(format!(
+            "layer {}: tar stream ends without padding after its last entry",
+            facts.index
+        ));
+    }
     Ok(())
+}
+
+/// The owner the runtime gives a file for a tar id: `lchown` takes the id as a 32-bit
+/// `uid_t`, and -1 (all ones) means "leave as is", which is root for a root-run unpacker.
+fn runtime_id(id: i64) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let id = id as u32;
+    if id == u32::MAX { 0 } else { u64::from(id) }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod facts;
 pub mod history;
 pub mod layer;
+pub mod tar;
 
 use config::ImageConfig;
 use facts::{FsView, LayerFacts};
