@@ -27,7 +27,11 @@ fn main() -> ExitCode {
                     chain.push(text);
                 }
             }
-            eprintln!("hullscan: error: {}", chain.join(": "));
+            // Errors can quote names from images; nothing they hold may steer the terminal.
+            eprintln!(
+                "hullscan: error: {}",
+                hullscan::report::printable(&chain.join(": "))
+            );
             ExitCode::from(2)
         }
     }

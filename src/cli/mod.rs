@@ -183,7 +183,7 @@ impl CommonArgs {
     fn finish(&self, report: &Report, cfg: &Config) -> Result<u8> {
         if !self.quiet {
             for w in &report.warnings {
-                eprintln!("hullscan: warning: {w}");
+                eprintln!("hullscan: warning: {}", hullscan::report::printable(w));
             }
         }
         for e in &report.errors {

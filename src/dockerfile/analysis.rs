@@ -21,6 +21,9 @@ pub struct RunFacts {
     pub commands: Vec<Command>,
     /// Directories this instruction creates, absolute where the working directory is known.
     pub created_dirs: Vec<String>,
+    /// For `USER` and `EXPOSE`: the arguments with `ARG`/`ENV` values substituted, and
+    /// whether a variable had no known value.
+    pub expanded_args: Option<super::expand::Expanded>,
     /// Values in scope of the few variables that change what a command does
     /// ([`RUN_ENV`]), as `ENV`/`ARG` left them before this `RUN`.
     pub env_in_scope: Vec<(String, String)>,
@@ -39,6 +42,8 @@ pub const RUN_ENV: &[&str] = &[
 const MAX_WORD: usize = 64 << 10;
 /// Most words one `RUN` may hold after expansion; past it, words stay unexpanded.
 const MAX_WORDS: usize = 50_000;
+/// Most bytes expansion may add to one `RUN`; past it, words stay unexpanded.
+const MAX_ADDED: usize = 8 << 20;
 
 /// Analyses every `RUN` and `WORKDIR`; the result is aligned with `df.instructions`.
 pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
@@ -91,6 +96,12 @@ pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
                     }
                 }
                 Keyword::Run => out[idx] = Some(run_facts(ins, &vars, &cwd)),
+                Keyword::User | Keyword::Expose => {
+                    out[idx] = Some(RunFacts {
+                        expanded_args: Some(vars.expand(ins.args.trim())),
+                        ..RunFacts::default()
+                    });
+                }
                 _ => {}
             }
         }
@@ -115,7 +126,10 @@ fn run_facts(ins: &Instruction, vars: &Vars, cwd: &str) -> RunFacts {
     // The script's own assignments (`deps='gcc make'; apt-get install $deps`), over `vars`.
     let mut local: HashMap<String, String> = HashMap::new();
     let mut cwd = cwd.to_string();
-    let mut budget = MAX_WORDS;
+    let mut budget = Budget {
+        words: MAX_WORDS,
+        bytes: MAX_ADDED,
+    };
     for script in ins.scripts() {
         for c in shell::all_commands(&script.text) {
             let mut c = expand_command(c, vars, &local, &mut budget);
@@ -232,11 +246,17 @@ fn is_name(k: &str) -> bool {
 /// Expands known variables in a command's words. A word that is exactly one variable
 /// (`$DEPS`, `${DEPS}`) splits on whitespace, as an unquoted expansion does; a variable inside
 /// a word is substituted in place; unknown variables keep their text.
+/// What expansion may still add to one `RUN`.
+struct Budget {
+    words: usize,
+    bytes: usize,
+}
+
 fn expand_command(
     mut c: Command,
     vars: &Vars,
     local: &HashMap<String, String>,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Command {
     let lookup = |name: &str| -> Option<String> {
         local
@@ -246,23 +266,33 @@ fn expand_command(
     };
     let mut words = Vec::with_capacity(c.words.len());
     for w in std::mem::take(&mut c.words) {
-        if !w.contains('$') || *budget == 0 {
+        if !w.contains('$') || budget.words == 0 || budget.bytes == 0 {
             words.push(w);
             continue;
         }
         if let Some(name) = whole_var(&w)
             && let Some(v) = lookup(name)
         {
-            let split: Vec<String> = v.split_whitespace().map(str::to_string).collect();
-            if split.len() <= *budget && v.len() <= MAX_WORD {
-                *budget -= split.len();
-                words.extend(split);
-                continue;
+            if v.len() <= MAX_WORD && v.len() <= budget.bytes {
+                let split: Vec<String> = v.split_whitespace().map(str::to_string).collect();
+                if split.len() <= budget.words {
+                    budget.words -= split.len();
+                    budget.bytes -= v.len();
+                    words.extend(split);
+                    continue;
+                }
             }
+            words.push(w);
+            continue;
         }
         let e = substitute(&w, &lookup);
-        *budget = budget.saturating_sub(1);
-        words.push(if e.len() <= MAX_WORD { e } else { w });
+        budget.words = budget.words.saturating_sub(1);
+        if e.len() <= MAX_WORD && e.len() <= budget.bytes {
+            budget.bytes -= e.len();
+            words.push(e);
+        } else {
+            words.push(w);
+        }
     }
     c.words = words;
     for (_, v) in &mut c.env {

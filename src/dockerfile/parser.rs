@@ -232,6 +232,15 @@ fn parse_logical(logical: &str, line: u32, escape: char) -> Result<Instruction, 
         escape,
     };
     if keyword == Keyword::Onbuild {
+        // The builder refuses these triggers; refusing them here also bounds the recursion.
+        let inner_kw = rest
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        if matches!(inner_kw.as_str(), "ONBUILD" | "FROM" | "MAINTAINER") {
+            return Err(err(line, format!("`ONBUILD {inner_kw}` is not allowed")));
+        }
         let inner = parse_logical(rest, line, escape)?;
         ins.args = rest.to_string();
         ins.onbuild = Some(Box::new(inner));

@@ -86,11 +86,44 @@ pub struct FsView {
     pub wasted: Vec<u64>,
     /// (path, size, layer) of each file version that a later layer removed or replaced.
     pub wasted_files: Vec<(String, u64, usize)>,
+    /// Symlinks inserted so far: while there are none, paths need no resolving.
+    symlinks: usize,
+}
+
+/// What reading a file of the final filesystem gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileContent<'a> {
+    /// No such file.
+    Missing,
+    /// The whole content, from the file at `path` (symlinks followed) of `layer`.
+    Known {
+        /// The real path read.
+        path: String,
+        /// Its bytes.
+        content: &'a [u8],
+        /// The layer that wrote it.
+        layer: usize,
+    },
+    /// A file whose content the walk did not keep (the scan engine fetches it again).
+    Uncaptured {
+        /// The real path.
+        path: String,
+        /// The layer that wrote it.
+        layer: usize,
+    },
+    /// Not readable as a whole: a symlink loop, a directory or device, or a file larger than
+    /// the capture limit. Rules must not judge what it holds.
+    Unreadable(String),
 }
 
 impl FsView {
     /// Merges layers in order: opaque directories and whiteouts of a layer hide lower layers'
     /// paths, then the layer's own entries replace any earlier version.
+    ///
+    /// Paths are placed where the runtime puts them: containerd resolves an entry's parent
+    /// directories through symlinks already on disk (kept inside the root), so after
+    /// `etc -> /tmp/x` an entry `etc/passwd` lands at `/tmp/x/passwd`. The final component
+    /// is not followed: an entry replaces a symlink of its own name.
     #[must_use]
     pub fn merge(layers: &[LayerFacts]) -> FsView {
         let mut v = FsView {
@@ -99,26 +132,47 @@ impl FsView {
         };
         for layer in layers {
             for dir in &layer.opaque_dirs {
-                v.remove_children(dir);
+                let dir = v.placed(dir);
+                v.remove_children(&dir);
             }
             for path in &layer.whiteouts {
-                v.remove(path);
-                v.remove_children(path);
+                let path = v.placed(path);
+                v.remove(&path);
+                v.remove_children(&path);
+            }
+            // Hardlink targets inside this layer, by path: one lookup per link, not a scan.
+            let mut by_path: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::new();
+            for (i, e) in layer.entries.iter().enumerate() {
+                by_path.insert(e.path.as_str(), i);
             }
             for e in &layer.entries {
                 let mut e = e.clone();
+                let placed = v.placed(&e.path);
+                // A later version without captured content must not inherit an older one's.
+                match layer.captured.get(&e.path) {
+                    Some(c) => {
+                        v.captured.insert(placed.clone(), (c.clone(), layer.index));
+                    }
+                    None => {
+                        v.captured.remove(&placed);
+                    }
+                }
+                e.path = placed;
                 if e.kind == EntryKind::Hardlink {
                     // A hardlink is a second name for its target's inode: same mode and owner.
-                    if let Some(t) = e.link.as_deref().map(normalize_target)
-                        && let Some(target) = v
+                    if let Some(t) = e.link.as_deref().map(normalize_target) {
+                        let placed_target = v.placed(&t);
+                        let target = v
                             .entries
-                            .get(&t)
-                            .or_else(|| layer.entries.iter().find(|x| x.path == t))
-                    {
-                        e.mode = target.mode;
-                        e.uid = target.uid;
-                        e.gid = target.gid;
-                        e.capability.clone_from(&target.capability);
+                            .get(&placed_target)
+                            .or_else(|| by_path.get(t.as_str()).map(|&i| &layer.entries[i]));
+                        if let Some(target) = target {
+                            e.mode = target.mode;
+                            e.uid = target.uid;
+                            e.gid = target.gid;
+                            e.capability.clone_from(&target.capability);
+                        }
                     }
                 }
                 if e.kind != EntryKind::Dir {
@@ -130,18 +184,112 @@ impl FsView {
                         v.remove_children(&e.path);
                     }
                 }
+                if e.kind == EntryKind::Symlink {
+                    v.symlinks += 1;
+                }
                 if let Some(old) = v.entries.insert(e.path.clone(), e) {
                     v.note_waste(&old);
                 }
             }
-            for (path, c) in &layer.captured {
-                v.captured.insert(path.clone(), (c.clone(), layer.index));
+        }
+        // Captured content only counts if its path survived as the file captured.
+        let entries = &v.entries;
+        v.captured
+            .retain(|p, _| entries.get(p).is_some_and(|e| e.kind == EntryKind::File));
+        v
+    }
+
+    /// Where the runtime writes an entry named `path`: its parent directories resolved
+    /// through symlinks in the view so far, its last component as it is.
+    fn placed(&self, path: &str) -> String {
+        if self.symlinks == 0 {
+            return path.to_string();
+        }
+        self.real_path(path, false)
+            .unwrap_or_else(|| path.to_string())
+    }
+
+    /// Resolves `path` component by component as the kernel does inside a chroot: symlinks
+    /// (relative to their directory, or absolute from the image root) are followed, `..`
+    /// stops at the root, and the last component is followed only with `follow_last`.
+    /// `None` for a symlink loop (more than 40 links, Linux's limit).
+    #[must_use]
+    pub fn real_path(&self, path: &str, follow_last: bool) -> Option<String> {
+        let mut todo: std::collections::VecDeque<String> =
+            path.split('/').map(str::to_string).collect();
+        let mut cur: Vec<String> = Vec::new();
+        let mut links = 0;
+        while let Some(c) = todo.pop_front() {
+            match c.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    cur.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let last = todo.iter().all(|t| t.is_empty() || t == ".");
+            let candidate = format!("/{}", {
+                let mut p = cur.join("/");
+                if !p.is_empty() {
+                    p.push('/');
+                }
+                p.push_str(&c);
+                p
+            });
+            match self.entries.get(&candidate) {
+                Some(e) if e.kind == EntryKind::Symlink && (!last || follow_last) => {
+                    links += 1;
+                    if links > 40 {
+                        return None;
+                    }
+                    let target = e.link.as_deref().unwrap_or("");
+                    if target.starts_with('/') {
+                        cur.clear();
+                    }
+                    for t in target.split('/').rev() {
+                        todo.push_front(t.to_string());
+                    }
+                }
+                _ => cur.push(c),
             }
         }
-        // Captured content only counts if its path survived.
-        let entries = &v.entries;
-        v.captured.retain(|p, _| entries.contains_key(p));
-        v
+        Some(format!("/{}", cur.join("/")))
+    }
+
+    /// Adds content fetched after the merge for the surviving file at `path`.
+    pub fn add_captured(&mut self, path: &str, content: Captured, layer: usize) {
+        if self
+            .entries
+            .get(path)
+            .is_some_and(|e| e.kind == EntryKind::File)
+        {
+            self.captured.insert(path.to_string(), (content, layer));
+        }
+    }
+
+    /// What a process in the container reads at `path` (symlinks followed).
+    #[must_use]
+    pub fn read(&self, path: &str) -> FileContent<'_> {
+        let Some(real) = self.real_path(path, true) else {
+            return FileContent::Unreadable(path.to_string());
+        };
+        match self.entries.get(&real) {
+            None => FileContent::Missing,
+            Some(e) if e.kind != EntryKind::File => FileContent::Unreadable(real),
+            Some(e) => match self.captured.get(&real) {
+                Some((c, _)) if c.truncated => FileContent::Unreadable(real),
+                Some((c, l)) => FileContent::Known {
+                    path: real.clone(),
+                    content: &c.content,
+                    layer: *l,
+                },
+                None => FileContent::Uncaptured {
+                    path: real,
+                    layer: e.layer,
+                },
+            },
+        }
     }
 
     fn note_waste(&mut self, old: &Entry) {
@@ -211,25 +359,11 @@ impl FsView {
         self.captured.iter().map(|(p, (c, l))| (p, c, *l))
     }
 
-    /// Follows symlinks (relative or absolute, resolved inside the image root) up to a depth
-    /// limit; `None` for a dangling link or a loop.
+    /// Follows symlinks (relative or absolute, resolved inside the image root, in every
+    /// component) up to Linux's limit; `None` for a dangling link or a loop.
     #[must_use]
     pub fn resolve(&self, path: &str) -> Option<&Entry> {
-        let mut cur = path.to_string();
-        for _ in 0..40 {
-            let e = self.entries.get(&cur)?;
-            if e.kind != EntryKind::Symlink {
-                return Some(e);
-            }
-            let target = e.link.as_deref()?;
-            cur = if target.starts_with('/') {
-                normalize_path(target)?
-            } else {
-                let parent = cur.rsplit_once('/').map_or("", |(p, _)| p);
-                normalize_path(&format!("{parent}/{target}"))?
-            };
-        }
-        None // a symlink loop
+        self.entries.get(&self.real_path(path, true)?)
     }
 }
 

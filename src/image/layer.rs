@@ -111,6 +111,12 @@ pub enum LayerError {
 /// Size of the chunks the reader thread hands over.
 const CHUNK: usize = 256 << 10;
 
+/// The account databases rules read whole.
+pub const ACCOUNT_FILES: &[&str] = &["/etc/passwd", "/etc/shadow", "/etc/group"];
+
+/// Bytes kept of an account database; beyond this its checks are skipped with a warning.
+pub const ACCOUNT_CAPTURE: usize = 4 << 20;
+
 /// Paths whose content rules read, decided by name alone so the walk stays one pass.
 #[must_use]
 pub fn should_capture(path: &str) -> bool {
@@ -174,6 +180,23 @@ pub fn walk_with_progress(
     limits: &Limits,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<LayerFacts, LayerError> {
+    walk_capturing(index, blob, expected, limits, progress, &[])
+}
+
+/// [`walk_with_progress`], also keeping the content of the files named in `extra` (paths as
+/// entries name them): the scan engine walks a layer again this way when a file rules must
+/// read turned out to be reached through a symlink.
+///
+/// # Errors
+/// See [`LayerError`].
+pub fn walk_capturing(
+    index: usize,
+    blob: Box<dyn Read + Send>,
+    expected: &str,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+    extra: &[String],
+) -> Result<LayerFacts, LayerError> {
     let Some(expected_hex) = expected.strip_prefix("sha256:") else {
         return Err(LayerError::Algorithm {
             layer: index,
@@ -212,7 +235,7 @@ pub fn walk_with_progress(
             chunk: Vec::new(),
             pos: 0,
         };
-        let walked = walk_stream(index, expected, source, &compressed, limits);
+        let walked = walk_stream(index, expected, source, &compressed, limits, extra);
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("blob reader thread panicked")));
@@ -328,6 +351,7 @@ fn walk_stream(
     source: ChannelReader,
     compressed: &Arc<AtomicU64>,
     limits: &Limits,
+    extra: &[String],
 ) -> Result<LayerFacts, LayerError> {
     let mut buffered = BufReader::with_capacity(CHUNK, source);
     let corrupt = |format: &'static str, e: &dyn std::fmt::Display| LayerError::Corrupt {
@@ -363,7 +387,7 @@ fn walk_stream(
         compression: format,
         ..LayerFacts::default()
     };
-    let result = walk_tar(&mut bounded, &mut facts, limits);
+    let result = walk_tar(&mut bounded, &mut facts, limits, extra);
     // Whatever the outcome, a crossed limit is the real cause.
     let limit_error = |b: &Bounded<Box<dyn Read>>| {
         b.tripped.map(|(what, limit)| LayerError::Limit {
@@ -452,7 +476,12 @@ pub fn name_string(raw: &[u8]) -> String {
     out
 }
 
-fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result<(), WalkError> {
+fn walk_tar(
+    r: &mut dyn Read,
+    facts: &mut LayerFacts,
+    limits: &Limits,
+    extra: &[String],
+) -> Result<(), WalkError> {
     let mut archive = super::tar::Reader::new(r);
     let mut seen: HashSet<String> = HashSet::new();
     let mut count = 0u64;
@@ -535,8 +564,15 @@ fn walk_tar(r: &mut dyn Read, facts: &mut LayerFacts, limits: &Limits) -> Result
                 facts.index
             ));
         }
-        if kind == EntryKind::File && should_capture(&path) {
-            let cap = limits.capture_bytes;
+        let account_file = ACCOUNT_FILES.contains(&path.as_str()) || extra.contains(&path);
+        if kind == EntryKind::File && (account_file || should_capture(&path)) {
+            // Account files are read whole up to a larger bound: a uid-0 line past a short
+            // cap must not go unseen.
+            let cap = if account_file {
+                limits.capture_bytes.max(ACCOUNT_CAPTURE)
+            } else {
+                limits.capture_bytes
+            };
             let mut content = Vec::with_capacity(cap.min(usize::try_from(size).unwrap_or(cap)));
             let mut buf = [0u8; 8192];
             while content.len() < cap {

@@ -8,7 +8,8 @@ use crate::rules::Level;
 use crate::rules::finding::Location;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use super::printable;
+
 use crate::docs;
 use crate::report::Report;
 use crate::rules::Level;
@@ -50,8 +52,8 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             out,
             "{} {} ({}{digest}): {} layer{}, {} files, {}\n",
             st.paint("1", "scanned"),
-            i.reference,
-            i.platform,
+            printable(&i.reference),
+            printable(&i.platform),
             i.layers,
             if i.layers == 1 { "" } else { "s" },
             i.files,
@@ -75,11 +77,11 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(
             out,
             "{}: {}[{}] {}: {}",
-            st.paint("1", &f.place()),
+            st.paint("1", &printable(&f.place())),
             st.level(f.level),
             f.rule,
             m.name,
-            f.message
+            printable(&f.message)
         )?;
         let snippet = match &f.location {
             Location::Dockerfile {
@@ -102,7 +104,7 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                     "{} {} {}",
                     st.paint("34", &format!("{n:>width$}")),
                     st.paint("34", "|"),
-                    text.trim_end()
+                    printable(text.trim_end())
                 )?;
             }
             if count > MAX_SNIPPET_LINES {

@@ -78,6 +78,30 @@ impl Report {
     }
 }
 
+/// `s` with every character that could steer a terminal or a log reader shown as an escape:
+/// control characters (`\n`, ESC, DEL, C1), and the invisible and bidirectional-override
+/// characters used to make text read differently from what it is. Names in images are
+/// attacker-chosen; a raw `\n::warning …` would issue a GitHub workflow command.
+#[must_use]
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !s.chars().any(risky) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if risky(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Writes `report` in `format`.
 ///
 /// # Errors

@@ -111,7 +111,54 @@ pub fn scan_cached(
             "a layer was not walked".into(),
         )));
     }
-    Ok(from_layers(image, walked))
+    let mut facts = from_layers(image, walked);
+    read_account_files(store, image, limits, &mut facts)?;
+    Ok(facts)
+}
+
+/// The account databases rules read (`/etc/passwd`, `/etc/shadow`, `/etc/group`) may be
+/// symlinks to files whose names the walk did not keep (`/etc/passwd -> /opt/x`), so their
+/// content is fetched by walking the layer that wrote them again; the runtime reads the
+/// target, and so must the rules. What still cannot be read whole is said in a warning.
+fn read_account_files(
+    store: &dyn BlobStore,
+    image: &ResolvedImage,
+    limits: &Limits,
+    facts: &mut ImageFacts,
+) -> Result<(), ImageError> {
+    use crate::image::facts::FileContent;
+    for name in crate::image::layer::ACCOUNT_FILES {
+        let (path, layer) = match facts.fs.read(name) {
+            FileContent::Uncaptured { path, layer } => (path, layer),
+            FileContent::Unreadable(path) => {
+                facts.warnings.push(format!(
+                    "`{name}` (`{path}`) cannot be read whole; checks of its accounts are skipped"
+                ));
+                continue;
+            }
+            FileContent::Missing | FileContent::Known { .. } => continue,
+        };
+        let Some(l) = image.layers.get(layer) else {
+            continue;
+        };
+        tracing::debug!(file = name, target = %path, layer, "walking a layer again for a symlinked file");
+        let blob = store.open(&l.path)?;
+        let again = layer::walk_capturing(
+            layer,
+            blob,
+            &l.digest,
+            limits,
+            &|_| {},
+            std::slice::from_ref(&path),
+        )?;
+        match again.captured.get(&path) {
+            Some(c) if !c.truncated => facts.fs.add_captured(&path, c.clone(), layer),
+            _ => facts.warnings.push(format!(
+                "`{name}` (`{path}`) cannot be read whole; checks of its accounts are skipped"
+            )),
+        }
+    }
+    Ok(())
 }
 
 /// Walks one layer. A stream that breaks mid-blob (a reset, a truncated body) is walked again

@@ -9,6 +9,7 @@
 pub mod debian;
 pub mod faults;
 pub mod moto;
+pub mod rawtar;
 pub mod registry;
 
 use std::io::Write;
@@ -164,6 +165,8 @@ pub enum Item {
         name: String,
         content: Vec<u8>,
     },
+    /// Tar blocks written as they are (hostile headers from `rawtar`).
+    Blocks(Vec<u8>),
 }
 
 #[derive(Clone)]
@@ -230,6 +233,11 @@ impl Layer {
             name: name.into(),
             content: content.to_vec(),
         });
+        self
+    }
+    /// Appends raw tar blocks (see `rawtar`).
+    pub fn blocks(mut self, bytes: Vec<u8>) -> Self {
+        self.items.push(Item::Blocks(bytes));
         self
     }
     pub fn whiteout(self, path: &str) -> Self {
@@ -309,6 +317,9 @@ impl Layer {
                         target.trim_start_matches('/'),
                     )
                     .unwrap();
+                }
+                Item::Blocks(bytes) => {
+                    std::io::Write::write_all(b.get_mut(), bytes).unwrap();
                 }
                 Item::RawName { name, content } => {
                     h.set_entry_type(tar::EntryType::Regular);

@@ -42,7 +42,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         return;
     };
     let ins = &df.instructions[idx];
-    let value = df.vars_before(idx).expand(ins.args.trim());
+    let Some(value) = df.run_facts(ins).expanded_args.clone() else {
+        return;
+    };
     // `USER $APP_UID` with no default is set at build time; we cannot judge it.
     if value.unresolved || !is_root_user(&value.text) {
         return;
@@ -72,7 +74,9 @@ fn windows(df: &Dockerfile, out: &mut Findings) {
     match last_user {
         Some(idx) => {
             let ins = &df.instructions[idx];
-            let value = df.vars_before(idx).expand(ins.args.trim());
+            let Some(value) = df.run_facts(ins).expanded_args.clone() else {
+                return;
+            };
             if !value.unresolved && value.text.eq_ignore_ascii_case("ContainerAdministrator") {
                 out.push(
                     Finding::new(

@@ -5,13 +5,15 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports `EXPOSE` of port 22 (alone or inside a range) in the final image's stages.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    for (idx, ins) in df.instructions.iter().enumerate() {
-        if ins.keyword != Keyword::Expose
-            || !df.final_lineage().iter().any(|s| s.index == ins.stage)
-        {
+    for ins in df.final_instructions() {
+        if ins.keyword != Keyword::Expose {
             continue;
         }
-        let expanded = df.vars_before(idx).expand(&ins.args);
+        // Expanded once for the whole file by the shared analysis: linear in the file.
+        let facts = df.run_facts(ins);
+        let Some(expanded) = &facts.expanded_args else {
+            continue;
+        };
         if expanded
             .text
             .split_whitespace()

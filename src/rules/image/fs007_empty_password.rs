@@ -6,10 +6,10 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// Reports accounts whose `/etc/shadow` password field is empty: anyone can log in as them
 /// (`su`, `login`) without a password. `*`, `!` and `x` lock the account and pass.
 pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings) {
-    let Some((c, layer)) = img.fs.captured("/etc/shadow") else {
+    let Some((path, content, layer)) = super::read_file(&img.fs, "/etc/shadow") else {
         return;
     };
-    for line in String::from_utf8_lossy(&c.content).lines() {
+    for line in String::from_utf8_lossy(content).lines() {
         let mut f = line.split(':');
         let (Some(name), Some(pw)) = (f.next(), f.next()) else {
             continue;
@@ -20,7 +20,7 @@ pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings)
                     RuleId::FS007,
                     format!("account `{name}` has an empty password in `/etc/shadow`"),
                 )
-                .at_image_path("/etc/shadow", layer)
+                .at_image_path(&path, layer)
                 .evidence("account", name),
             );
         }

@@ -6,13 +6,15 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports more than one account with uid 0: every one of them is root under another name.
 pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings) {
-    let roots: Vec<String> = accounts(&img.fs)
+    let (list, file) = accounts(&img.fs);
+    let roots: Vec<String> = list
         .into_iter()
         .filter(|a| a.uid == 0)
         .map(|a| a.name)
         .collect();
-    if roots.len() > 1 {
-        let layer = img.fs.captured("/etc/passwd").map_or(0, |(_, l)| l);
+    if roots.len() > 1
+        && let Some((path, layer)) = file
+    {
         out.push(
             Finding::new(
                 RuleId::FS011,
@@ -22,7 +24,7 @@ pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings)
                     roots.join("`, `")
                 ),
             )
-            .at_image_path("/etc/passwd", layer)
+            .at_image_path(&path, layer)
             .evidence("accounts", roots.join(",")),
         );
     }

@@ -1,6 +1,6 @@
 //! IC001 `image-root-user`. Docs, level and peers: `rules/IC001.toml`.
 
-use super::accounts;
+use super::runtime_uid;
 use crate::image::ImageFacts;
 use crate::rules::dockerfile::{is_root_user, numeric_uid};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
@@ -18,8 +18,12 @@ pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings)
         if numeric_uid(name).is_some() {
             return;
         }
-        match accounts(&img.fs).iter().find(|a| a.name == name) {
-            Some(a) if a.uid == 0 => format!(
+        // runc looks the name up in the container's `/etc/passwd`, symlinks followed.
+        let Some((_, content, _)) = super::read_file(&img.fs, "/etc/passwd") else {
+            return;
+        };
+        match runtime_uid(content, name) {
+            Some(0) => format!(
                 "image config user `{user}` has uid 0 in `/etc/passwd`; containers run as root"
             ),
             _ => return,

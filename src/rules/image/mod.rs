@@ -27,7 +27,7 @@ pub mod ly004_package_cache;
 use std::collections::BTreeMap;
 
 use crate::image::ImageFacts;
-use crate::image::facts::{EntryKind, FsView};
+use crate::image::facts::{EntryKind, FileContent, FsView};
 use crate::rules::{Finding, Findings, RuleId};
 
 /// An `/etc/passwd` account.
@@ -37,22 +37,65 @@ pub(crate) struct Account {
     pub(crate) uid: u64,
 }
 
-/// Accounts from the image's `/etc/passwd` (empty if it has none).
-pub(crate) fn accounts(fs: &FsView) -> Vec<Account> {
-    let Some((c, _)) = fs.captured("/etc/passwd") else {
-        return Vec::new();
+/// The content of a file as a process in the container reads it (symlinks followed): the
+/// real path, bytes and layer, or `None` when it is missing or could not be read whole (the
+/// scan engine then warns; rules must not judge a partial file).
+pub(crate) fn read_file<'a>(fs: &'a FsView, path: &str) -> Option<(String, &'a [u8], usize)> {
+    match fs.read(path) {
+        FileContent::Known {
+            path,
+            content,
+            layer,
+        } => Some((path, content, layer)),
+        _ => None,
+    }
+}
+
+/// Accounts from the image's `/etc/passwd` as login tools read them (comments skipped,
+/// numeric uids), with the real path and layer of the file; empty if there is none.
+pub(crate) fn accounts(fs: &FsView) -> (Vec<Account>, Option<(String, usize)>) {
+    let Some((path, content, layer)) = read_file(fs, "/etc/passwd") else {
+        return (Vec::new(), None);
     };
-    String::from_utf8_lossy(&c.content)
+    let list = String::from_utf8_lossy(content)
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| {
             let mut f = l.split(':');
             let name = f.next()?.to_string();
             let _pw = f.next()?;
-            let uid = f.next()?.trim().parse().ok()?;
-            Some(Account { name, uid })
+            let uid = crate::rules::dockerfile::numeric_uid(f.next()?.trim())?;
+            Some(Account {
+                name,
+                uid: u64::try_from(uid).ok()?,
+            })
         })
-        .collect()
+        .collect();
+    (list, Some((path, layer)))
+}
+
+/// The uid runc gives the user `name`: the first `/etc/passwd` line with that name, its uid
+/// field read with Go's `strconv.Atoi`, where a field that does not parse counts as 0
+/// (moby/sys/user ignores the error). `None` when the file or the name is missing.
+pub(crate) fn runtime_uid(content: &[u8], name: &str) -> Option<i64> {
+    for line in content.split(|&b| b == b'\n') {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        let mut f = line.split(|&b| b == b':');
+        if f.next() != Some(name.as_bytes()) {
+            continue;
+        }
+        let _pw = f.next();
+        let uid = f
+            .next()
+            .and_then(|u| std::str::from_utf8(u).ok())
+            .and_then(crate::rules::dockerfile::numeric_uid)
+            .unwrap_or(0);
+        return Some(uid);
+    }
+    None
 }
 
 /// True for directories executables are looked up in.
