@@ -270,3 +270,121 @@ fn dockerfiles_that_amplify_stay_bounded() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("is not allowed"), "{err}");
 }
+
+/// The layout's manifest and its (first) layer descriptor, to edit.
+fn layout_manifest(dir: &Path) -> (std::path::PathBuf, serde_json::Value) {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = common::blob(dir, &digest);
+    let m = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    (path, m)
+}
+
+/// Rewrites the manifest and points the index at it (new digest and size).
+fn replace_manifest(dir: &Path, m: &serde_json::Value) {
+    let bytes = serde_json::to_vec(m).unwrap();
+    let digest = common::sha256(&bytes);
+    std::fs::write(common::blob(dir, &digest), &bytes).unwrap();
+    let mut index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    index["manifests"][0]["digest"] = digest.into();
+    index["manifests"][0]["size"] = bytes.len().into();
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+#[test]
+fn only_verified_bytes_are_scanned() {
+    let image = Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"su")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let run = |edit: &dyn Fn(&Path)| {
+        let dir = tempfile::tempdir().unwrap();
+        let img = dir.path().join("img");
+        image.write_oci(&img, "1");
+        edit(&img);
+        hullscan(
+            &["image", "--no-config", "-f", "json", "oci:img:1"],
+            dir.path(),
+        )
+    };
+    // Digests of algorithms that cannot be verified, on the config and on a layer.
+    for alg in ["md5:d41d8cd98f00b204e9800998ecf8427e", "foo:bar"] {
+        let out = run(&|img| {
+            let (_, mut m) = layout_manifest(img);
+            m["config"]["digest"] = alg.into();
+            replace_manifest(img, &m);
+        });
+        assert_eq!(out.status.code(), Some(2), "{alg}");
+        let out = run(&|img| {
+            let (_, mut m) = layout_manifest(img);
+            m["layers"][0]["digest"] = alg.into();
+            replace_manifest(img, &m);
+        });
+        assert_eq!(out.status.code(), Some(2), "{alg}");
+    }
+    // A layer descriptor whose size disagrees with the blob, either way.
+    for delta in [-1i64, 1] {
+        let out = run(&|img| {
+            let (_, mut m) = layout_manifest(img);
+            let size = m["layers"][0]["size"].as_i64().unwrap();
+            m["layers"][0]["size"] = (size + delta).into();
+            replace_manifest(img, &m);
+        });
+        refused(&out, "descriptor");
+    }
+    // A blob that is a FIFO or a link to /dev/zero: refused at once, no hang.
+    for kind in ["fifo", "zero"] {
+        let start = std::time::Instant::now();
+        let out = run(&|img| {
+            let (_, m) = layout_manifest(img);
+            let layer = common::blob(img, m["layers"][0]["digest"].as_str().unwrap());
+            std::fs::remove_file(&layer).unwrap();
+            if kind == "fifo" {
+                let ok = std::process::Command::new("mkfifo")
+                    .arg(&layer)
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            } else {
+                std::os::unix::fs::symlink("/dev/zero", &layer).unwrap();
+            }
+        });
+        refused(&out, "not a regular file inside the layout");
+        assert!(start.elapsed().as_secs() < 10, "{kind}");
+    }
+}
+
+#[test]
+fn one_layer_listed_many_times_is_walked_once_and_layer_counts_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("img");
+    Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"su")])
+        .with_config(serde_json::json!({"User": "1000"}))
+        .write_oci(&img, "1");
+    let (_, mut m) = layout_manifest(&img);
+    let layer = m["layers"][0].clone();
+    m["layers"] = serde_json::Value::Array(vec![layer.clone(); 300]);
+    // The config's diff_ids are not consulted for the walk; the manifest drives it.
+    replace_manifest(&img, &m);
+    let start = std::time::Instant::now();
+    let out = hullscan(
+        &["image", "--no-config", "-f", "json", "oci:img:1"],
+        dir.path(),
+    );
+    assert!(
+        has(&out, "FS001 /usr/bin/su"),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(start.elapsed().as_secs() < 30);
+    m["layers"] = serde_json::Value::Array(vec![layer; 600]);
+    replace_manifest(&img, &m);
+    let out = hullscan(
+        &["image", "--no-config", "-f", "json", "oci:img:1"],
+        dir.path(),
+    );
+    refused(&out, "600 layers");
+}

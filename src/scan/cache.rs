@@ -35,7 +35,7 @@ struct Stored {
 }
 
 /// Cached facts are stored once per digest; the layer's position differs between images.
-fn relabel(f: &mut LayerFacts, index: usize) {
+pub(crate) fn relabel(f: &mut LayerFacts, index: usize) {
     f.index = index;
     for e in &mut f.entries {
         e.layer = index;

@@ -55,10 +55,36 @@ pub fn scan_cached(
     cache: Option<&cache::LayerCache>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImageFacts, ImageError> {
+    if image.layers.len() > crate::source::layout::MAX_LAYERS {
+        return Err(ImageError::Source(SourceError::Malformed {
+            what: format!("`{}`", image.reference),
+            message: format!(
+                "{} layers; an image has at most {} (overlayfs cannot stack more)",
+                image.layers.len(),
+                crate::source::layout::MAX_LAYERS
+            ),
+        }));
+    }
+    // A digest listed twice names the same bytes: walk it once and reuse the facts, so a
+    // manifest repeating one huge layer costs one walk.
+    let mut slot_by_digest: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    let mut unique: Vec<usize> = Vec::new();
+    let slot_of: Vec<usize> = image
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            *slot_by_digest.entry(l.digest.as_str()).or_insert_with(|| {
+                unique.push(i);
+                unique.len() - 1
+            })
+        })
+        .collect();
     // Layers are independent until the merge: walk up to `layer_jobs` at once so one
     // layer's network latency overlaps another's decompression. Results keep layer order,
     // and the error reported is the lowest-numbered layer's, so output stays deterministic.
-    let n = image.layers.len();
+    let n = unique.len();
     let slots: Vec<std::sync::Mutex<Option<Result<LayerFacts, ImageError>>>> =
         (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -68,10 +94,11 @@ pub fn scan_cached(
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= n || failed.load(std::sync::atomic::Ordering::Relaxed) {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if k >= n || failed.load(std::sync::atomic::Ordering::Relaxed) {
                         break;
                     }
+                    let i = unique[k];
                     let l = &image.layers[i];
                     let _span =
                         tracing::info_span!("layer", index = i, digest = %l.digest).entered();
@@ -90,26 +117,35 @@ pub fn scan_cached(
                             "layer walked"
                         );
                     }
-                    if let Ok(mut slot) = slots[i].lock() {
+                    if let Ok(mut slot) = slots[k].lock() {
                         *slot = Some(result);
                     }
                 }
             });
         }
     });
-    let mut walked = Vec::with_capacity(n);
+    let mut done = Vec::with_capacity(n);
     for slot in slots {
         match slot.into_inner().ok().flatten() {
-            Some(Ok(f)) => walked.push(f),
+            Some(Ok(f)) => done.push(f),
             Some(Err(e)) => return Err(e),
             // Skipped after another layer failed; that failure is reported below.
             None => {}
         }
     }
-    if walked.len() != n {
+    if done.len() != n {
         return Err(ImageError::Source(SourceError::NotFound(
             "a layer was not walked".into(),
         )));
+    }
+    // Every layer position gets the facts of its digest, labelled with its own index.
+    let mut walked = Vec::with_capacity(image.layers.len());
+    for (i, &k) in slot_of.iter().enumerate() {
+        let mut f = done[k].clone();
+        if f.index != i {
+            cache::relabel(&mut f, i);
+        }
+        walked.push(f);
     }
     let mut facts = from_layers(image, walked);
     read_account_files(store, image, limits, &mut facts)?;
@@ -163,6 +199,43 @@ fn read_account_files(
 
 /// Walks one layer. A stream that breaks mid-blob (a reset, a truncated body) is walked again
 /// from the start; a digest mismatch or a corrupt stream is not retried.
+/// A blob reader held to its descriptor's size: more bytes, or fewer, is an error.
+struct SizeChecked {
+    inner: Box<dyn std::io::Read + Send>,
+    expected: u64,
+    read: u64,
+}
+
+impl std::io::Read for SizeChecked {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // Ask for one byte past the end to see whether the blob is longer than declared.
+        let left =
+            usize::try_from(self.expected.saturating_sub(self.read) + 1).unwrap_or(usize::MAX);
+        let want = buf.len().min(left);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read += n as u64;
+        if self.read > self.expected {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "blob is larger than its descriptor's {} bytes",
+                    self.expected
+                ),
+            ));
+        }
+        if n == 0 && want > 0 && self.read < self.expected {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "blob has {} bytes, its descriptor says {}",
+                    self.read, self.expected
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 fn walk_with_retries(
     store: &dyn BlobStore,
     l: &LayerRef,
@@ -176,10 +249,23 @@ fn walk_with_retries(
             .open(&l.path)
             .map_err(ImageError::from)
             .and_then(|blob| {
+                // The descriptor's size is a hard cap: a blob that runs on (a registry body
+                // that never ends, a layout blob that grew) stops there, and a short one fails.
+                let blob: Box<dyn std::io::Read + Send> = match l.size {
+                    Some(size) => Box::new(SizeChecked {
+                        inner: blob,
+                        expected: size,
+                        read: 0,
+                    }),
+                    None => blob,
+                };
                 layer::walk_with_progress(i, blob, &l.digest, limits, progress)
                     .map_err(ImageError::from)
             });
         match &result {
+            // A size that disagrees with the descriptor is not a broken stream: no retry.
+            Err(ImageError::Layer(LayerError::Io { source, .. }))
+                if source.kind() == std::io::ErrorKind::InvalidData => {}
             Err(ImageError::Layer(LayerError::Io { .. })) if attempt < 3 => {
                 tracing::warn!(layer = i, attempt, "layer stream broke; walking it again");
             }

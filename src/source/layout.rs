@@ -49,13 +49,34 @@ impl BlobStore for DirStore {
 
     fn open(&self, path: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         let full = self.root.join(path);
-        let f = File::open(&full).map_err(|source| SourceError::Io {
+        let io = |source| SourceError::Io {
             path: full.display().to_string(),
             source,
-        })?;
+        };
+        // Only regular files inside the layout: a blob that is a FIFO would block the open,
+        // `/dev/zero` would never end, and a symlink out of the layout reads another file.
+        let meta = std::fs::metadata(&full).map_err(io)?;
+        let inside = std::fs::canonicalize(&full)
+            .ok()
+            .zip(std::fs::canonicalize(&self.root).ok())
+            .is_some_and(|(f, r)| f.starts_with(r));
+        if !meta.is_file() || !inside {
+            return Err(SourceError::Malformed {
+                what: full.display().to_string(),
+                message: "not a regular file inside the layout".into(),
+            });
+        }
+        let f = File::open(&full).map_err(io)?;
         Ok(Box::new(f))
     }
 }
+
+/// Most images of one index scanned with `--all-platforms`.
+pub const MAX_PLATFORMS: usize = 64;
+
+/// Most layers of one image: overlayfs stacks at most about 500 lower directories, and real
+/// images stay far below this.
+pub const MAX_LAYERS: usize = 512;
 
 fn is_index(media_type: &str) -> bool {
     media_type.ends_with("image.index.v1+json") || media_type.ends_with("manifest.list.v2+json")
@@ -219,6 +240,16 @@ pub(crate) fn resolve_descriptor(
             "`{reference}`: no image for the platform asked for (available: {}); use --platform or --all-platforms",
             available()
         )));
+    }
+    // An index may list thousands of manifests; real multi-platform images have a handful.
+    if selected.len() > MAX_PLATFORMS {
+        return Err(SourceError::Malformed {
+            what: format!("index {digest}"),
+            message: format!(
+                "lists {} images; at most {MAX_PLATFORMS} are scanned at once (pick one with --platform)",
+                selected.len()
+            ),
+        });
     }
     let mut out = Vec::new();
     for m in selected {

@@ -315,19 +315,42 @@ pub fn read_verified(
             limit,
         });
     }
-    if let Some(d) = digest
-        && let Some(hex) = d.strip_prefix("sha256:")
-    {
-        let actual = crate::image::layer::hex(&Sha256::digest(&buf));
-        if actual != hex {
-            return Err(SourceError::Digest {
-                what: what.to_string(),
-                expected: d.to_string(),
-                actual: format!("sha256:{actual}"),
-            });
-        }
+    if let Some(d) = digest {
+        verify_digest(&buf, d, what)?;
     }
     Ok(buf)
+}
+
+/// Checks `bytes` against an OCI digest. Only the registered algorithms are accepted
+/// (`sha256`, `sha512`, with their exact lower-case hex length); anything else (`md5:`,
+/// `foo:`) is an error, never a document taken unverified.
+///
+/// # Errors
+/// An unsupported or malformed digest, or a mismatch.
+pub fn verify_digest(bytes: &[u8], digest: &str, what: &str) -> Result<(), SourceError> {
+    let (alg, hex) = digest.split_once(':').unwrap_or(("", digest));
+    let hex_ok =
+        |n: usize| hex.len() == n && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let actual = match alg {
+        "sha256" if hex_ok(64) => crate::image::layer::hex(&Sha256::digest(bytes)),
+        "sha512" if hex_ok(128) => crate::image::layer::hex(&sha2::Sha512::digest(bytes)),
+        _ => {
+            return Err(SourceError::Malformed {
+                what: what.to_string(),
+                message: format!(
+                    "digest `{digest}` is not a sha256 or sha512 digest; it cannot be verified"
+                ),
+            });
+        }
+    };
+    if actual != hex {
+        return Err(SourceError::Digest {
+            what: what.to_string(),
+            expected: digest.to_string(),
+            actual: format!("{alg}:{actual}"),
+        });
+    }
+    Ok(())
 }
 
 /// Opens the store for a spec and resolves its images.
