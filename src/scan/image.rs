@@ -84,21 +84,21 @@ pub fn scan_cached(
     // Layers are independent until the merge: walk up to `layer_jobs` at once so one
     // layer's network latency overlaps another's decompression. Results keep layer order,
     // and the error reported is the lowest-numbered layer's, so output stays deterministic.
-    let n = unique.len();
+    let walks = unique.len();
     let slots: Vec<std::sync::Mutex<Option<Result<LayerFacts, ImageError>>>> =
-        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+        (0..walks).map(|_| std::sync::Mutex::new(None)).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let workers = limits.layer_jobs.clamp(1, n.max(1));
+    let workers = limits.layer_jobs.clamp(1, walks.max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if k >= n || failed.load(std::sync::atomic::Ordering::Relaxed) {
+                    let slot = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if slot >= walks || failed.load(std::sync::atomic::Ordering::Relaxed) {
                         break;
                     }
-                    let i = unique[k];
+                    let i = unique[slot];
                     let l = &image.layers[i];
                     let _span =
                         tracing::info_span!("layer", index = i, digest = %l.digest).entered();
@@ -117,14 +117,14 @@ pub fn scan_cached(
                             "layer walked"
                         );
                     }
-                    if let Ok(mut slot) = slots[k].lock() {
+                    if let Ok(mut slot) = slots[slot].lock() {
                         *slot = Some(result);
                     }
                 }
             });
         }
     });
-    let mut done = Vec::with_capacity(n);
+    let mut done = Vec::with_capacity(walks);
     for slot in slots {
         match slot.into_inner().ok().flatten() {
             Some(Ok(f)) => done.push(f),
@@ -133,15 +133,15 @@ pub fn scan_cached(
             None => {}
         }
     }
-    if done.len() != n {
+    if done.len() != walks {
         return Err(ImageError::Source(SourceError::NotFound(
             "a layer was not walked".into(),
         )));
     }
     // Every layer position gets the facts of its digest, labelled with its own index.
     let mut walked = Vec::with_capacity(image.layers.len());
-    for (i, &k) in slot_of.iter().enumerate() {
-        let mut f = done[k].clone();
+    for (i, &slot) in slot_of.iter().enumerate() {
+        let mut f = done[slot].clone();
         if f.index != i {
             cache::relabel(&mut f, i);
         }
