@@ -84,6 +84,7 @@ pub struct Reader<R> {
     pos: u64,
     done: bool,
     trailer: bool,
+    scratch: Vec<u8>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -104,6 +105,7 @@ impl<R: Read> Reader<R> {
             pos: 0,
             done: false,
             trailer: false,
+            scratch: vec![0; 128 << 10],
         }
     }
 
@@ -263,11 +265,20 @@ impl<R: Read> Reader<R> {
         Ok(buf)
     }
 
-    /// Skips up to `n` bytes; returns how many were there.
+    /// Skips up to `n` bytes; returns how many were there. Skipping is most of the walk
+    /// (file contents nobody reads), so it goes in large reads through one reused buffer.
     fn skip(&mut self, n: u64) -> Result<u64, TarError> {
-        let copied = io::copy(&mut (&mut self.r).take(n), &mut io::sink())?;
-        self.pos += copied;
-        Ok(copied)
+        let mut left = n;
+        while left > 0 {
+            let want = usize::try_from(left).unwrap_or(usize::MAX).min(self.scratch.len());
+            let got = read_retry(&mut self.r, &mut self.scratch[..want])?;
+            if got == 0 {
+                break;
+            }
+            left -= got as u64;
+        }
+        self.pos += n - left;
+        Ok(n - left)
     }
 
     /// Reads a whole block unless the stream ends; returns the bytes read.

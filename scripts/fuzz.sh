@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60), seeded from testdata/ and from small
+# layers made here; a crash fails the run and leaves its input in fuzz/artifacts/TARGET/.
+# Commit each crash as a regression test (tests/hostile.rs or the module's unit tests).
+#
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]
+#
+# Needs cargo-fuzz (installed from crates.io when missing). libFuzzer needs nightly flags;
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference)
+export RUSTC_BOOTSTRAP=1
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
+seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
+mkdir -p "$seeds"/{dockerfile,layer,metadata,reference}
+find testdata/dockerfiles -name '*.Dockerfile' -exec cp {} "$seeds/dockerfile/" \;
+# Layers: a small tree as plain tar, gzip and zstd, with a symlink, a setuid file and PAX.
+tree=$(mktemp -d)
+mkdir -p "$tree/etc" "$tree/usr/bin"
+printf 'root:x:0:0::/root:/bin/sh\n' > "$tree/etc/passwd"
+printf 'x' > "$tree/usr/bin/su"; chmod 4755 "$tree/usr/bin/su"
+ln -s usr/bin "$tree/bin"
+tar --format=pax -C "$tree" -cf "$seeds/layer/plain.tar" .
+gzip -c "$seeds/layer/plain.tar" > "$seeds/layer/layer.tgz"
+if command -v zstd >/dev/null; then zstd -q -c "$seeds/layer/plain.tar" > "$seeds/layer/layer.tzst"; fi
+tar --format=gnu -C "$tree" -cf "$seeds/layer/gnu.tar" .
+rm -rf "$tree"
+printf '{"architecture":"amd64","os":"linux","config":{"User":"app","Env":["A=b"],"Healthcheck":{"Test":["NONE"]}},"rootfs":{"type":"layers","diff_ids":[]},"history":[{"created_by":"/bin/sh -c #(nop) USER app"},{"created_by":"RUN |1 A=b /bin/sh -c make"}]}' > "$seeds/metadata/config.json"
+for r in debian:12 docker://ghcr.io/a/b@sha256:0123 oci:dir:tag docker-archive:x.tar:a/b:1 127.0.0.1:5000/x/y:z; do
+  printf '%s' "$r" > "$seeds/reference/$(printf '%s' "$r" | tr -c 'a-z0-9' _)"
+done
+for t in "${targets[@]}"; do
+  echo "==> fuzz $t for ${secs}s"
+  mkdir -p "fuzz/corpus/$t"
+  log="$seeds/$t.log"
+  if ! cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "$seeds/$t" -- \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=1048576 -print_final_stats=1 >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "fuzz target $t failed; its input is in fuzz/artifacts/$t"
+    exit 1
+  fi
+  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' "$log" || tail -3 "$log"
+done
