@@ -388,3 +388,10 @@ fn one_layer_listed_many_times_is_walked_once_and_layer_counts_are_bounded() {
     );
     refused(&out, "600 layers");
 }
+
+#[test]
+fn entries_above_the_root_are_judged_where_containerd_writes_them() {
+    // containerd clamps `..` at the root: this file is `/usr/bin/x`, setuid.
+    let out = scan(Layer::new("RUN x").blocks(rawtar::file(b"../../usr/bin/x", 0o4755, b"x")));
+    assert!(has(&out, "FS001 /usr/bin/x"), "{:?}", findings(&out));
+}

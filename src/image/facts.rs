@@ -389,6 +389,23 @@ pub fn normalize_path(name: &str) -> Option<String> {
     Some(format!("/{}", parts.join("/")))
 }
 
+/// Normalises like [`normalize_path`] but stops `..` at the root, as a chroot (and
+/// containerd's `fs.RootPath`) does: `../../etc/x` is `/etc/x`.
+#[must_use]
+pub fn clamp_path(name: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in name.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,7 +270,9 @@ impl<R: Read> Reader<R> {
     fn skip(&mut self, n: u64) -> Result<u64, TarError> {
         let mut left = n;
         while left > 0 {
-            let want = usize::try_from(left).unwrap_or(usize::MAX).min(self.scratch.len());
+            let want = usize::try_from(left)
+                .unwrap_or(usize::MAX)
+                .min(self.scratch.len());
             let got = read_retry(&mut self.r, &mut self.scratch[..want])?;
             if got == 0 {
                 break;
