@@ -497,20 +497,17 @@ fn walk_tar(
             ));
         }
         let name = name_string(&header.name);
-        let path = match normalize_path(&name) {
-            Some(p) => p,
-            None => {
-                // containerd clamps `..` at the root and writes the entry there (Docker's
-                // classic store refuses the layer): judged where containerd puts it, so a
-                // setuid `../usr/bin/x` cannot hide.
-                let clamped = super::facts::clamp_path(&name);
-                facts.warnings.push(format!(
-                    "layer {}: entry `{name}` climbs above the image root; judged at `{clamped}`, where containerd writes it",
-                    facts.index
-                ));
-                clamped
-            }
-        };
+        let path = normalize_path(&name).unwrap_or_else(|| {
+            // containerd clamps `..` at the root and writes the entry there (Docker's classic
+            // store refuses the layer): judged where containerd puts it, so a setuid
+            // `../usr/bin/x` cannot hide.
+            let clamped = super::facts::clamp_path(&name);
+            facts.warnings.push(format!(
+                "layer {}: entry `{name}` climbs above the image root; judged at `{clamped}`, where containerd writes it",
+                facts.index
+            ));
+            clamped
+        });
         let (parent, base) = path.rsplit_once('/').unwrap_or(("", &path));
         let parent = if parent.is_empty() { "/" } else { parent };
         if base == ".wh..wh..opq" {
