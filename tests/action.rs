@@ -19,6 +19,15 @@ fn root() -> PathBuf {
 /// Runs `scripts/action-run.sh` with the given inputs; returns its output, the
 /// `GITHUB_OUTPUT` key/values and the step summary.
 fn run_action(inputs: &[(&str, &str)], cwd: &Path) -> (Output, BTreeMap<String, String>, String) {
+    run_action_env(inputs, cwd, &[])
+}
+
+/// [`run_action`] with extra environment (an engine's address).
+fn run_action_env(
+    inputs: &[(&str, &str)],
+    cwd: &Path,
+    env: &[(&str, &str)],
+) -> (Output, BTreeMap<String, String>, String) {
     let gh = tempfile::tempdir().unwrap();
     let output = gh.path().join("output");
     let summary = gh.path().join("summary");
@@ -29,7 +38,8 @@ fn run_action(inputs: &[(&str, &str)], cwd: &Path) -> (Output, BTreeMap<String, 
         .env("GITHUB_OUTPUT", &output)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("RUNNER_TEMP", gh.path())
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied());
     for (k, v) in inputs {
         cmd.env(format!("INPUT_{}", k.to_uppercase().replace('-', "_")), v);
     }
@@ -135,6 +145,46 @@ fn fail_on_never_and_missing_inputs() {
     );
     let (_, outputs, _) = run_action(&[("dockerfile", "missing/Dockerfile")], dir.path());
     assert_eq!(outputs["exit-code"], "2");
+}
+
+#[test]
+fn image_just_built_in_the_local_engine() {
+    // `image: app:${{ github.sha }}` right after `docker build`: no `docker save` step.
+    let deb = common::debian::debian();
+    let d = common::engine::Dockerd::start();
+    let dir = tempfile::tempdir().unwrap();
+    d.docker(&["load", "-q", "-i", deb.join("debian.tar").to_str().unwrap()]);
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM localhost/debian:bookworm\nRUN chmod u+s /usr/bin/ls\nUSER 1000\n",
+    )
+    .unwrap();
+    d.docker(&[
+        "build",
+        "-q",
+        "-t",
+        "app:0123abc",
+        dir.path().to_str().unwrap(),
+    ]);
+    let (out, outputs, summary) = run_action_env(
+        &[("image", "app:0123abc"), ("dockerfile", "Dockerfile")],
+        dir.path(),
+        &[
+            ("DOCKER_HOST", &d.host()),
+            ("CONTAINER_HOST", "unix:///nonexistent"),
+        ],
+    );
+    assert_eq!(
+        outputs["exit-code"],
+        "1",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = validate(Path::new(&outputs["sarif-file"]));
+    assert!(summary.contains("| FS001 |"), "{summary}");
+    let image = &log["runs"][1]["properties"]["images"][0];
+    assert_eq!(image["reference"], "docker-daemon:app:0123abc", "{image}");
+    assert_eq!(image["source"], "docker", "{image}");
 }
 
 #[test]

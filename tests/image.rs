@@ -91,7 +91,7 @@ fn human_report_names_image_platform_and_layer() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("scanned oci:img:v1 (linux/amd64, sha256:"),
+        text.starts_with("scanned oci:img:v1 from oci-layout (linux/amd64, sha256:"),
         "{text}"
     );
     assert!(text.contains("oci:img:v1 /usr/bin/passwd (layer 0): error[FS001] setuid-file: `/usr/bin/passwd` is setuid (uid 0)"), "{text}");

@@ -8,13 +8,16 @@ use clap::Args;
 
 use super::CommonArgs;
 use hullscan::image::ResolvedImage;
-use hullscan::scan::single::{DockerfileInput, ImageJob, ImageProgress, scan_image};
+use hullscan::scan::cache::LayerCache;
+use hullscan::scan::single::{DockerfileInput, ImageJob, ImageProgress, ImageSource, scan_image};
 use hullscan::source::ImageSpec;
 
 #[derive(Debug, Args)]
 pub(crate) struct ImageArgs {
-    /// Image: [docker://]HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG],
-    /// docker-archive:FILE[:REPO:TAG].
+    /// Image: a name (looked up in the local engines, then its registry), `docker://REF` (the
+    /// registry only), docker-daemon:NAME, podman:NAME, oci:DIR[:TAG|@DIGEST],
+    /// oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG], a path, or - (a `docker save`
+    /// stream on stdin).
     #[arg(value_name = "REF")]
     reference: String,
     /// The Dockerfile that built the image: findings point at its lines.
@@ -43,6 +46,16 @@ pub(crate) struct ImageArgs {
     /// ECR: skip the repository settings checks RG001–RG003 (they need `ecr:DescribeRepositories`).
     #[arg(long)]
     no_posture: bool,
+    /// Where a bare name is looked up, in this order (any subset of docker, podman, registry).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SRC", default_values_t = [Src::Docker, Src::Podman, Src::Registry])]
+    image_src: Vec<Src>,
+    /// Layer-facts cache directory, which lets a re-scan of an unchanged engine image skip
+    /// the export [default: `$XDG_CACHE_HOME/hullscan` or `~/.cache/hullscan`].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Keep no layer facts between runs.
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
@@ -92,6 +105,27 @@ impl ImageProgress for Bar {
     }
 }
 
+/// `--image-src` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Src {
+    /// The Docker Engine (`DOCKER_HOST`, the docker context, `/var/run/docker.sock`).
+    Docker,
+    /// Podman (`CONTAINER_HOST`, the user's or the system socket).
+    Podman,
+    /// The name's registry.
+    Registry,
+}
+
+impl std::fmt::Display for Src {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Src::Docker => "docker",
+            Src::Podman => "podman",
+            Src::Registry => "registry",
+        })
+    }
+}
+
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let cfg = args.common.config()?;
     let mut limits = cfg.limits.clone();
@@ -129,6 +163,21 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         (ImageSpec::Registry(r), None) => format!("image/{}", r.name()),
         _ => String::new(),
     };
+    let image_src: Vec<ImageSource> = args
+        .image_src
+        .iter()
+        .map(|s| match s {
+            Src::Docker => ImageSource::Docker,
+            Src::Podman => ImageSource::Podman,
+            Src::Registry => ImageSource::Registry,
+        })
+        .collect();
+    let cache_dir = match (&args.cache, args.no_cache) {
+        (_, true) => None,
+        (Some(d), false) => Some(d.clone()),
+        (None, false) => LayerCache::default_dir(),
+    };
+    let cache = cache_dir.as_deref().map(LayerCache::new);
     let job = ImageJob {
         reference: &args.reference,
         spec: &spec,
@@ -138,6 +187,9 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         dockerfile: dockerfile.as_ref(),
         source_path,
         posture: !args.no_posture,
+        image_src: &image_src,
+        explicit_registry: args.reference.starts_with("docker://"),
+        cache: cache.as_ref(),
     };
     let bar = Bar {
         quiet: args.common.quiet,

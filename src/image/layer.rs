@@ -162,7 +162,7 @@ pub fn should_capture(path: &str) -> bool {
 /// See [`LayerError`].
 pub fn walk(
     index: usize,
-    blob: Box<dyn Read + Send>,
+    blob: Box<dyn Read + Send + '_>,
     expected: &str,
     limits: &Limits,
 ) -> Result<LayerFacts, LayerError> {
@@ -175,7 +175,7 @@ pub fn walk(
 /// See [`LayerError`].
 pub fn walk_with_progress(
     index: usize,
-    blob: Box<dyn Read + Send>,
+    blob: Box<dyn Read + Send + '_>,
     expected: &str,
     limits: &Limits,
     progress: &(dyn Fn(u64) + Sync),
@@ -191,18 +191,48 @@ pub fn walk_with_progress(
 /// See [`LayerError`].
 pub fn walk_capturing(
     index: usize,
-    blob: Box<dyn Read + Send>,
+    blob: Box<dyn Read + Send + '_>,
     expected: &str,
     limits: &Limits,
     progress: &(dyn Fn(u64) + Sync),
     extra: &[String],
 ) -> Result<LayerFacts, LayerError> {
-    let Some(expected_hex) = expected.strip_prefix("sha256:") else {
-        return Err(LayerError::Algorithm {
-            layer: index,
-            digest: expected.to_string(),
-        });
+    walk_impl(index, blob, Some(expected), limits, progress, extra)
+}
+
+/// Walks a blob whose digest is not known beforehand (a `layer.tar` in an engine's export,
+/// whose digest the config's diff ids check afterwards); the facts carry the digest computed.
+///
+/// # Errors
+/// See [`LayerError`].
+pub fn walk_unverified(
+    index: usize,
+    blob: Box<dyn Read + Send + '_>,
+    limits: &Limits,
+) -> Result<LayerFacts, LayerError> {
+    walk_impl(index, blob, None, limits, &|_| {}, &[])
+}
+
+fn walk_impl(
+    index: usize,
+    blob: Box<dyn Read + Send + '_>,
+    expected: Option<&str>,
+    limits: &Limits,
+    progress: &(dyn Fn(u64) + Sync),
+    extra: &[String],
+) -> Result<LayerFacts, LayerError> {
+    let expected_hex = match expected {
+        Some(e) => Some(
+            e.strip_prefix("sha256:")
+                .ok_or_else(|| LayerError::Algorithm {
+                    layer: index,
+                    digest: e.to_string(),
+                })?,
+        ),
+        None => None,
     };
+    let label = expected.unwrap_or("sha256:?").to_string();
+    let expected = label.as_str();
     let (tx, rx) = sync_channel::<Vec<u8>>(8);
     let compressed = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&compressed);
@@ -244,7 +274,7 @@ pub fn walk_capturing(
             digest: expected.to_string(),
             source,
         })?;
-        if actual_hex != expected_hex {
+        if expected_hex.is_some_and(|e| e != actual_hex) {
             return Err(LayerError::Digest {
                 layer: index,
                 expected: expected.to_string(),
@@ -252,7 +282,7 @@ pub fn walk_capturing(
             });
         }
         let mut facts = walked?;
-        facts.digest = expected.to_string();
+        facts.digest = format!("sha256:{actual_hex}");
         facts.compressed_size = total;
         Ok(facts)
     })

@@ -76,6 +76,9 @@ pub struct ImageFacts {
     pub fs: FsView,
     /// Non-fatal problems found while walking.
     pub warnings: Vec<String>,
+    /// Where the image was read from (`registry`, `docker`, `podman`, `oci-layout`, …); empty
+    /// when not said. Only registry references can be mutable references (IC002).
+    pub source: &'static str,
     /// Whether the registry holds a signature for the manifest (cosign tag or OCI referrer);
     /// `None` when not looked up (local sources).
     pub signed: Option<bool>,
@@ -108,6 +111,7 @@ pub fn from_layers(image: &ResolvedImage, walked: Vec<LayerFacts>) -> ImageFacts
         layers,
         fs,
         warnings,
+        source: "",
         signed: None,
     }
 }

@@ -30,8 +30,8 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             out,
             "::notice title=hullscan::{}",
             escape_data(&format!(
-                "scanned {} ({}, {digest})",
-                i.reference, i.platform
+                "scanned {} from {} ({}, {digest})",
+                i.reference, i.source, i.platform
             ))
         )?;
     }

@@ -50,9 +50,10 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "{} {} ({}{digest}): {} layer{}, {} files, {}\n",
+            "{} {} from {} ({}{digest}): {} layer{}, {} files, {}\n",
             st.paint("1", "scanned"),
             printable(&i.reference),
+            i.source,
             printable(&i.platform),
             i.layers,
             if i.layers == 1 { "" } else { "s" },

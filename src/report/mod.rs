@@ -54,6 +54,9 @@ pub struct Report {
 pub struct ScannedImage {
     /// The reference, with the platform when several were scanned.
     pub reference: String,
+    /// Where it was read from: `registry`, `docker`, `podman`, `oci-layout`, `oci-archive`,
+    /// `docker-archive` or `stdin`.
+    pub source: String,
     /// `os/arch[/variant]`.
     pub platform: String,
     /// Manifest digest, when the source has one.

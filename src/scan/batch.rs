@@ -540,6 +540,7 @@ impl Run<'_> {
             let result = super::scan_cached(store, img, &self.limits, Some(&self.cache), &|_| {});
             let record = match result {
                 Ok(mut facts) => {
+                    facts.source = "registry";
                     let digests: Vec<&str> =
                         [img.manifest_digest.as_deref(), img.index_digest.as_deref()]
                             .into_iter()

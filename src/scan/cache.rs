@@ -147,6 +147,28 @@ impl LayerCache {
         Ok(facts)
     }
 
+    /// The facts of layer `digest` at `index`, if cached.
+    pub fn get(&self, digest: &str, index: usize) -> Option<LayerFacts> {
+        let f = self
+            .recall(digest, index)
+            .or_else(|| self.load(digest, index))?;
+        self.stats.hits.fetch_add(1, Ordering::Relaxed);
+        Some(f)
+    }
+
+    /// Adds facts walked elsewhere (an engine's export, whose digests are known only after
+    /// the walk).
+    pub fn put(&self, facts: &LayerFacts) {
+        self.remember(facts);
+        self.stats.walked.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .bytes
+            .fetch_add(facts.compressed_size, Ordering::Relaxed);
+        if let Err(e) = self.store(facts) {
+            tracing::warn!(digest = %facts.digest, error = %e, "layer cache write failed");
+        }
+    }
+
     /// Facts kept in memory, most recently used last.
     const RECENT: usize = 8;
 

@@ -152,6 +152,21 @@ pub fn scan_cached(
     Ok(facts)
 }
 
+/// Warns about account files that could not be read whole, for images that arrive as a
+/// stream (which cannot be walked a second time).
+pub(crate) fn account_warnings(facts: &mut ImageFacts) {
+    use crate::image::facts::FileContent;
+    for name in crate::image::layer::ACCOUNT_FILES {
+        if let FileContent::Uncaptured { path, .. } | FileContent::Unreadable(path) =
+            facts.fs.read(name)
+        {
+            facts.warnings.push(format!(
+                "`{name}` (`{path}`) cannot be read whole; checks of its accounts are skipped"
+            ));
+        }
+    }
+}
+
 /// The account databases rules read (`/etc/passwd`, `/etc/shadow`, `/etc/group`) may be
 /// symlinks to files whose names the walk did not keep (`/etc/passwd -> /opt/x`), so their
 /// content is fetched by walking the layer that wrote them again; the runtime reads the

@@ -18,6 +18,7 @@ pub mod lint;
 pub mod mapping;
 pub mod records;
 pub mod single;
+pub mod stream;
 
 pub use image::{ImageError, scan, scan_cached, scan_with_progress};
 
@@ -54,4 +55,18 @@ impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for Result<T, E
             source: Box::new(e),
         })
     }
+}
+
+/// An error and its causes on one line (`context: cause: cause`).
+pub(crate) fn batch_chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
 }

@@ -5,14 +5,17 @@
 
 use globset::GlobMatcher;
 
-use super::{Context as _, ScanError, lint, mapping};
+use super::cache::LayerCache;
+use super::{Context as _, ScanError, lint, mapping, stream};
 use crate::config::Config;
 use crate::dockerfile::Dockerfile;
+use crate::image::ImageFacts;
 use crate::image::ResolvedImage;
 use crate::image::layer::Limits;
 use crate::reference::ImageRef;
 use crate::report::{Report, ScannedImage};
 use crate::source::ecr::{self, Registry};
+use crate::source::engine::{Engine, EngineKind, Inspect};
 use crate::source::registry::RegistryOptions;
 use crate::source::{self, ImageSpec, PlatformSel};
 
@@ -48,6 +51,12 @@ pub struct ImageJob<'a> {
     pub source_path: String,
     /// Check the ECR repository's settings (RG001–RG003) for ECR images.
     pub posture: bool,
+    /// Where a bare name is looked up, in order (`--image-src`).
+    pub image_src: &'a [ImageSource],
+    /// The reference was given as `docker://…`: the registry only.
+    pub explicit_registry: bool,
+    /// Layer facts and engine configs kept between runs (engine images re-scan from it).
+    pub cache: Option<&'a LayerCache>,
 }
 
 /// What a scan reports while it works (a byte progress bar, or nothing).
@@ -62,6 +71,26 @@ pub trait ImageProgress: Sync {
 
 impl ImageProgress for () {}
 
+/// Where `hullscan image NAME` may find a bare name, in the order tried (`--image-src`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSource {
+    /// The Docker Engine.
+    Docker,
+    /// Podman's service.
+    Podman,
+    /// The name's registry.
+    Registry,
+}
+
+impl ImageSource {
+    /// The default order: what was built locally is what gets scanned.
+    pub const DEFAULT: &'static [ImageSource] = &[
+        ImageSource::Docker,
+        ImageSource::Podman,
+        ImageSource::Registry,
+    ];
+}
+
 /// Scans one image reference into a report (category and output left to the caller).
 ///
 /// # Errors
@@ -72,14 +101,6 @@ pub fn scan_image(
     cfg: &Config,
     progress: &dyn ImageProgress,
 ) -> Result<Report, ScanError> {
-    let (store, images) = source::open_with(
-        job.spec,
-        job.reference,
-        job.platforms,
-        job.limits.max_metadata_bytes,
-        job.registry,
-    )
-    .ctx(|| format!("reading `{}`", job.reference))?;
     let mut report = Report {
         rules: cfg
             .enabled
@@ -88,6 +109,112 @@ pub fn scan_image(
             .filter(|r| !r.is_dockerfile())
             .collect(),
         ..Report::default()
+    };
+    match job.spec {
+        ImageSpec::Engine { kind, name } => {
+            let engine = Engine::locate(*kind);
+            let inspect = engine
+                .inspect(name)
+                .ctx(|| format!("reading `{}`", job.reference))?
+                .ok_or_else(|| {
+                    ScanError::Invalid(format!(
+                        "`{name}` is not an image of the {} engine at {}",
+                        kind.name(),
+                        engine.address
+                    ))
+                })?;
+            scan_engine(job, cfg, &engine, name, &inspect, &mut report)?;
+        }
+        ImageSpec::Stdin => {
+            // `Stdin` is `Send` (its lock is not): reads go through the shared handle.
+            let (image, layers) =
+                stream::read_docker_save(std::io::stdin(), "-", None, job.limits, None)?;
+            let facts = image_facts(&image, layers);
+            add_image(job, cfg, facts, "-".to_string(), "stdin", &mut report);
+        }
+        ImageSpec::Registry(_)
+            if job.image_src != [ImageSource::Registry] && !job.explicit_registry =>
+        {
+            // A bare name: the local engines first (what was built is what gets scanned),
+            // then the registry, in `--image-src` order; every miss is named if all miss.
+            let mut tried: Vec<String> = Vec::new();
+            let mut done = false;
+            for src in job.image_src {
+                let kind = match src {
+                    ImageSource::Docker => EngineKind::Docker,
+                    ImageSource::Podman => EngineKind::Podman,
+                    ImageSource::Registry => {
+                        match scan_store(job, cfg, progress, &mut report) {
+                            Ok(()) => done = true,
+                            Err(e) => tried.push(format!("registry: {}", super::batch_chain(&e))),
+                        }
+                        break;
+                    }
+                };
+                let engine = Engine::locate(kind);
+                match engine.inspect(job.reference) {
+                    Ok(Some(inspect)) => {
+                        scan_engine(job, cfg, &engine, job.reference, &inspect, &mut report)?;
+                        done = true;
+                        break;
+                    }
+                    Ok(None) => tried.push(format!(
+                        "{} engine at {}: no such image",
+                        kind.name(),
+                        engine.address
+                    )),
+                    Err(e) => tried.push(e.to_string()),
+                }
+            }
+            if !done {
+                return Err(ScanError::Invalid(format!(
+                    "`{}` was found nowhere; tried {}",
+                    job.reference,
+                    tried.join("; ")
+                )));
+            }
+        }
+        _ => scan_store(job, cfg, progress, &mut report)?,
+    }
+    if let ImageSpec::Registry(r) = job.spec
+        && job.posture
+        && report.images.iter().all(|i| i.source == "registry")
+    {
+        check_image_repository(r, job.registry, cfg, &mut report);
+    }
+    if let Some(df) = job.dockerfile {
+        report
+            .repo_paths
+            .insert(df.display.clone(), df.repo_relative.clone());
+        report.sources.insert(df.display.clone(), df.text.clone());
+    }
+    report
+        .warnings
+        .extend(lint::apply_ignores(&mut report.findings, &cfg.ignores));
+    lint::sort(&mut report.findings);
+    Ok(report)
+}
+
+/// Scans an image through a blob store: a registry, an OCI layout or an archive.
+fn scan_store(
+    job: &ImageJob<'_>,
+    cfg: &Config,
+    progress: &dyn ImageProgress,
+    report: &mut Report,
+) -> Result<(), ScanError> {
+    let (store, images) = source::open_with(
+        job.spec,
+        job.reference,
+        job.platforms,
+        job.limits.max_metadata_bytes,
+        job.registry,
+    )
+    .ctx(|| format!("reading `{}`", job.reference))?;
+    let source = match job.spec {
+        ImageSpec::Registry(_) => "registry",
+        ImageSpec::OciLayout { .. } => "oci-layout",
+        ImageSpec::OciArchive { .. } => "oci-archive",
+        _ => "docker-archive",
     };
     for img in &images {
         let shown = if images.len() > 1 {
@@ -110,43 +237,100 @@ pub fn scan_image(
         facts.signed = store
             .signed(&digests)
             .ctx(|| format!("looking up signatures of `{shown}`"))?;
-        let mut findings = lint::lint_image(&facts, &shown, &job.source_path, cfg);
-        if let Some(df) = job.dockerfile {
-            mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display);
-        }
-        report
-            .warnings
-            .extend(facts.warnings.iter().map(|w| format!("{shown}: {w}")));
-        report
-            .repo_paths
-            .insert(shown.clone(), job.source_path.clone());
-        report.images.push(ScannedImage {
-            reference: shown.clone(),
-            platform: facts.platform.clone(),
-            manifest_digest: facts.manifest_digest.clone(),
-            layers: facts.layers.len(),
-            files: facts.fs.len(),
-            bytes: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
-        });
-        report.files.push(shown);
-        report.findings.extend(findings);
+        add_image(job, cfg, facts, shown, source, report);
     }
-    if let ImageSpec::Registry(r) = job.spec
-        && job.posture
+    Ok(())
+}
+
+/// Scans an image held by a local engine: from the layer cache when it holds the config and
+/// every layer (one API call), else from the engine's export, walked as it streams.
+fn scan_engine(
+    job: &ImageJob<'_>,
+    cfg: &Config,
+    engine: &Engine,
+    name: &str,
+    inspect: &Inspect,
+    report: &mut Report,
+) -> Result<(), ScanError> {
+    let shown = format!("{}:{name}", engine.kind.transport());
+    let diff_ids = inspect
+        .root_fs
+        .as_ref()
+        .map(|r| r.layers.clone())
+        .unwrap_or_default();
+    let cached = job
+        .cache
+        .and_then(|c| stream::from_cache(c, &inspect.id, &diff_ids, &shown));
+    let (image, layers) = if let Some(hit) = cached {
+        tracing::info!(image = %shown, "engine image from the layer cache; no export");
+        hit
+    } else {
+        let export = engine.export(name).ctx(|| format!("exporting `{shown}`"))?;
+        stream::read_docker_save(export, &shown, Some(name), job.limits, job.cache)?
+    };
+    let mut facts = image_facts(&image, layers);
+    // The digest the image has in a registry it came from or went to, else its id.
+    facts.manifest_digest = inspect
+        .repo_digests
+        .as_ref()
+        .and_then(|d| d.first())
+        .and_then(|d| d.split_once('@'))
+        .map(|(_, d)| d.to_string())
+        .or_else(|| Some(inspect.id.clone()));
+    if let PlatformSel::One(want) = job.platforms
+        && !facts.platform.starts_with(want.as_str())
     {
-        check_image_repository(r, job.registry, cfg, &mut report);
+        report.warnings.push(format!(
+            "{shown}: the engine holds {}, not {want}; {} was scanned",
+            facts.platform, facts.platform
+        ));
     }
+    add_image(job, cfg, facts, shown, engine.kind.name(), report);
+    Ok(())
+}
+
+/// Merges walked layers into image facts, with warnings for account files the walk could
+/// not read whole (a stream cannot be walked again).
+fn image_facts(
+    image: &crate::image::ResolvedImage,
+    layers: Vec<crate::image::facts::LayerFacts>,
+) -> ImageFacts {
+    let mut facts = crate::image::from_layers(image, layers);
+    super::image::account_warnings(&mut facts);
+    facts
+}
+
+/// Runs the rules on one image's facts and adds them to the report.
+fn add_image(
+    job: &ImageJob<'_>,
+    cfg: &Config,
+    mut facts: ImageFacts,
+    shown: String,
+    source: &'static str,
+    report: &mut Report,
+) {
+    facts.source = source;
+    let mut findings = lint::lint_image(&facts, &shown, &job.source_path, cfg);
     if let Some(df) = job.dockerfile {
-        report
-            .repo_paths
-            .insert(df.display.clone(), df.repo_relative.clone());
-        report.sources.insert(df.display.clone(), df.text.clone());
+        mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display);
     }
     report
         .warnings
-        .extend(lint::apply_ignores(&mut report.findings, &cfg.ignores));
-    lint::sort(&mut report.findings);
-    Ok(report)
+        .extend(facts.warnings.iter().map(|w| format!("{shown}: {w}")));
+    report
+        .repo_paths
+        .insert(shown.clone(), job.source_path.clone());
+    report.images.push(ScannedImage {
+        reference: shown.clone(),
+        source: source.to_string(),
+        platform: facts.platform.clone(),
+        manifest_digest: facts.manifest_digest.clone(),
+        layers: facts.layers.len(),
+        files: facts.fs.len(),
+        bytes: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
+    });
+    report.files.push(shown);
+    report.findings.extend(findings);
 }
 
 /// Adds RG001–RG003 findings for an ECR image's repository to `report`. Failing to read the

@@ -129,15 +129,15 @@ impl BlobStore for ArchiveStore {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct DockerManifestEntry {
-    config: String,
+pub(crate) struct DockerManifestEntry {
+    pub(crate) config: String,
     #[serde(default)]
-    repo_tags: Option<Vec<String>>,
-    layers: Vec<String>,
+    pub(crate) repo_tags: Option<Vec<String>>,
+    pub(crate) layers: Vec<String>,
 }
 
 /// The digest a member path implies: `blobs/sha256/<hex>` or the legacy `<hex>.json`.
-fn digest_of_path(p: &str) -> Option<String> {
+pub(crate) fn digest_of_path(p: &str) -> Option<String> {
     let name = p.rsplit('/').next()?;
     let legacy = name.strip_suffix(".json");
     let hex = legacy.unwrap_or(name);

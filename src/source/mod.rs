@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod ecr;
+pub mod engine;
 pub mod layout;
 pub mod registry;
 
@@ -87,8 +88,18 @@ pub enum ImageSpec {
         /// A `RepoTags` entry to pick when the archive holds several images.
         selector: Option<String>,
     },
-    /// `docker://REF` or a bare `REF`: an image in a registry.
+    /// `docker://REF` or a bare `REF`: an image in a registry (a bare name is looked up in
+    /// the local engines first; see `scan::single`).
     Registry(crate::reference::ImageRef),
+    /// `docker-daemon:NAME` or `podman:NAME`: an image held by a local engine.
+    Engine {
+        /// Which engine.
+        kind: engine::EngineKind,
+        /// The name or id as the engine knows it.
+        name: String,
+    },
+    /// `-`: a `docker save` stream on standard input.
+    Stdin,
 }
 
 impl ImageSpec {
@@ -97,6 +108,42 @@ impl ImageSpec {
     /// # Errors
     /// For an unknown transport or a reference with nothing after the transport.
     pub fn parse(s: &str) -> Result<ImageSpec, SourceError> {
+        if s == "-" {
+            return Ok(ImageSpec::Stdin);
+        }
+        // An existing path is read as what it is; a path that does not exist is an error,
+        // never a registry lookup.
+        let path = std::path::Path::new(s);
+        if path.is_dir() {
+            return Ok(ImageSpec::OciLayout {
+                dir: path.to_path_buf(),
+                selector: None,
+            });
+        }
+        if path.is_file() {
+            // `docker save` archives and OCI archives: the docker reader falls back to the
+            // layout inside when there is no manifest.json.
+            return Ok(ImageSpec::DockerArchive {
+                file: path.to_path_buf(),
+                selector: None,
+            });
+        }
+        let looks_like_path = s.starts_with('/')
+            || s.starts_with("./")
+            || s.starts_with("../")
+            || s.starts_with('~')
+            || [".tar", ".tar.gz", ".tgz", ".oci"]
+                .iter()
+                .any(|e| s.ends_with(e));
+        if looks_like_path
+            && !s.contains("://")
+            && !s.starts_with("oci")
+            && !s.starts_with("docker")
+        {
+            return Err(SourceError::Reference(format!(
+                "`{s}`: no such file or directory (an image archive or OCI layout was expected)"
+            )));
+        }
         let registry = |r: &str| {
             crate::reference::ImageRef::parse(r)
                 .map(ImageSpec::Registry)
@@ -116,6 +163,7 @@ impl ImageSpec {
             "docker-archive",
             "docker",
             "docker-daemon",
+            "podman",
             "dir",
             "containers-storage",
         ];
@@ -172,12 +220,16 @@ impl ImageSpec {
                 let (file, selector) = split(rest);
                 Ok(ImageSpec::DockerArchive { file, selector })
             }
-            "docker-daemon" => Err(SourceError::Reference(format!(
-                "`{s}`: daemon images are not supported yet; save the image with \
-                 `docker save -o app.tar NAME` and scan `docker-archive:app.tar`"
-            ))),
+            "docker-daemon" | "podman" => Ok(ImageSpec::Engine {
+                kind: if transport == "podman" {
+                    engine::EngineKind::Podman
+                } else {
+                    engine::EngineKind::Docker
+                },
+                name: rest.to_string(),
+            }),
             other => Err(SourceError::Reference(format!(
-                "`{s}`: unknown transport `{other}`: use oci:, oci-archive: or docker-archive:"
+                "`{s}`: unknown transport `{other}`: use oci:, oci-archive:, docker-archive:, docker-daemon:, podman: or docker://"
             ))),
         }
     }
@@ -191,7 +243,7 @@ impl ImageSpec {
             ImageSpec::OciArchive { file, .. } | ImageSpec::DockerArchive { file, .. } => {
                 Some(file)
             }
-            ImageSpec::Registry(_) => None,
+            ImageSpec::Registry(_) | ImageSpec::Engine { .. } | ImageSpec::Stdin => None,
         }
     }
 }
@@ -387,6 +439,12 @@ pub fn open_with(
         ImageSpec::OciLayout { dir, selector } => (Box::new(layout::DirStore::new(dir)?), selector),
         ImageSpec::OciArchive { file, selector } | ImageSpec::DockerArchive { file, selector } => {
             (Box::new(archive::ArchiveStore::open(file)?), selector)
+        }
+        ImageSpec::Engine { .. } | ImageSpec::Stdin => {
+            // Streams, not stores: the scan engine reads them as they arrive.
+            return Err(SourceError::Reference(format!(
+                "`{reference}` is a stream; it has no blob store"
+            )));
         }
         ImageSpec::Registry(image) => {
             let store = registry::RegistryStore::new(image, opts)?;

@@ -7,6 +7,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 pub mod debian;
+pub mod engine;
 pub mod faults;
 pub mod moto;
 pub mod rawtar;

@@ -7,6 +7,11 @@ use crate::rules::{Finding, Findings, Level, RuleContext, RuleId};
 /// Reports a registry reference that names a tag rather than a digest: `latest` (or no tag)
 /// as an error, other tags as a note. Local references (`oci:`, archives) are not judged.
 pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings) {
+    // A tag in a local engine, a path or a layout names what was built here, not something
+    // a registry can move.
+    if !img.source.is_empty() && img.source != "registry" {
+        return;
+    }
     let r = img
         .reference
         .strip_prefix("docker://")
