@@ -3,16 +3,23 @@
 # layers made here; a crash fails the run and leaves its input in fuzz/artifacts/TARGET/.
 # Commit each crash as a regression test (tests/hostile.rs or the module's unit tests).
 #
-#   bash scripts/fuzz.sh [SECONDS] [TARGET...]
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]   explore (the corpus grows in fuzz/corpus/)
+#   bash scripts/fuzz.sh --ci                    what CI runs: every target from the seeds only,
+#                                                a fixed seed and a fixed number of runs (about
+#                                                two minutes in all), so a run is repeatable
 #
 # Needs cargo-fuzz (installed from crates.io when missing). libFuzzer needs nightly flags;
 # RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ci=""
+if [ "${1:-}" = "--ci" ]; then ci=1; shift; fi
 secs=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference)
+# Runs per target in --ci mode, sized from measured rates on a 2-core machine.
+declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
@@ -34,11 +41,18 @@ for r in debian:12 docker://ghcr.io/a/b@sha256:0123 oci:dir:tag docker-archive:x
   printf '%s' "$r" > "$seeds/reference/$(printf '%s' "$r" | tr -c 'a-z0-9' _)"
 done
 for t in "${targets[@]}"; do
-  echo "==> fuzz $t for ${secs}s"
+  if [ -n "$ci" ]; then echo "==> fuzz $t (${ci_runs[$t]} runs, seed 1)"; else echo "==> fuzz $t for ${secs}s"; fi
   mkdir -p "fuzz/corpus/$t"
   log="$seeds/$t.log"
-  if ! cargo fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "$seeds/$t" -- \
-    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=1048576 -print_final_stats=1 >"$log" 2>&1; then
+  if [ -n "$ci" ]; then
+    corpus=$(mktemp -d -p "$seeds")
+    bound=(-seed=1 -runs="${ci_runs[$t]}" -max_total_time=300)
+  else
+    corpus="fuzz/corpus/$t"
+    bound=(-max_total_time="$secs")
+  fi
+  if ! cargo fuzz run --fuzz-dir fuzz "$t" "$corpus" "$seeds/$t" -- \
+    "${bound[@]}" -rss_limit_mb=2048 -timeout=10 -max_len=1048576 -print_final_stats=1 >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz target $t failed; its input is in fuzz/artifacts/$t"
     exit 1
