@@ -353,3 +353,171 @@ fn podman_images_through_its_docker_api() {
     );
     assert_eq!(json(&out)["images"][0]["source"], "podman");
 }
+
+/// Runs openssl in `dir`, failing the test on error.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn docker_engine_over_tls_with_a_client_certificate() {
+    // DOCKER_HOST=tcp://…, DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH with ca.pem, cert.pem, key.pem:
+    // what `docker context`/`docker-machine` set up for a remote daemon.
+    let certs = tempfile::tempdir().unwrap();
+    let c = certs.path();
+    openssl(
+        c,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca-key.pem",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=test-ca",
+        ],
+    );
+    std::fs::write(
+        c.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    std::fs::write(c.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    openssl(
+        c,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server-key.pem",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    openssl(
+        c,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-CAcreateserial",
+            "-out",
+            "server-cert.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ],
+    );
+    openssl(
+        c,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "client.csr",
+            "-subj",
+            "/CN=client",
+        ],
+    );
+    openssl(
+        c,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-CAcreateserial",
+            "-out",
+            "cert.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "client.ext",
+        ],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let p = |f: &str| c.join(f).display().to_string();
+    let d = Dockerd::start_with(&[
+        "--host".into(),
+        format!("tcp://127.0.0.1:{port}"),
+        "--tlsverify".into(),
+        format!("--tlscacert={}", p("ca.pem")),
+        format!("--tlscert={}", p("server-cert.pem")),
+        format!("--tlskey={}", p("server-key.pem")),
+    ]);
+    d.docker(&[
+        "load",
+        "-q",
+        "-i",
+        common::debian::debian()
+            .join("debian.tar")
+            .to_str()
+            .unwrap(),
+    ]);
+    let tls = |cert_dir: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hullscan"))
+            .args([
+                "image",
+                "--no-config",
+                "--no-cache",
+                "-f",
+                "json",
+                "docker-daemon:localhost/debian:bookworm",
+            ])
+            .env("DOCKER_HOST", format!("tcp://127.0.0.1:{port}"))
+            .env("DOCKER_TLS_VERIFY", "1")
+            .env("DOCKER_CERT_PATH", cert_dir)
+            .output()
+            .unwrap()
+    };
+    let out = tls(c.to_str().unwrap());
+    assert_eq!(
+        json(&out)["images"][0]["source"],
+        "docker",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without the client certificate the daemon refuses: one line that names what to check.
+    let empty = tempfile::tempdir().unwrap();
+    let out = tls(empty.path().to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DOCKER_CERT_PATH"), "{err}");
+}

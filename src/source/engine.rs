@@ -52,13 +52,21 @@ pub enum Address {
     Unix(PathBuf),
     /// `host:port` over plain TCP.
     Tcp(String),
+    /// `host:port` over TLS with a client certificate (`DOCKER_TLS_VERIFY`): the CA, client
+    /// certificate and key from `DOCKER_CERT_PATH`.
+    Tls {
+        /// `host:port`.
+        host: String,
+        /// Where `ca.pem`, `cert.pem` and `key.pem` are.
+        cert_dir: PathBuf,
+    },
 }
 
 impl std::fmt::Display for Address {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Address::Unix(p) => write!(f, "unix://{}", p.display()),
-            Address::Tcp(h) => write!(f, "tcp://{h}"),
+            Address::Tcp(h) | Address::Tls { host: h, .. } => write!(f, "tcp://{h}"),
         }
     }
 }
@@ -116,6 +124,7 @@ impl Engine {
                 .ok()
                 .filter(|h| !h.is_empty())
                 .and_then(|h| parse_host(&h))
+                .map(with_docker_tls)
                 .or_else(docker_context_host)
                 .unwrap_or_else(|| Address::Unix("/var/run/docker.sock".into())),
             EngineKind::Podman => std::env::var("CONTAINER_HOST")
@@ -178,8 +187,71 @@ impl Engine {
         ))
     }
 
+    /// `GET path` over TLS with the client certificate, as the docker CLI speaks to a
+    /// `--tlsverify` daemon.
+    fn get_tls(&self, host: &str, cert_dir: &Path, path: &str) -> Result<Response, SourceError> {
+        let read = |name: &str| {
+            std::fs::read(cert_dir.join(name)).map_err(|e| {
+                SourceError::Registry(format!(
+                    "docker engine at tcp://{host}: reading `{}` (DOCKER_CERT_PATH): {e}",
+                    cert_dir.join(name).display()
+                ))
+            })
+        };
+        let certs = |pem: &[u8]| -> Vec<ureq::tls::Certificate<'static>> {
+            ureq::tls::parse_pem(pem)
+                .filter_map(|i| match i {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect()
+        };
+        let ca = certs(&read("ca.pem")?);
+        let chain = certs(&read("cert.pem")?);
+        let key = ureq::tls::parse_pem(&read("key.pem")?)
+            .find_map(|i| match i {
+                Ok(ureq::tls::PemItem::PrivateKey(k)) => Some(k),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                SourceError::Registry(format!(
+                    "docker engine at tcp://{host}: no private key in `{}`",
+                    cert_dir.join("key.pem").display()
+                ))
+            })?;
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(ca)))
+            .client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)))
+            .build();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(15)))
+            .timeout_per_read(Some(Duration::from_mins(2)))
+            .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        tracing::debug!(engine = self.kind.name(), %path, "engine request (TLS)");
+        let resp = agent
+            .get(&format!("https://{host}{path}"))
+            .call()
+            .map_err(|e| {
+                SourceError::Registry(format!(
+                    "docker engine at tcp://{host} (TLS): {e}; check DOCKER_CERT_PATH's ca.pem, cert.pem and key.pem"
+                ))
+            })?;
+        let status = resp.status().as_u16();
+        Ok(Response {
+            status,
+            body: Box::new(resp.into_body().into_reader()),
+        })
+    }
+
     /// Sends `GET path` and returns the response with its body as a stream.
     fn get(&self, path: &str) -> Result<Response, SourceError> {
+        if let Address::Tls { host, cert_dir } = &self.address {
+            return self.get_tls(host, cert_dir, path);
+        }
         let io_err = |e: io::Error| self.connect_error(&e);
         let (reader, mut writer): (Box<dyn Read + Send>, Box<dyn Write + Send>) =
             match &self.address {
@@ -189,7 +261,7 @@ impl Engine {
                         .map_err(io_err)?;
                     (Box::new(s.try_clone().map_err(io_err)?), Box::new(s))
                 }
-                Address::Tcp(h) => {
+                Address::Tcp(h) | Address::Tls { host: h, .. } => {
                     let s = std::net::TcpStream::connect(h).map_err(io_err)?;
                     s.set_read_timeout(Some(Duration::from_mins(2)))
                         .map_err(io_err)?;
@@ -396,6 +468,22 @@ fn parse_host(h: &str) -> Option<Address> {
         return Some(Address::Tcp(t.trim_end_matches('/').to_string()));
     }
     None
+}
+
+/// A `tcp://` Docker host with `DOCKER_TLS_VERIFY` set speaks TLS with the client certificate
+/// in `DOCKER_CERT_PATH` (default `~/.docker`), as the docker CLI does.
+fn with_docker_tls(a: Address) -> Address {
+    let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0");
+    match a {
+        Address::Tcp(host) if verify => {
+            let cert_dir = std::env::var_os("DOCKER_CERT_PATH")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".docker")))
+                .unwrap_or_default();
+            Address::Tls { host, cert_dir }
+        }
+        other => other,
+    }
 }
 
 /// The host of the current docker context (`docker context use NAME`), if any.

@@ -41,6 +41,11 @@ fn wait_for(sock: &Path, what: &str, log: &Path) {
 
 impl Dockerd {
     pub fn start() -> Dockerd {
+        Dockerd::start_with(&[])
+    }
+
+    /// A daemon with extra flags (`--tlsverify` and a TCP host, say).
+    pub fn start_with(extra: &[String]) -> Dockerd {
         let dir = tempfile::Builder::new()
             .prefix("hs-dockerd")
             .tempdir()
@@ -64,6 +69,7 @@ impl Dockerd {
                 "--ip6tables=false",
                 "--bridge=none",
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
