@@ -395,3 +395,17 @@ fn entries_above_the_root_are_judged_where_containerd_writes_them() {
     let out = scan(Layer::new("RUN x").blocks(rawtar::file(b"../../usr/bin/x", 0o4755, b"x")));
     assert!(has(&out, "FS001 /usr/bin/x"), "{:?}", findings(&out));
 }
+
+#[test]
+fn zstd_windows_are_bounded() {
+    // A frame declaring a 1 GiB window would make the decoder allocate it: refused.
+    let big = Layer::new("x")
+        .file("/usr/bin/su", 0o4755, b"su")
+        .compression(common::Compression::ZstdWindow(30));
+    refused(&scan(big), "zstd stream is corrupt");
+    // 8 MiB windows (every level's default) are read as usual.
+    let ok = Layer::new("x")
+        .file("/usr/bin/su", 0o4755, b"su")
+        .compression(common::Compression::ZstdWindow(23));
+    assert!(has(&scan(ok), "FS001 /usr/bin/su"));
+}

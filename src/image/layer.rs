@@ -111,6 +111,10 @@ pub enum LayerError {
 /// Size of the chunks the reader thread hands over.
 const CHUNK: usize = 256 << 10;
 
+/// Largest zstd window accepted (64 MiB): `zstd --long` at its default (27, 128 MiB) is
+/// refused with a clear error rather than allocated once per concurrent layer.
+pub const ZSTD_WINDOW_LOG_MAX: u32 = 26;
+
 /// The account databases rules read whole.
 pub const ACCOUNT_FILES: &[&str] = &["/etc/passwd", "/etc/shadow", "/etc/group"];
 
@@ -397,8 +401,13 @@ fn walk_stream(
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         )
     } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let d =
+        let mut d =
             zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| corrupt("zstd", &e))?;
+        // A frame may declare a window of up to 2 GiB, and the decoder allocates it: cap it
+        // so three layers walked at once stay bounded. Layers compressed with the defaults
+        // (levels up to 19) use 8 MiB windows at most.
+        d.window_log_max(ZSTD_WINDOW_LOG_MAX)
+            .map_err(|e| corrupt("zstd", &e))?;
         ("zstd", Box::new(d))
     } else {
         ("none", Box::new(buffered))

@@ -137,6 +137,8 @@ pub fn findings(out: &Output) -> Vec<String> {
 pub enum Compression {
     Gzip,
     Zstd,
+    /// zstd with this window log declared in the frame (`zstd --long=N`, streamed).
+    ZstdWindow(u32),
     None,
 }
 
@@ -356,6 +358,17 @@ impl Layer {
                 zstd::stream::encode_all(tar.as_slice(), 1).unwrap(),
                 "application/vnd.oci.image.layer.v1.tar+zstd",
             ),
+            Compression::ZstdWindow(log) => {
+                let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+                e.window_log(log).unwrap();
+                e.long_distance_matching(true).unwrap();
+                e.include_contentsize(false).unwrap();
+                e.write_all(&tar).unwrap();
+                (
+                    e.finish().unwrap(),
+                    "application/vnd.oci.image.layer.v1.tar+zstd",
+                )
+            }
             Compression::None => (tar, "application/vnd.oci.image.layer.v1.tar"),
         }
     }
