@@ -409,3 +409,17 @@ fn zstd_windows_are_bounded() {
         .compression(common::Compression::ZstdWindow(23));
     assert!(has(&scan(ok), "FS001 /usr/bin/su"));
 }
+
+#[test]
+fn archive_members_are_bounded() {
+    // A `docker save` archive whose GNU long-name record claims 2 GiB: refused at once, with
+    // nothing allocated for it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Header::new(b"././@LongLink", b'L', 0o644, 0);
+    h.field(124, 12, format!("{:011o}\0", 2u64 << 30).as_bytes());
+    std::fs::write(dir.path().join("evil.tar"), h.bytes(&[])).unwrap();
+    let start = std::time::Instant::now();
+    let out = hullscan(&["image", "--no-config", "docker-archive:evil.tar"], dir.path());
+    refused(&out, "extended header");
+    assert!(start.elapsed().as_secs() < 5);
+}

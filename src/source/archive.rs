@@ -13,6 +13,11 @@ use super::{BlobStore, LayerRef, PlatformSel, ResolvedImage, SourceError, read_m
 use crate::image::config::ImageConfig;
 use crate::image::facts::normalize_path;
 
+/// Most members one image archive may have (Docker writes a few per layer).
+const MAX_MEMBERS: usize = 100_000;
+/// Longest member name.
+const MAX_MEMBER_NAME: usize = 4096;
+
 #[derive(Debug, Clone)]
 enum Member {
     File { offset: u64, size: u64 },
@@ -37,36 +42,49 @@ impl ArchiveStore {
             source,
         };
         let file = File::open(path).map_err(io_err)?;
-        let mut archive = tar::Archive::new(file);
+        // The runtime's reading of tar (Go's rules, 1 MiB special records) also bounds what a
+        // hostile archive can make this index hold.
+        let mut archive = crate::image::tar::Reader::new(std::io::BufReader::with_capacity(
+            256 << 10,
+            file,
+        ));
+        let malformed = |message: String| SourceError::Malformed {
+            what: format!("archive `{}`", path.display()),
+            message,
+        };
         let mut members = HashMap::new();
-        for entry in archive.entries().map_err(io_err)? {
-            let entry = entry.map_err(|e| SourceError::Malformed {
-                what: format!("archive `{}`", path.display()),
-                message: e.to_string(),
-            })?;
-            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        while let Some(h) = archive.next_entry().map_err(|e| malformed(e.to_string()))? {
+            if members.len() >= MAX_MEMBERS {
+                return Err(malformed(format!(
+                    "more than {MAX_MEMBERS} members; not an image archive"
+                )));
+            }
+            if h.name.len() > MAX_MEMBER_NAME {
+                return Err(malformed(format!(
+                    "a member name of {} bytes (at most {MAX_MEMBER_NAME})",
+                    h.name.len()
+                )));
+            }
+            let name = String::from_utf8_lossy(&h.name).into_owned();
             let Some(key) = normalize_path(&name) else {
                 continue;
             };
-            let member = match entry.header().entry_type() {
-                tar::EntryType::Symlink | tar::EntryType::Link => {
-                    let target = entry
-                        .link_name_bytes()
-                        .map(|l| String::from_utf8_lossy(&l).into_owned())
-                        .unwrap_or_default();
+            let member = match h.typeflag {
+                b'2' | b'1' => {
+                    let target = String::from_utf8_lossy(&h.linkname).into_owned();
                     // Symlink targets are relative to the member's directory; hardlinks to the root.
-                    let base = if entry.header().entry_type() == tar::EntryType::Symlink {
+                    let base = if h.typeflag == b'2' {
                         key.rsplit_once('/').map_or("", |(p, _)| p).to_string()
                     } else {
                         String::new()
                     };
                     Member::Link(normalize_path(&format!("{base}/{target}")).unwrap_or_default())
                 }
-                tar::EntryType::Directory => continue,
-                _ => Member::File {
-                    offset: entry.raw_file_position(),
-                    size: entry.size(),
+                b'0' => Member::File {
+                    offset: archive.position(),
+                    size: h.size,
                 },
+                _ => continue,
             };
             members.insert(key, member);
         }
