@@ -419,7 +419,10 @@ fn archive_members_are_bounded() {
     h.field(124, 12, format!("{:011o}\0", 2u64 << 30).as_bytes());
     std::fs::write(dir.path().join("evil.tar"), h.bytes(&[])).unwrap();
     let start = std::time::Instant::now();
-    let out = hullscan(&["image", "--no-config", "docker-archive:evil.tar"], dir.path());
+    let out = hullscan(
+        &["image", "--no-config", "docker-archive:evil.tar"],
+        dir.path(),
+    );
     refused(&out, "extended header");
     assert!(start.elapsed().as_secs() < 5);
 }

@@ -210,13 +210,70 @@ fn registry_errors_are_one_line() {
         &scan(&format!("{}/nothing:1", reg.host), &[], &reg),
         "404 not found",
     );
-    // HTTPS to a plain-HTTP registry: a transport error after bounded retries.
+    // A loopback registry without TLS is spoken to over plain HTTP without a flag, as
+    // Docker does (issue 17): the answer is the registry's own 404.
     let dir = tempfile::tempdir().unwrap();
     let out = hullscan(
         &["image", "--no-config", &format!("{}/nothing:1", reg.host)],
         dir.path(),
     );
-    one_line_error(&out, "failed after 4 attempts");
+    one_line_error(&out, "404 not found");
+    let _img = reg.push_image(&common::su_image(), "plain");
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004,RG004",
+            &format!("{}/plain:1", reg.host),
+        ],
+        dir.path(),
+    );
+    common::assert_su_only(&out);
+    // Elsewhere HTTPS to a plain-HTTP registry fails at once and says what to pass.
+    let start = std::time::Instant::now();
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "--registry-endpoint",
+            &format!("registry.example:5000=https://{}", reg.host),
+            "registry.example:5000/nothing:1",
+        ],
+        dir.path(),
+    );
+    one_line_error(
+        &out,
+        "speaks plain HTTP, not HTTPS: pass --insecure-registry",
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "not retried"
+    );
+    // Nothing listening: no retries either.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let start = std::time::Instant::now();
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "--insecure-registry",
+            "127.0.0.1",
+            &format!("127.0.0.1:{port}/x:1"),
+        ],
+        dir.path(),
+    );
+    one_line_error(&out, "connection refused");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "not retried"
+    );
 }
 
 #[test]
@@ -250,9 +307,10 @@ fn tls_with_a_private_ca() {
     let (reg, ca) = Registry::start_tls();
     let dir = reg.push_image(&common::su_image(), "tls");
     let r = format!("{}/tls:1", reg.host);
-    // The CA is not trusted by default: a clear failure, not a silent downgrade to HTTP.
+    // The CA is not trusted by default: a clear failure naming what to pass, at once, not a
+    // silent downgrade to HTTP.
     let out = hullscan(&["image", "--no-config", &r], dir.path());
-    one_line_error(&out, "failed after 4 attempts");
+    one_line_error(&out, "pass --ca-cert FILE");
     let out = hullscan(
         &[
             "image",

@@ -138,6 +138,8 @@ pub fn scan_image(
             // A bare name: the local engines first (what was built is what gets scanned),
             // then the registry, in `--image-src` order; every miss is named if all miss.
             let mut tried: Vec<String> = Vec::new();
+            let mut engines_down = true;
+            let mut registry_error = None;
             let mut done = false;
             for src in job.image_src {
                 let kind = match src {
@@ -146,7 +148,10 @@ pub fn scan_image(
                     ImageSource::Registry => {
                         match scan_store(job, cfg, progress, &mut report) {
                             Ok(()) => done = true,
-                            Err(e) => tried.push(format!("registry: {}", super::batch_chain(&e))),
+                            Err(e) => {
+                                tried.push(format!("registry: {}", super::batch_chain(&e)));
+                                registry_error = Some(e);
+                            }
                         }
                         break;
                     }
@@ -158,15 +163,22 @@ pub fn scan_image(
                         done = true;
                         break;
                     }
-                    Ok(None) => tried.push(format!(
-                        "{} engine at {}: no such image",
-                        kind.name(),
-                        engine.address
-                    )),
+                    Ok(None) => {
+                        engines_down = false;
+                        tried.push(format!(
+                            "{} engine at {}: no such image",
+                            kind.name(),
+                            engine.address
+                        ));
+                    }
                     Err(e) => tried.push(e.to_string()),
                 }
             }
             if !done {
+                // No engine runs here: the registry's answer is the whole story.
+                if engines_down && let Some(e) = registry_error {
+                    return Err(e);
+                }
                 return Err(ScanError::Invalid(format!(
                     "`{}` was found nowhere; tried {}",
                     job.reference,

@@ -44,10 +44,8 @@ impl ArchiveStore {
         let file = File::open(path).map_err(io_err)?;
         // The runtime's reading of tar (Go's rules, 1 MiB special records) also bounds what a
         // hostile archive can make this index hold.
-        let mut archive = crate::image::tar::Reader::new(std::io::BufReader::with_capacity(
-            256 << 10,
-            file,
-        ));
+        let mut archive =
+            crate::image::tar::Reader::new(std::io::BufReader::with_capacity(256 << 10, file));
         let malformed = |message: String| SourceError::Malformed {
             what: format!("archive `{}`", path.display()),
             message,

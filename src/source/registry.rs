@@ -74,6 +74,86 @@ impl std::fmt::Debug for RegistryStore {
 }
 
 /// The API host of a registry name (`docker.io` is served by `registry-1.docker.io`).
+/// The host of `host[:port]` (`[::1]:5000` → `[::1]`).
+fn host_of(registry: &str) -> &str {
+    if registry.starts_with('[') {
+        return registry
+            .split_once(']')
+            .map_or(registry, |(h, _)| &registry[..=h.len()]);
+    }
+    registry.rsplit_once(':').map_or(registry, |(h, _)| h)
+}
+
+/// `localhost`, `127.0.0.0/8` and `[::1]`: where Docker allows plain HTTP by default.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// True when `https://registry/v2/` fails to shake hands but `http://registry/v2/` answers:
+/// a local registry without TLS.
+fn speaks_plain_http(agent: &ureq::Agent, registry: &str) -> bool {
+    match agent.get(&format!("https://{registry}/v2/")).call() {
+        Err(e) if answers_in_plain_http(&e) => agent
+            .get(&format!("http://{registry}/v2/"))
+            .call()
+            .is_ok_and(|r| matches!(r.status().as_u16(), 200 | 401)),
+        _ => false,
+    }
+}
+
+/// The TLS handshake got an HTTP answer: the server does not speak TLS at all (a
+/// certificate problem is not this).
+fn answers_in_plain_http(e: &ureq::Error) -> bool {
+    let text = e.to_string();
+    text.contains("InvalidContentType") || text.contains("corrupt message")
+}
+
+fn is_tls_error(e: &ureq::Error) -> bool {
+    let text = e.to_string();
+    matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+        || text.contains("InvalidContentType")
+        || text.contains("corrupt message")
+        || text.contains("certificate")
+}
+
+/// A transport error that a retry cannot fix, as one line saying what to try; `None` for
+/// errors worth retrying (timeouts, resets).
+fn final_transport_error(e: &ureq::Error, url: &str) -> Option<String> {
+    let text = e.to_string();
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or(url);
+    if answers_in_plain_http(e) {
+        return Some(format!(
+            "GET {url}: this registry speaks plain HTTP, not HTTPS: pass --insecure-registry {host}"
+        ));
+    }
+    if is_tls_error(e) {
+        return Some(format!(
+            "GET {url}: TLS with {host} failed: {text}; if it uses a private CA or a self-signed certificate, pass --ca-cert FILE"
+        ));
+    }
+    if let ureq::Error::Io(io) = e
+        && io.kind() == std::io::ErrorKind::ConnectionRefused
+    {
+        return Some(format!(
+            "GET {url}: connection refused: nothing listens at {host}; check the host and port"
+        ));
+    }
+    if matches!(e, ureq::Error::ConnectionFailed) || text.contains("Connection refused") {
+        return Some(format!(
+            "GET {url}: connection refused: nothing listens at {host}; check the host and port"
+        ));
+    }
+    None
+}
+
 fn api_host(registry: &str) -> &str {
     if registry == DOCKER_HUB {
         "registry-1.docker.io"
@@ -88,8 +168,14 @@ impl RegistryStore {
     /// # Errors
     /// When `--ca-cert` holds no usable certificate.
     pub fn new(image: &ImageRef, opts: &RegistryOptions) -> Result<RegistryStore, SourceError> {
-        let insecure = opts.insecure.iter().any(|h| h == &image.registry);
-        let scheme = if insecure { "http" } else { "https" };
+        // `--insecure-registry HOST` covers every port of HOST, `HOST:PORT` that port, as
+        // Docker's daemon setting does.
+        let bare_host = host_of(&image.registry);
+        let insecure = opts
+            .insecure
+            .iter()
+            .any(|h| h == &image.registry || (!h.contains(':') && h == bare_host));
+        let mut scheme = if insecure { "http" } else { "https" };
         // The system trust store by default, so corporate CAs installed there work; or only
         // the certificates given with --ca-cert.
         let roots = match &opts.ca_pem {
@@ -119,6 +205,16 @@ impl RegistryStore {
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
+        // Docker treats loopback registries as insecure: HTTPS first, plain HTTP when the
+        // registry does not speak TLS. Elsewhere plain HTTP is never chosen silently.
+        if !insecure
+            && is_loopback(bare_host)
+            && !opts.endpoints.contains_key(&image.registry)
+            && speaks_plain_http(&agent, &image.registry)
+        {
+            tracing::info!(registry = %image.registry, "loopback registry speaks plain HTTP");
+            scheme = "http";
+        }
         let ecr = crate::source::ecr::Registry::for_host(&image.registry, &opts.ecr_hosts);
         let base = opts.endpoints.get(&image.registry).map_or_else(
             || format!("{scheme}://{}", api_host(&image.registry)),
@@ -167,6 +263,11 @@ impl RegistryStore {
             let resp = match req.call() {
                 Ok(r) => r,
                 Err(e) => {
+                    // Only what can succeed on a second try is retried: a refused connection
+                    // or a TLS failure will fail the same way.
+                    if let Some(msg) = final_transport_error(&e, url) {
+                        return Err(SourceError::Registry(msg));
+                    }
                     last = e.to_string();
                     tracing::debug!(%url, attempt, error = %last, "request failed");
                     std::thread::sleep(delay);
