@@ -527,3 +527,51 @@ fn resumes_after_kill_9_with_nothing_lost_or_repeated() {
         "{err}"
     );
 }
+
+/// A batch that matches nothing is an error naming the target and filters (issue 17), not a
+/// green run over zero repositories; an empty shard of a non-empty registry is fine.
+#[test]
+fn batches_that_match_nothing_fail() {
+    let reg = common::registry::Registry::start(None);
+    let _img = reg.push_image(&common::su_image(), "team/app");
+    let run = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut all = vec![
+            "registry",
+            "--no-config",
+            "-q",
+            "--no-cache",
+            "--insecure-registry",
+            &reg.host,
+        ];
+        all.extend_from_slice(args);
+        common::hullscan(&all, dir.path())
+    };
+    let typo = format!("{}/typo-name", reg.host);
+    for (args, needle) in [
+        (vec![typo.as_str()], "no repository of"),
+        (
+            vec![reg.host.as_str(), "--repo", "nomatch*"],
+            "--repo nomatch*",
+        ),
+        (
+            vec![reg.host.as_str(), "--tag", "v9*"],
+            "no image (--tag v9*)",
+        ),
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("--repos-from"), "the catalog exists: {err}");
+    }
+    // One repository, 4 shards: some shards are empty, and that is not an error.
+    let codes: Vec<Option<i32>> = (0..4)
+        .map(|k| {
+            run(&[reg.host.as_str(), "--shard", &format!("{k}/4")])
+                .status
+                .code()
+        })
+        .collect();
+    assert!(codes.iter().all(|c| matches!(c, Some(0 | 1))), "{codes:?}");
+}

@@ -129,15 +129,18 @@ pub fn run(
 
     let mut targets = Vec::new();
     let mut work: Vec<(usize, String)> = Vec::new();
+    let mut matched = 0usize;
     for t in &plan.targets {
         let (target, repos) = enumerate(t, plan, registry_options)?;
         let host = target.host.clone();
+        let repos: Vec<String> = repos
+            .into_iter()
+            .filter(|r| plan.repo_globs.is_empty() || plan.repo_globs.iter().any(|g| g.is_match(r)))
+            .collect();
+        matched += repos.len();
         work.extend(
             repos
                 .into_iter()
-                .filter(|r| {
-                    plan.repo_globs.is_empty() || plan.repo_globs.iter().any(|g| g.is_match(r))
-                })
                 .filter(|r| {
                     plan.shard
                         .is_none_or(|(k, n)| records::shard_of(&format!("{host}/{r}"), n) == k)
@@ -148,6 +151,15 @@ pub fn run(
     }
     work.sort();
     work.dedup();
+    // A batch that matches nothing must not pass CI as if it had scanned a clean registry.
+    // (An empty shard of a registry that has repositories is fine: others have them.)
+    if matched == 0 && previous.is_empty() {
+        return Err(ScanError::Invalid(format!(
+            "no repository of {} matches{}; nothing was scanned",
+            plan.targets.join(", "),
+            filters(plan)
+        )));
+    }
     progress.planned(work.len());
 
     // Without a persistent cache, layers are still walked once per run.
@@ -201,6 +213,23 @@ pub fn run(
     let sink = run.sink.into_inner().map_err(|_| poisoned())?;
     let mut records = sink.records;
     records::sort_dedup(&mut records);
+    if !work.is_empty()
+        && !records
+            .iter()
+            .any(|r| !r.digest.is_empty() || r.error.is_some())
+    {
+        return Err(ScanError::Invalid(format!(
+            "{} {} of {} matched, but no image{}; nothing was scanned",
+            work.len(),
+            if work.len() == 1 {
+                "repository"
+            } else {
+                "repositories"
+            },
+            plan.targets.join(", "),
+            filters(plan)
+        )));
+    }
     if let Some(dir) = &plan.cache_dir {
         match run.cache.evict(plan.cache_max_size) {
             Ok(0) => {}
@@ -217,6 +246,31 @@ pub fn run(
         layers_cached: counters.hits.load(Ordering::Relaxed),
         bytes_walked: counters.bytes.load(Ordering::Relaxed),
     })
+}
+
+/// The filters of a plan, as the user gave them, for messages (` (--repo a, --tag b)`).
+fn filters(plan: &BatchPlan) -> String {
+    let mut f: Vec<String> = Vec::new();
+    f.extend(
+        plan.repo_globs
+            .iter()
+            .map(|g| format!("--repo {}", g.glob())),
+    );
+    f.extend(plan.tag_globs.iter().map(|g| format!("--tag {}", g.glob())));
+    if let Some(n) = plan.latest {
+        f.push(format!("--latest {n}"));
+    }
+    if plan.since.is_some() {
+        f.push("--since".into());
+    }
+    if let Some((k, n)) = plan.shard {
+        f.push(format!("--shard {k}/{n}"));
+    }
+    if f.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", f.join(", "))
+    }
 }
 
 fn poisoned() -> ScanError {
@@ -327,9 +381,17 @@ fn enumerate(
         names
     } else {
         let store = RegistryStore::new(&image_ref(&host, ""), &opts)?;
-        store.catalog_paged(plan.page_size).ctx(|| {
-            format!("listing the repositories of `{host}` (a registry without a catalog needs --repos-from FILE)")
-        })?
+        // The hint belongs to a missing catalog endpoint only, not to refused connections or
+        // credentials.
+        match store.catalog_paged(plan.page_size) {
+            Ok(r) => r,
+            Err(e @ crate::source::SourceError::NotFound(_)) => {
+                return Err(e).ctx(|| {
+                    format!("listing the repositories of `{host}` (a registry without a catalog needs --repos-from FILE)")
+                });
+            }
+            Err(e) => return Err(e).ctx(|| format!("listing the repositories of `{host}`")),
+        }
     };
     repos.retain(|r| {
         prefix
