@@ -682,14 +682,16 @@ for tag in ['1', 'stable']:
     ];
     expected.sort();
     assert_eq!(summary, expected, "{err}");
-    // Push-date filter: nothing was pushed after 2999.
+    // Push-date filter: nothing was pushed after 2999, so nothing was scanned: an error
+    // naming the filter (issue 17), not a green run.
     let out = batch(&["--since", "2999-01-01", "--disable", "RG001,RG002,RG003"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         out.stdout.is_empty(),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("but no image (--since)"));
 }
 
 #[test]
