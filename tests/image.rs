@@ -489,3 +489,37 @@ fn sarif_for_images_validates_and_has_locations() {
         );
     }
 }
+
+/// `--platform` and `--category` as people use them (issue 17, minor 7 and 9).
+#[test]
+fn platform_and_category_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_oci(&dir.path().join("img"), "v1");
+    let out = scan("oci:img:v1", &["--platform", "banana"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--platform `banana`: expected os/arch"));
+    // A single-platform amd64 image asked for arm64: scanned, and said.
+    let out = scan("oci:img:v1", &["--platform", "linux/arm64"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--platform linux/arm64 asked, but the image is single-platform linux/amd64"),
+        "{err}"
+    );
+    // The SARIF category is the command's own unless given, even when given as another's.
+    let sarif = |extra: &[&str]| {
+        let mut args = vec!["image", "--no-config", "-f", "sarif", "oci:img:v1"];
+        args.extend_from_slice(extra);
+        let out = hullscan(&args, dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["runs"][0]["automationDetails"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(sarif(&[]), "hullscan/image/");
+    assert_eq!(
+        sarif(&["--category", "hullscan/dockerfile/"]),
+        "hullscan/dockerfile/"
+    );
+}

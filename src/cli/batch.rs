@@ -188,7 +188,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         state: shard_path(&args.state),
         page_size: args.page_size,
         jobs: args.jobs,
-        platforms: super::platforms(args.platform.as_ref(), args.all_platforms),
+        platforms: super::platforms(args.platform.as_ref(), args.all_platforms)?,
     };
     let (output_path, sarif_path) = (shard_path(&args.out.output), shard_path(&args.out.sarif));
     let out: Box<dyn Write + Send> = match &output_path {

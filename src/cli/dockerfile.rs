@@ -151,7 +151,7 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
             .copied()
             .filter(|r| r.is_dockerfile())
             .collect(),
-        category: args.common.category.clone(),
+        category: args.common.category("hullscan/dockerfile/"),
         ..Report::default()
     };
     let inputs = collect(&args.paths, &mut report.errors);

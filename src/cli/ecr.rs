@@ -37,10 +37,6 @@ pub(crate) fn run(args: &EcrPostureArgs) -> Result<u8> {
     }
     let globs = super::globs(&args.repo, "--repo")?;
     let mut report = scan_posture(&reg, &globs, &cfg)?;
-    report.category = if args.common.category == super::DEFAULT_CATEGORY {
-        "hullscan/ecr/".to_string()
-    } else {
-        args.common.category.clone()
-    };
+    report.category = args.common.category("hullscan/ecr/");
     args.common.finish(&report, &cfg)
 }

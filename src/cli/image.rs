@@ -133,7 +133,7 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
     limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);
     limits.layer_jobs = args.jobs.unwrap_or(limits.layer_jobs);
-    let platforms = super::platforms(args.platform.as_ref(), args.all_platforms);
+    let platforms = super::platforms(args.platform.as_ref(), args.all_platforms)?;
     let spec = ImageSpec::parse(&args.reference)?;
     let ecr_host = match &spec {
         ImageSpec::Registry(r) => Some(r.registry.clone()),
@@ -196,10 +196,6 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         bar: std::sync::Mutex::new(None),
     };
     let mut report = scan_image(&job, &cfg, &bar)?;
-    report.category = if args.common.category == super::DEFAULT_CATEGORY {
-        "hullscan/image/".to_string()
-    } else {
-        args.common.category.clone()
-    };
+    report.category = args.common.category("hullscan/image/");
     args.common.finish(&report, &cfg)
 }

@@ -10,7 +10,7 @@ mod rules;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use hullscan::config::{self, Config};
@@ -44,9 +44,6 @@ enum Command {
     /// Print the rule catalog, or one rule's documentation.
     Rules(rules::RulesArgs),
 }
-
-/// SARIF category when none is given; `image` uses `hullscan/image/` instead.
-pub(crate) const DEFAULT_CATEGORY: &str = "hullscan/dockerfile/";
 
 /// When to exit 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,14 +121,29 @@ fn globs(patterns: &[String], flag: &str) -> Result<Vec<globset::GlobMatcher>> {
         .collect()
 }
 
-/// `--platform` / `--all-platforms` as a platform selection.
-fn platforms(platform: Option<&String>, all: bool) -> hullscan::source::PlatformSel {
+/// `--platform` / `--all-platforms` as a platform selection; a malformed platform is an
+/// error (`os/arch[/variant]`, lower-case letters and digits).
+fn platforms(platform: Option<&String>, all: bool) -> Result<hullscan::source::PlatformSel> {
     use hullscan::source::PlatformSel;
-    match (platform, all) {
+    Ok(match (platform, all) {
         (_, true) => PlatformSel::All,
-        (Some(p), false) => PlatformSel::One(p.clone()),
+        (Some(p), false) => {
+            let parts: Vec<&str> = p.split('/').collect();
+            let ok = (2..=3).contains(&parts.len())
+                && parts.iter().all(|x| {
+                    !x.is_empty()
+                        && x.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                });
+            if !ok {
+                bail!(
+                    "--platform `{p}`: expected os/arch[/variant], such as linux/amd64 or linux/arm64/v8"
+                );
+            }
+            PlatformSel::One(p.clone())
+        }
         (None, false) => PlatformSel::Default,
-    }
+    })
 }
 
 /// `--fail-on`, else `fail-on` from the config, else `error`.
@@ -158,9 +170,10 @@ pub(crate) struct CommonArgs {
     fail_on: Option<FailOn>,
     #[command(flatten)]
     config: ConfigArgs,
-    /// SARIF `automationDetails.id`, to keep several scans of one commit apart.
-    #[arg(long, value_name = "ID", default_value = DEFAULT_CATEGORY)]
-    category: String,
+    /// SARIF `automationDetails.id`, to keep several scans of one commit apart [default:
+    /// `hullscan/dockerfile/`, `hullscan/image/` or `hullscan/ecr/`, by command].
+    #[arg(long, value_name = "ID")]
+    category: Option<String>,
     /// Print no warnings on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -170,6 +183,11 @@ pub(crate) struct CommonArgs {
 }
 
 impl CommonArgs {
+    /// `--category`, else the command's own.
+    fn category(&self, default: &str) -> String {
+        self.category.clone().unwrap_or_else(|| default.to_string())
+    }
+
     /// Loads the configuration and applies command-line overrides.
     fn config(&self) -> Result<Config> {
         self.config.load()

@@ -228,6 +228,18 @@ fn scan_store(
         ImageSpec::OciArchive { .. } => "oci-archive",
         _ => "docker-archive",
     };
+    // A single-platform image has no other platform to offer: scanned, and said.
+    if let PlatformSel::One(want) = job.platforms
+        && let [only] = images.as_slice()
+        && !(only.platform == *want
+            || only.platform.starts_with(&format!("{want}/"))
+            || want.starts_with(&format!("{}/", only.platform)))
+    {
+        report.warnings.push(format!(
+            "{}: --platform {want} asked, but the image is single-platform {}; {} was scanned",
+            job.reference, only.platform, only.platform
+        ));
+    }
     for img in &images {
         let shown = if images.len() > 1 {
             format!("{} ({})", job.reference, img.platform)
