@@ -68,23 +68,8 @@ pub(crate) fn analyse(df: &Dockerfile) -> Vec<Option<RunFacts>> {
             .take(end + 1)
             .skip(stage.first)
         {
+            super::apply_scope(&mut vars, &globals, ins);
             match ins.keyword {
-                Keyword::Arg => {
-                    for (k, v) in ins.key_values() {
-                        // A bare `ARG NAME` in a stage re-imports the global default.
-                        let v = match v {
-                            Some(v) => vars.expand(&v).known(),
-                            None => globals.get(&k).flatten().map(str::to_string),
-                        };
-                        vars.set(&k, v);
-                    }
-                }
-                Keyword::Env => {
-                    for (k, v) in ins.key_values() {
-                        let v = v.and_then(|v| vars.expand(&v).known());
-                        vars.set(&k, v);
-                    }
-                }
                 Keyword::Workdir => {
                     let e = vars.expand(ins.args.trim());
                     if !e.unresolved && !e.text.is_empty() {

@@ -511,28 +511,34 @@ impl Dockerfile {
                 if stage.first + i >= idx {
                     break;
                 }
-                match ins.keyword {
-                    Keyword::Arg => {
-                        for (k, v) in ins.key_values() {
-                            // A bare `ARG NAME` in a stage re-imports the global default.
-                            let v = match v {
-                                Some(v) => vars.expand(&v).known(),
-                                None => globals.get(&k).flatten().map(str::to_string),
-                            };
-                            vars.set(&k, v);
-                        }
-                    }
-                    Keyword::Env => {
-                        for (k, v) in ins.key_values() {
-                            let v = v.and_then(|v| vars.expand(&v).known());
-                            vars.set(&k, v);
-                        }
-                    }
-                    _ => {}
-                }
+                apply_scope(&mut vars, &globals, ins);
             }
         }
         vars
+    }
+}
+
+/// Applies an `ARG` or `ENV` instruction to the variables in scope (other instructions
+/// change nothing). A bare `ARG NAME` in a stage re-imports the global default; a value built
+/// from an unknown variable is unknown.
+pub(crate) fn apply_scope(vars: &mut Vars, globals: &Vars, ins: &Instruction) {
+    match ins.keyword {
+        Keyword::Arg => {
+            for (k, v) in ins.key_values() {
+                let v = match v {
+                    Some(v) => vars.expand(&v).known(),
+                    None => globals.get(&k).flatten().map(str::to_string),
+                };
+                vars.set(&k, v);
+            }
+        }
+        Keyword::Env => {
+            for (k, v) in ins.key_values() {
+                let v = v.and_then(|v| vars.expand(&v).known());
+                vars.set(&k, v);
+            }
+        }
+        _ => {}
     }
 }
 

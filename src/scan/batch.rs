@@ -448,7 +448,7 @@ impl Run<'_> {
                     &name,
                     "",
                     Vec::new(),
-                    &error_chain(e.as_ref()),
+                    &super::error_chain(e.as_ref()),
                 )]);
             }
         };
@@ -650,20 +650,6 @@ impl Run<'_> {
         }
         out
     }
-}
-
-/// An error and its causes on one line, as `{e:#}` prints an `anyhow` chain.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let text = c.to_string();
-        if !parts.last().is_some_and(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = c.source();
-    }
-    parts.join(": ")
 }
 
 /// One image's results as the cache keeps them, with the signature lookups they assumed.

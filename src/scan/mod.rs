@@ -57,8 +57,9 @@ impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for Result<T, E
     }
 }
 
-/// An error and its causes on one line (`context: cause: cause`).
-pub(crate) fn batch_chain(e: &dyn std::error::Error) -> String {
+/// An error and its causes on one line (`context: cause: cause`), as `{e:#}` prints an
+/// `anyhow` chain.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(c) = cur {

@@ -149,7 +149,7 @@ pub fn scan_image(
                         match scan_store(job, cfg, progress, &mut report) {
                             Ok(()) => done = true,
                             Err(e) => {
-                                tried.push(format!("registry: {}", super::batch_chain(&e)));
+                                tried.push(format!("registry: {}", super::error_chain(&e)));
                                 registry_error = Some(e);
                             }
                         }
