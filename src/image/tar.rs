@@ -592,7 +592,13 @@ mod tests {
         if magic == b"ustar\0" {
             b[263..265].copy_from_slice(b"00");
         }
-        let sum: u32 = b
+        seal(&mut b);
+        b
+    }
+
+    /// Writes the header checksum (the field itself counted as spaces).
+    fn seal(b: &mut [u8]) {
+        let sum: u32 = b[..BLOCK]
             .iter()
             .enumerate()
             .map(|(i, &c)| {
@@ -604,7 +610,6 @@ mod tests {
             })
             .sum();
         b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-        b
     }
 
     fn file(name: &[u8], content: &[u8], mode: &[u8]) -> Vec<u8> {
@@ -745,18 +750,7 @@ mod tests {
         );
         l[263..265].copy_from_slice(b" \0");
         // Recompute the checksum after fixing the GNU version.
-        let sum: u32 = l
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| {
-                if (148..156).contains(&i) {
-                    32
-                } else {
-                    u32::from(c)
-                }
-            })
-            .sum();
-        l[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        seal(&mut l);
         l.extend(&long);
         l.push(0);
         l.resize(l.len().div_ceil(BLOCK) * BLOCK, 0);
