@@ -523,3 +523,42 @@ fn platform_and_category_flags() {
         "hullscan/dockerfile/"
     );
 }
+
+/// `# hullscan ignore=` above an instruction silences the image findings mapped to it with
+/// `--dockerfile`, as the rule pages say (issue 17, item 4); `global ignore=` too.
+#[test]
+fn dockerfile_pragmas_silence_mapped_image_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Layer::new("RUN /bin/sh -c chmod 4755 /usr/local/bin/tool # buildkit").file(
+        "/usr/local/bin/tool",
+        0o4755,
+        b"ELF",
+    );
+    Image::new(vec![run])
+        .with_config(serde_json::json!({"User": "0"}))
+        .write_oci(&dir.path().join("img"), "1");
+    let lint = |dockerfile: &str| {
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+        let out = hullscan(
+            &[
+                "image",
+                "--no-config",
+                "-f",
+                "json",
+                "--disable",
+                "IC004",
+                "oci:img:1",
+                "--dockerfile",
+                "Dockerfile",
+            ],
+            dir.path(),
+        );
+        findings(&out)
+    };
+    let plain = lint("FROM scratch\nRUN chmod 4755 /usr/local/bin/tool\nUSER 0\n");
+    assert_eq!(plain, ["FS001 line 2", "IC001 line 3", "IC006 line 2"]);
+    let silenced = lint(
+        "FROM scratch\n# hullscan ignore=FS001,IC006\nRUN chmod 4755 /usr/local/bin/tool\n# hullscan global ignore=IC001\nUSER 0\n",
+    );
+    assert!(silenced.is_empty(), "{silenced:?}");
+}

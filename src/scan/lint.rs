@@ -181,6 +181,15 @@ pub fn fingerprint(findings: &mut [Finding], repo_path: &str) {
     }
 }
 
+/// Drops findings that a `# hullscan ignore=` (or mapped `# hadolint ignore=`) pragma of `df`
+/// silences: image findings mapped to the Dockerfile's lines obey the same pragmas as the
+/// Dockerfile's own.
+pub fn apply_pragmas(findings: &mut Vec<Finding>, df: &Dockerfile) {
+    let pragmas = Pragmas::collect(df);
+    findings
+        .retain(|f| !matches!(f.location, Location::Dockerfile { .. }) || !pragmas.suppresses(f));
+}
+
 /// Inline suppressions of one file.
 struct Pragmas {
     global: BTreeSet<RuleId>,

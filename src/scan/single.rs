@@ -337,6 +337,7 @@ fn add_image(
     let mut findings = lint::lint_image(&facts, &shown, &job.source_path, cfg);
     if let Some(df) = job.dockerfile {
         mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display);
+        lint::apply_pragmas(&mut findings, &df.parsed);
     }
     report
         .warnings
