@@ -21,9 +21,12 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         let facts = df.run_facts(ins);
         let cmds = &facts.commands;
         // The index only lands in this layer when this `RUN` refreshed it.
-        let apt_update = cmds
-            .iter()
-            .any(|c| pkg_op(c) == Some(("apt", PkgOp::Update)));
+        // `apt-get install --update` (apt 2.9+) refreshes the index too.
+        let apt_update = cmds.iter().any(|c| match pkg_op(c) {
+            Some(("apt", PkgOp::Update)) => true,
+            Some(("apt", PkgOp::Install)) => c.has_flag(&["--update"]),
+            _ => false,
+        });
         let mut problems: Vec<String> = Vec::new();
         for c in cmds {
             match (pkg_op(c), c.name()) {
@@ -148,6 +151,15 @@ mod tests {
                 "{run}"
             );
         }
+        // apt's own `install --update` refreshes the lists: then they must go.
+        assert_eq!(
+            lines(
+                check,
+                "FROM debian:13\nRUN apt-get install --update -y --no-install-recommends curl\n"
+            ),
+            [2]
+        );
+        assert!(lines(check, "FROM debian:13\nRUN apt-get install --update -y --no-install-recommends curl; apt-get dist-clean\n").is_empty());
         let src = "FROM debian:12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n";
         assert!(lines(check, src).is_empty());
         let src = "FROM debian:12\nENV PIP_NO_CACHE_DIR=0\nRUN pip install flask\n";
