@@ -562,3 +562,34 @@ fn dockerfile_pragmas_silence_mapped_image_findings() {
     );
     assert!(silenced.is_empty(), "{silenced:?}");
 }
+
+/// A malformed digest is an error before any request (issue 17, item 10).
+#[test]
+fn malformed_digests_are_caught_locally() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    let out = hullscan(
+        &["image", "--no-config", "127.0.0.1:9/app@sha256:abc"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`@sha256:abc` is not a digest"), "{err}");
+    assert!(start.elapsed().as_secs() < 2);
+}
+
+/// A `docker save` archive given as `oci-archive:` gets the right transport suggested.
+#[test]
+fn wrong_archive_transport_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_image().write_docker_archive(&dir.path().join("app.tar"), "app:1");
+    let out = hullscan(&["image", "--no-config", "oci-archive:app.tar"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "is a `docker save` archive, not an OCI archive: scan `docker-archive:app.tar`"
+        ),
+        "{err}"
+    );
+}

@@ -440,3 +440,22 @@ fn dockerfile_bases_are_resolved_on_request() {
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert!(err.contains("lib/missing:1` not resolved"), "{err}");
 }
+
+/// A broken docker config is named in a warning, not ignored silently (issue 17, item 11).
+#[test]
+fn malformed_docker_config_is_named() {
+    let reg = Registry::start(None);
+    let _img = reg.push_image(&common::su_image(), "team/app");
+    let cfg = tempfile::tempdir().unwrap();
+    std::fs::write(cfg.path().join("config.json"), "{ \"auths\": ").unwrap();
+    let r = format!("{}/team/app:1", reg.host);
+    let args = common::registry_scan_args(&reg.host, &r);
+    let out = common::hullscan_with(
+        &args,
+        "",
+        &[("DOCKER_CONFIG", cfg.path().to_str().unwrap())],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.json` is not valid JSON"), "{err}");
+    common::assert_su_only(&out);
+}

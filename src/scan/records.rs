@@ -222,6 +222,15 @@ pub fn shard_of(repository: &str, n: u32) -> u32 {
 }
 
 /// The end-of-run summary: images scanned, failed; findings by rule; worst images.
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 #[must_use]
 pub fn summary(records: &[Record], skipped: usize) -> String {
     use std::fmt::Write as _;
@@ -266,7 +275,12 @@ pub fn summary(records: &[Record], skipped: usize) -> String {
     if !worst.is_empty() {
         let _ = writeln!(s, "worst images:");
         for (errors, total, reference) in worst.iter().take(5) {
-            let _ = writeln!(s, "  {reference}: {errors} errors, {total} findings");
+            let _ = writeln!(
+                s,
+                "  {reference}: {}, {}",
+                plural(*errors, "error"),
+                plural(*total, "finding")
+            );
         }
     }
     for r in images.iter().filter(|r| r.error.is_some()) {

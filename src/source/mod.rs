@@ -145,9 +145,18 @@ impl ImageSpec {
             )));
         }
         let registry = |r: &str| {
-            crate::reference::ImageRef::parse(r)
-                .map(ImageSpec::Registry)
-                .ok_or_else(|| SourceError::Reference(format!("`{s}` is not an image reference")))
+            let parsed = crate::reference::ImageRef::parse(r).ok_or_else(|| {
+                SourceError::Reference(format!("`{s}` is not an image reference"))
+            })?;
+            // A malformed digest is caught here, not sent to a registry and retried.
+            if let Some(d) = &parsed.digest
+                && !is_digest(d)
+            {
+                return Err(SourceError::Reference(format!(
+                    "`{s}`: `@{d}` is not a digest (expected sha256: and 64 hex digits, or sha512: and 128)"
+                )));
+            }
+            Ok(ImageSpec::Registry(parsed))
         };
         if let Some(r) = s.strip_prefix("docker://") {
             return registry(r);
@@ -246,6 +255,20 @@ impl ImageSpec {
             ImageSpec::Registry(_) | ImageSpec::Engine { .. } | ImageSpec::Stdin => None,
         }
     }
+}
+
+/// True for `sha256:<64 hex>` and `sha512:<128 hex>` (lower case), the digests OCI registers.
+#[must_use]
+pub fn is_digest(d: &str) -> bool {
+    let Some((alg, hex)) = d.split_once(':') else {
+        return false;
+    };
+    let len = match alg {
+        "sha256" => 64,
+        "sha512" => 128,
+        _ => return false,
+    };
+    hex.len() == len && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Which platforms of a multi-platform image to scan.
@@ -438,7 +461,18 @@ pub fn open_with(
     let (store, selector): (Box<dyn BlobStore>, &Option<String>) = match spec {
         ImageSpec::OciLayout { dir, selector } => (Box::new(layout::DirStore::new(dir)?), selector),
         ImageSpec::OciArchive { file, selector } | ImageSpec::DockerArchive { file, selector } => {
-            (Box::new(archive::ArchiveStore::open(file)?), selector)
+            let store = archive::ArchiveStore::open(file)?;
+            if matches!(spec, ImageSpec::OciArchive { .. })
+                && !store.contains("index.json")
+                && store.contains("manifest.json")
+            {
+                return Err(SourceError::Reference(format!(
+                    "`{}` is a `docker save` archive, not an OCI archive: scan `docker-archive:{}` (or the path alone)",
+                    file.display(),
+                    file.display()
+                )));
+            }
+            (Box::new(store), selector)
         }
         ImageSpec::Engine { .. } | ImageSpec::Stdin => {
             // Streams, not stores: the scan engine reads them as they arrive.

@@ -657,6 +657,17 @@ fn parse_params(s: &str) -> Vec<(String, String)> {
 /// Credentials for `registry` from the docker config: `credHelpers` for the host, else
 /// `auths`, else `credsStore` (`$REGISTRY_AUTH_FILE`, `$DOCKER_CONFIG/config.json` or
 /// `~/.docker/config.json`), in the order docker applies them.
+/// Prints a warning on stderr once per process (several stores read the same files).
+fn warn_once(message: &str) {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut seen) = SEEN.lock()
+        && !seen.iter().any(|m| m == message)
+    {
+        seen.push(message.to_string());
+        tracing::warn!("{}", crate::report::printable(message));
+    }
+}
+
 fn docker_config_auth(registry: &str) -> Option<(String, String)> {
     let mut files = Vec::new();
     if let Some(f) = std::env::var_os("REGISTRY_AUTH_FILE") {
@@ -691,10 +702,19 @@ fn docker_config_auth(registry: &str) -> Option<(String, String)> {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
+        let v = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                // Docker ignores nothing silently here either: a broken file is worth a line.
+                warn_once(&format!(
+                    "`{}` is not valid JSON ({e}); its credentials are not used",
+                    f.display()
+                ));
+                continue;
+            }
         };
         if let Some(helper) = keys.iter().find_map(|k| v["credHelpers"][k].as_str()) {
+            tracing::info!(%registry, file = %f.display(), helper, "credentials from a credential helper");
             return credential_helper(helper, &keys[0]);
         }
         for k in &keys {
@@ -706,9 +726,12 @@ fn docker_config_auth(registry: &str) -> Option<(String, String)> {
                 .ok()?
                 .split_once(':')
                 .map(|(u, p)| (u.to_string(), p.to_string()))?;
+            // Which source answered, never the secret.
+            tracing::info!(%registry, file = %f.display(), key = %k, "credentials from `auths`");
             return Some((u, p));
         }
         if let Some(store) = v["credsStore"].as_str() {
+            tracing::info!(%registry, file = %f.display(), store, "credentials from a credential store");
             return credential_helper(store, &keys[0]);
         }
     }
