@@ -326,6 +326,31 @@ fn tls_with_a_private_ca() {
         dir.path(),
     );
     common::assert_su_only(&out);
+    // The same CA placed where Docker, Podman and skopeo look (certs.d/HOST:PORT/*.crt).
+    let certs_d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(certs_d.path().join(&reg.host)).unwrap();
+    std::fs::copy(&ca, certs_d.path().join(&reg.host).join("ca.crt")).unwrap();
+    let scan_args = [
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004,RG004",
+        &r,
+    ];
+    let out = common::hullscan_with(
+        &scan_args,
+        "",
+        &[("HULLSCAN_CERTS_D", certs_d.path().to_str().unwrap())],
+    );
+    common::assert_su_only(&out);
+    // `--tls-verify=false`: works, and says loudly what it gave up.
+    let mut args = scan_args.to_vec();
+    args.push("--tls-verify=false");
+    let out = hullscan(&args, dir.path());
+    common::assert_su_only(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TLS verification is off"));
 }
 
 #[test]

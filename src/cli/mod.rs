@@ -239,9 +239,13 @@ pub(crate) struct RegistryArgs {
     /// Seconds a registry may stay silent before a request fails (then retried).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     registry_timeout: u64,
-    /// Trust only the CA certificates in this PEM file for registry TLS (default: the system store).
+    /// Trust only the CA certificates in this PEM file for registry TLS (default: the host's
+    /// `/etc/containers/certs.d` or `/etc/docker/certs.d` directory, else the system store).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// `--tls-verify=false` turns off certificate checks (throwaway registries only; loud).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    tls_verify: bool,
     /// Registry user name (the password comes from --password-stdin).
     #[arg(long, value_name = "USER", requires = "password_stdin")]
     username: Option<String>,
@@ -286,6 +290,7 @@ impl RegistryArgs {
         {
             opts.ecr_hosts.push(h.to_string());
         }
+        opts.skip_tls_verify = !self.tls_verify;
         if let Some(ca) = &self.ca_cert {
             opts.ca_pem =
                 Some(std::fs::read(ca).with_context(|| format!("reading `{}`", ca.display()))?);

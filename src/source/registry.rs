@@ -48,6 +48,8 @@ pub struct RegistryOptions {
     pub endpoints: std::collections::BTreeMap<String, String>,
     /// Hosts to log in to as ECR though their names are not ECR's (`--ecr`, aliases).
     pub ecr_hosts: Vec<String>,
+    /// `--tls-verify=false`: no certificate checks at all (throwaway registries only).
+    pub skip_tls_verify: bool,
 }
 
 /// A repository in a registry, opened for reading.
@@ -74,6 +76,39 @@ impl std::fmt::Debug for RegistryStore {
 }
 
 /// The API host of a registry name (`docker.io` is served by `registry-1.docker.io`).
+/// The CA certificates of `registry` in the certs.d directories Docker, Podman and skopeo
+/// read (`/etc/containers/certs.d/HOST[:PORT]/*.crt`, `/etc/docker/certs.d/…`), concatenated;
+/// `HULLSCAN_CERTS_D` (colon-separated) replaces the two roots.
+fn certs_d_pem(registry: &str) -> Option<Vec<u8>> {
+    let roots: Vec<std::path::PathBuf> = match std::env::var_os("HULLSCAN_CERTS_D") {
+        Some(v) => std::env::split_paths(&v).collect(),
+        None => vec![
+            "/etc/containers/certs.d".into(),
+            "/etc/docker/certs.d".into(),
+        ],
+    };
+    let mut pem = Vec::new();
+    for root in roots {
+        let Ok(dir) = std::fs::read_dir(root.join(registry)) else {
+            continue;
+        };
+        let mut files: Vec<std::path::PathBuf> = dir
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "crt"))
+            .collect();
+        files.sort();
+        for f in files {
+            if let Ok(bytes) = std::fs::read(&f) {
+                tracing::info!(%registry, file = %f.display(), "trusting a certs.d certificate");
+                pem.extend_from_slice(&bytes);
+                pem.push(b'\n');
+            }
+        }
+    }
+    (!pem.is_empty()).then_some(pem)
+}
+
 /// The host of `host[:port]` (`[::1]:5000` → `[::1]`).
 fn host_of(registry: &str) -> &str {
     if registry.starts_with('[') {
@@ -178,7 +213,14 @@ impl RegistryStore {
         let mut scheme = if insecure { "http" } else { "https" };
         // The system trust store by default, so corporate CAs installed there work; or only
         // the certificates given with --ca-cert.
-        let roots = match &opts.ca_pem {
+        // `--ca-cert`, else the host's directory under `/etc/containers/certs.d` or
+        // `/etc/docker/certs.d` (what Docker, Podman and skopeo read), else the system store.
+        let from_dir = if opts.ca_pem.is_none() {
+            certs_d_pem(&image.registry)
+        } else {
+            None
+        };
+        let roots = match opts.ca_pem.as_ref().or(from_dir.as_ref()) {
             Some(pem) => {
                 let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
                     .filter_map(|item| match item {
@@ -195,7 +237,16 @@ impl RegistryStore {
             }
             None => ureq::tls::RootCerts::PlatformVerifier,
         };
-        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
+        if opts.skip_tls_verify {
+            tracing::warn!(
+                registry = %image.registry,
+                "TLS verification is off: anyone on the network path can impersonate this registry"
+            );
+        }
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(roots)
+            .disable_verification(opts.skip_tls_verify)
+            .build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .tls_config(tls)
             .http_status_as_error(false)
