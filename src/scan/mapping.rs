@@ -6,8 +6,8 @@
 use crate::dockerfile::{Dockerfile, Instruction, Keyword};
 use crate::image::ImageFacts;
 use crate::image::history::{Step, parse_created_by};
-use crate::rules::Finding;
 use crate::rules::finding::Location;
+use crate::rules::{Finding, RuleId};
 
 /// What a step or instruction looks like for matching: keyword plus normalised text.
 fn signature(keyword: Keyword, args: &str) -> Option<(Keyword, String)> {
@@ -118,4 +118,34 @@ pub fn map_findings(
             end_line: target.end_line,
         };
     }
+}
+
+/// Once findings sit on Dockerfile lines, a history finding (IC006) that restates what an
+/// image rule already reports on the same line goes: `chmod 4755` in a `RUN` (IC006 via DF012)
+/// and the setuid file that `RUN` made (FS001) are one concern on one line.
+pub fn drop_repeats(findings: &mut Vec<Finding>) {
+    // (history rule, image rule) pairs that name the same concern.
+    const SAME: &[(&str, RuleId)] = &[
+        ("DF012", RuleId::FS001),
+        ("DF001", RuleId::IC001),
+        ("DF010", RuleId::IC003),
+        ("DF009", RuleId::IC005),
+        ("DF011", RuleId::IC004),
+    ];
+    let lines: Vec<(RuleId, Option<u32>)> = findings
+        .iter()
+        .filter(|f| matches!(f.location, Location::Dockerfile { .. }))
+        .map(|f| (f.rule, Some(f.start_line())))
+        .collect();
+    findings.retain(|f| {
+        if f.rule != RuleId::IC006 || !matches!(f.location, Location::Dockerfile { .. }) {
+            return true;
+        }
+        let Some(hist) = f.evidence.get("rule") else {
+            return true;
+        };
+        !SAME
+            .iter()
+            .any(|(h, img)| h == hist && lines.contains(&(*img, Some(f.start_line()))))
+    });
 }

@@ -337,6 +337,8 @@ fn add_image(
     let mut findings = lint::lint_image(&facts, &shown, &job.source_path, cfg);
     if let Some(df) = job.dockerfile {
         mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display);
+        // Restatements go first, so ignoring a concern on a line ignores it once.
+        mapping::drop_repeats(&mut findings);
         lint::apply_pragmas(&mut findings, &df.parsed);
     }
     report
