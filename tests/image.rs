@@ -90,13 +90,40 @@ fn human_report_names_image_platform_and_layer() {
         dir.path(),
     );
     let text = String::from_utf8_lossy(&out.stdout);
+    // The reference once, in the header with a short digest; findings grouped by rule, errors
+    // first, each group with its docs link (issue 17, item 13).
     assert!(
         text.starts_with("scanned oci:img:v1 from oci-layout (linux/amd64, sha256:"),
         "{text}"
     );
-    assert!(text.contains("oci:img:v1 /usr/bin/passwd (layer 0): error[FS001] setuid-file: `/usr/bin/passwd` is setuid (uid 0)"), "{text}");
-    assert!(text.contains("oci:img:v1 layer 1: warning[IC006] history-instructions: history step 1 (`RUN wget -qO- https://get.example/install.sh | sh`)"), "{text}");
+    assert_eq!(text.matches("oci:img:v1").count(), 1, "{text}");
+    assert!(text.contains("error[FS001] setuid-file: 2 findings\n  /usr/bin/chfn (layer 0): `/usr/bin/chfn` is setuid (uid 0)\n  /usr/bin/passwd (layer 0): `/usr/bin/passwd` is setuid (uid 0)\n  = docs: https://github.com/hullscan/hullscan/blob/main/docs/rules/FS001.md"), "{text}");
+    assert!(text.contains("warning[IC006] history-instructions: layer 1: history step 1 (`RUN wget -qO- https://get.example/install.sh | sh`)"), "{text}");
+    assert!(
+        text.find("error[").unwrap() < text.find("warning[").unwrap(),
+        "{text}"
+    );
     assert!(text.ends_with("in 1 image\n"), "{text}");
+    // --min-level hides what is below it from the display; the exit status still follows
+    // --fail-on.
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "oci:img:v1",
+            "--min-level",
+            "error",
+            "--fail-on",
+            "warning",
+        ],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("warning[") && !text.contains("note["),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

@@ -45,6 +45,17 @@ enum Command {
     Rules(rules::RulesArgs),
 }
 
+/// `--min-level` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MinLevel {
+    /// Everything.
+    Note,
+    /// Warnings and errors.
+    Warning,
+    /// Errors only.
+    Error,
+}
+
 /// When to exit 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FailOn {
@@ -170,6 +181,9 @@ pub(crate) struct CommonArgs {
     fail_on: Option<FailOn>,
     #[command(flatten)]
     config: ConfigArgs,
+    /// Show only findings at or above this level (the exit status still follows --fail-on).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = MinLevel::Note)]
+    min_level: MinLevel,
     /// SARIF `automationDetails.id`, to keep several scans of one commit apart [default:
     /// `hullscan/dockerfile/`, `hullscan/image/` or `hullscan/ecr/`, by command].
     #[arg(long, value_name = "ID")]
@@ -207,16 +221,31 @@ impl CommonArgs {
         for e in &report.errors {
             eprintln!("hullscan: error: {e}");
         }
+        // What is shown may be less than what is judged: the exit code reads `report`.
+        let min = match self.min_level {
+            MinLevel::Note => Level::Note,
+            MinLevel::Warning => Level::Warning,
+            MinLevel::Error => Level::Error,
+        };
+        let shown_report;
+        let report_shown = if min == Level::Note {
+            report
+        } else {
+            let mut r = report.clone();
+            r.findings.retain(|f| f.level >= min);
+            shown_report = r;
+            &shown_report
+        };
         if let Some(path) = &self.output {
             let mut f = std::fs::File::create(path)
                 .with_context(|| format!("creating `{}`", path.display()))?;
-            report::write(self.format, report, &mut f, false)
+            report::write(self.format, report_shown, &mut f, false)
                 .with_context(|| format!("writing `{}`", path.display()))?;
         } else {
             let stdout = std::io::stdout();
             let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut lock = stdout.lock();
-            report::write(self.format, report, &mut lock, color)?;
+            report::write(self.format, report_shown, &mut lock, color)?;
             lock.flush()?;
         }
         if !report.errors.is_empty() {

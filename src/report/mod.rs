@@ -25,7 +25,7 @@ pub enum Format {
 }
 
 /// Everything a writer needs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Report {
     /// Findings, sorted.
     pub findings: Vec<Finding>,
