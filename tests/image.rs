@@ -143,7 +143,11 @@ fn every_format_names_the_scanned_digest_and_platform() {
         );
         let text = String::from_utf8_lossy(&out.stdout);
         // The human header shows a short digest (issue 17, item 13); the others the whole one.
-        let shown = if format == "human" { &digest[..19] } else { &digest[..] };
+        let shown = if format == "human" {
+            &digest[..19]
+        } else {
+            &digest[..]
+        };
         assert!(
             text.contains(shown) && text.contains("linux/amd64"),
             "{format}: {text}"
