@@ -28,5 +28,14 @@ python3 -c 'import moto.server, boto3' >/dev/null 2>&1 \
 
 if [ "${1:-}" = "--test" ]; then
   shift
-  exec cargo test --locked "$@"
+  # The suite's output as cargo prints it, then one closing line over every test binary
+  # (cargo's own last line is the doc-test run, which has no tests).
+  log=$(mktemp)
+  set +e
+  cargo test --locked "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' "$log"
+  rm -f "$log"
+  exit "$status"
 fi
