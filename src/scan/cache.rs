@@ -51,8 +51,28 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::write(&tmp, bytes)?;
+    // Entries hold captured file contents (account files, key and credential files) and image
+    // configs: readable by the owner only, in directories only the owner can list.
+    {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+    }
     std::fs::rename(&tmp, path)
+}
+
+/// Creates `dir` and its parents as owner-only directories.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 /// Counters of one run.
@@ -238,7 +258,7 @@ impl LayerCache {
             return Ok(());
         };
         let parent = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(parent)?;
+        private_dir(parent)?;
         let stored = Stored {
             digest: f.digest.clone(),
             compressed_size: f.compressed_size,
@@ -263,7 +283,7 @@ impl LayerCache {
             return Ok(());
         };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            private_dir(parent)?;
         }
         write_atomic(&path, &zstd::bulk::compress(bytes, 3)?)
     }
@@ -358,6 +378,20 @@ mod tests {
         assert_eq!((again.index, again.entries[0].layer), (3, 3));
         assert_eq!(again.compression, "gzip");
         assert_eq!(cache.stats.walked.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn entries_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = LayerCache::new(dir.path());
+        cache
+            .get_or_walk::<()>("sha256:abc", 0, || Ok(facts(0)))
+            .expect("walk");
+        let entry = dir.path().join(FORMAT).join("sha256").join("abc");
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(&entry), 0o600);
+        assert_eq!(mode(entry.parent().expect("dir")), 0o700);
     }
 
     #[test]
