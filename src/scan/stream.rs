@@ -191,15 +191,19 @@ pub fn read_docker_save(
         });
         facts.push(f);
     }
-    let image = ResolvedImage {
+    Ok((unpublished(reference, config, layers), facts))
+}
+
+/// An image known by its config and layers only (no manifest: an engine's or a stream's).
+fn unpublished(reference: &str, config: ImageConfig, layers: Vec<LayerRef>) -> ResolvedImage {
+    ResolvedImage {
         reference: reference.to_string(),
         manifest_digest: None,
         index_digest: None,
         platform: config.platform(),
         config,
         layers,
-    };
-    Ok((image, facts))
+    }
 }
 
 /// The facts of an image whose config (by image id) and every layer (by diff id) an earlier
@@ -228,17 +232,7 @@ pub fn from_cache(
         });
         facts.push(f);
     }
-    Some((
-        ResolvedImage {
-            reference: reference.to_string(),
-            manifest_digest: None,
-            index_digest: None,
-            platform: config.platform(),
-            config,
-            layers,
-        },
-        facts,
-    ))
+    Some((unpublished(reference, config, layers), facts))
 }
 
 /// Keeps an image's config bytes under its id, for [`from_cache`].
