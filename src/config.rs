@@ -59,7 +59,19 @@ struct RawConfig {
     #[serde(default)]
     registry: RawRegistry,
     #[serde(default)]
+    secrets: RawSecrets,
+    #[serde(default)]
     ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSecrets {
+    enabled: Option<bool>,
+    binaries: Option<bool>,
+    max_file_size: Option<u64>,
+    allow_paths: Option<Vec<String>>,
+    allow_kinds: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +130,7 @@ struct RawLimits {
 struct RawIgnore {
     rule: String,
     path: Option<String>,
+    fingerprint: Option<String>,
     reason: String,
     expires: Option<String>,
 }
@@ -131,6 +144,9 @@ pub struct Ignore {
     pub path: Option<GlobMatcher>,
     /// The glob as written, for messages.
     pub path_text: Option<String>,
+    /// A finding's `fingerprint`, or a secret's `secret_fingerprint` (FS006, IC003, IC007):
+    /// only that finding, or that secret wherever it is, is silenced.
+    pub fingerprint: Option<String>,
     /// Why this is accepted.
     pub reason: String,
     /// `YYYY-MM-DD` after which the entry no longer applies.
@@ -163,6 +179,30 @@ pub struct Config {
     pub registry_endpoints: BTreeMap<String, String>,
     /// `[registry] ecr-hosts`: alias hosts to authenticate as ECR.
     pub ecr_hosts: Vec<String>,
+    /// `[secrets]`: content detection in layers, config and history.
+    pub secrets: SecretsConfig,
+}
+
+/// `[secrets]`: whether and how image content is searched for secrets (allow-lists live in
+/// the rule settings).
+#[derive(Debug, Clone)]
+pub struct SecretsConfig {
+    /// Search every file of every layer (config and history are searched regardless).
+    pub enabled: bool,
+    /// Also search binaries.
+    pub binaries: bool,
+    /// Bytes read of one file.
+    pub max_file_bytes: u64,
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        SecretsConfig {
+            enabled: true,
+            binaries: false,
+            max_file_bytes: crate::secrets::FileOptions::default().max_file_bytes,
+        }
+    }
 }
 
 /// Default cap on a Dockerfile's size: real ones are a few KiB.
@@ -182,6 +222,7 @@ impl Default for Config {
             limits: Limits::default(),
             registry_endpoints: BTreeMap::new(),
             ecr_hosts: Vec::new(),
+            secrets: SecretsConfig::default(),
         }
     }
 }
@@ -280,6 +321,35 @@ impl Config {
             check_endpoint(host, url).map_err(|e| invalid(format!("registry.endpoints: {e}")))?;
         }
         cfg.registry_endpoints = raw.registry.endpoints;
+        let sec = raw.secrets;
+        cfg.secrets.enabled = sec.enabled.unwrap_or(true);
+        cfg.secrets.binaries = sec.binaries.unwrap_or(false);
+        cfg.secrets.max_file_bytes = sec.max_file_size.unwrap_or(cfg.secrets.max_file_bytes);
+        if let Some(globs) = sec.allow_paths {
+            for g in &globs {
+                Glob::new(g).map_err(|e| invalid(format!("secrets.allow-paths: {e}")))?;
+            }
+            cfg.settings.secrets_allow_paths = globs;
+        }
+        if let Some(kinds) = sec.allow_kinds {
+            for k in &kinds {
+                let known = k == crate::image::secrets::NAMED
+                    || crate::secrets::detector().kind(k).is_some();
+                if !known {
+                    let ids: Vec<&str> = crate::secrets::detector()
+                        .kinds()
+                        .iter()
+                        .map(|k| k.id.as_str())
+                        .collect();
+                    return Err(invalid(format!(
+                        "secrets.allow-kinds: unknown kind `{k}` (known: {}, {})",
+                        ids.join(", "),
+                        crate::image::secrets::NAMED
+                    )));
+                }
+            }
+            cfg.settings.secrets_allow_kinds = kinds;
+        }
         cfg.ecr_hosts = raw.registry.ecr_hosts;
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
@@ -317,9 +387,18 @@ impl Config {
                     n + 1
                 )));
             }
+            if let Some(fp) = &ig.fingerprint
+                && (fp.len() != 16 || !fp.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                return Err(invalid(format!(
+                    "ignore #{}: fingerprint `{fp}` must be the 16 hex digits of a finding's `fingerprint` or `secret_fingerprint`",
+                    n + 1
+                )));
+            }
             cfg.ignores.push(Ignore {
                 rule,
                 path,
+                fingerprint: ig.fingerprint,
                 path_text: ig.path,
                 reason: ig.reason,
                 expires: ig.expires,

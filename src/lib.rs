@@ -27,6 +27,7 @@ pub mod report;
 pub mod repository;
 pub mod rules;
 pub mod scan;
+pub mod secrets;
 pub mod source;
 pub mod units;
 

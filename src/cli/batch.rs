@@ -74,6 +74,8 @@ pub(crate) struct RegistryScanArgs {
     out: BatchOutput,
     #[command(flatten)]
     config: super::ConfigArgs,
+    #[command(flatten)]
+    secrets: super::SecretArgs,
     /// No summary or warnings on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -141,7 +143,8 @@ fn parse_shard(s: &str) -> Result<(u32, u32)> {
 }
 
 pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
-    let cfg = args.config.load()?;
+    let mut cfg = args.config.load()?;
+    args.secrets.apply(&mut cfg, args.quiet);
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let since = match &args.since {
         Some(d) => {

@@ -57,6 +57,8 @@ pub(crate) struct ImageArgs {
     #[arg(long)]
     no_cache: bool,
     #[command(flatten)]
+    secrets: super::SecretArgs,
+    #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
 
@@ -127,7 +129,8 @@ impl std::fmt::Display for Src {
 }
 
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
-    let cfg = args.common.config()?;
+    let mut cfg = args.common.config()?;
+    args.secrets.apply(&mut cfg, args.common.quiet);
     let mut limits = cfg.limits.clone();
     limits.max_layer_bytes = args.max_layer_bytes.unwrap_or(limits.max_layer_bytes);
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
@@ -177,7 +180,9 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         (Some(d), false) => Some(d.clone()),
         (None, false) => LayerCache::default_dir(),
     };
-    let cache = cache_dir.as_deref().map(LayerCache::new);
+    let cache = cache_dir
+        .as_deref()
+        .map(|d| LayerCache::for_limits(d, &limits));
     let job = ImageJob {
         reference: &args.reference,
         spec: &spec,

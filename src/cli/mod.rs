@@ -118,6 +118,51 @@ impl ConfigArgs {
     }
 }
 
+/// `--secrets`: how image content is searched for secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SecretsMode {
+    /// Every text file of every layer, plus config and history.
+    On,
+    /// Config and history only: layer files are not read (fastest).
+    Off,
+    /// Binaries too (ELF, archives, files with NUL bytes).
+    Binaries,
+}
+
+/// Secret detection options of image-scanning commands.
+#[derive(Debug, Args)]
+pub(crate) struct SecretArgs {
+    /// Secret detection in layer files [default: on, or `[secrets] enabled`/`binaries`].
+    /// Findings show a masked preview and a keyed fingerprint, never the value.
+    #[arg(long, value_enum, value_name = "MODE")]
+    secrets: Option<SecretsMode>,
+}
+
+impl SecretArgs {
+    /// Sets the walker's secret settings in `cfg.limits`, with the fingerprint key.
+    pub(crate) fn apply(&self, cfg: &mut Config, quiet: bool) {
+        match self.secrets {
+            Some(SecretsMode::On) => {
+                cfg.secrets.enabled = true;
+                cfg.secrets.binaries = false;
+            }
+            Some(SecretsMode::Off) => cfg.secrets.enabled = false,
+            Some(SecretsMode::Binaries) => {
+                cfg.secrets.enabled = true;
+                cfg.secrets.binaries = true;
+            }
+            None => {}
+        }
+        let (scan, warning) = hullscan::scan::secret_scan(&cfg.secrets);
+        if let Some(w) = warning
+            && !quiet
+        {
+            eprintln!("warning: {w}");
+        }
+        cfg.limits.secrets = Some(scan);
+    }
+}
+
 /// Compiles `--repo`/`--tag` globs; `*` crosses `/`, as repository names nest.
 fn globs(patterns: &[String], flag: &str) -> Result<Vec<globset::GlobMatcher>> {
     patterns

@@ -51,6 +51,9 @@ pub struct RuntimeConfig {
     /// Command.
     #[serde(default)]
     pub cmd: Option<Vec<String>>,
+    /// Labels; values are kept as JSON so a non-string value cannot fail the whole config.
+    #[serde(default)]
+    pub labels: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// Docker healthcheck; `Test: ["NONE"]` disables an inherited one.
@@ -115,6 +118,20 @@ impl ImageConfig {
                         Some((k, v)) => (k.to_string(), v.to_string()),
                         None => (kv.clone(), String::new()),
                     })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Labels as (key, value), string values only.
+    #[must_use]
+    pub fn labels(&self) -> Vec<(String, String)> {
+        self.config
+            .as_ref()
+            .and_then(|c| c.labels.as_ref())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
                     .collect()
             })
             .unwrap_or_default()

@@ -75,6 +75,17 @@ pub struct LayerFacts {
     pub captured: BTreeMap<String, Captured>,
     /// Problems that did not stop the walk (hostile paths, duplicate entries).
     pub warnings: Vec<String>,
+    /// Secrets found in this layer's files (masked), in tar order.
+    pub secrets: Vec<SecretAt>,
+}
+
+/// A secret in a file of one layer, as the layer wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct SecretAt {
+    /// The path as the entry names it.
+    pub path: String,
+    /// What was found (masked).
+    pub hit: crate::secrets::Hit,
 }
 
 /// The final filesystem: every path that survives all layers, with the layer that put it there.

@@ -16,7 +16,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 
 use sha2::{Digest, Sha256};
 
-use super::facts::{Captured, Entry, EntryKind, LayerFacts, normalize_path};
+use super::facts::{Captured, Entry, EntryKind, LayerFacts, SecretAt, normalize_path};
 
 /// Bounds on what one layer may make us do; each gives a clear error when crossed.
 #[derive(Debug, Clone)]
@@ -35,6 +35,8 @@ pub struct Limits {
     pub max_metadata_bytes: u64,
     /// Layers walked at once (each walk uses two threads).
     pub layer_jobs: usize,
+    /// Content secret detection over every regular file; `None` turns it off.
+    pub secrets: Option<crate::secrets::SecretScan>,
 }
 
 impl Default for Limits {
@@ -47,6 +49,7 @@ impl Default for Limits {
             capture_bytes: 256 << 10,
             max_metadata_bytes: 8 << 20,
             layer_jobs: 3,
+            secrets: None,
         }
     }
 }
@@ -124,6 +127,7 @@ pub const ACCOUNT_CAPTURE: usize = 4 << 20;
 /// Paths whose content rules read, decided by name alone so the walk stays one pass.
 #[must_use]
 pub fn should_capture(path: &str) -> bool {
+    // Secrets are found by content as files stream (`crate::secrets`), never kept.
     const EXACT: &[&str] = &[
         "/etc/passwd",
         "/etc/shadow",
@@ -131,32 +135,7 @@ pub fn should_capture(path: &str) -> bool {
         "/etc/os-release",
         "/usr/lib/os-release",
     ];
-    if EXACT.contains(&path) {
-        return true;
-    }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    // Extensions are matched as written: `KEY.PEM` is rare enough not to chase.
-    let ext = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str());
-    matches!(
-        name,
-        "id_rsa"
-            | "id_dsa"
-            | "id_ecdsa"
-            | "id_ed25519"
-            | ".env"
-            | ".npmrc"
-            | ".pypirc"
-            | ".git-credentials"
-            | ".netrc"
-            | ".dockercfg"
-            | "credentials.json"
-    ) || matches!(ext, Some("pem" | "key"))
-        || (name.starts_with(".env.") && !matches!(ext, Some("example" | "sample")))
-        || path.ends_with("/.aws/credentials")
-        || path.ends_with("/.docker/config.json")
-        || path.ends_with("/.kube/config")
+    EXACT.contains(&path)
 }
 
 /// Walks one layer blob. `expected` is its `sha256:` digest; the blob is verified while it
@@ -523,6 +502,11 @@ fn walk_tar(
 ) -> Result<(), WalkError> {
     let mut archive = super::tar::Reader::new(r);
     let mut seen: HashSet<String> = HashSet::new();
+    let mut secret_buf = Vec::new();
+    let file_scan = limits
+        .secrets
+        .as_ref()
+        .and_then(|s| s.files.as_ref().map(|f| (s, f)));
     let mut count = 0u64;
     while let Some(header) = archive.next_entry()? {
         count += 1;
@@ -626,6 +610,22 @@ fn walk_tar(
                 }
                 content.extend_from_slice(&buf[..n]);
             }
+            if let Some((scan, files)) = file_scan
+                && !crate::secrets::skip_path(&path)
+            {
+                // The captured head first, then the rest of the entry.
+                let mut pos = 0;
+                let hits = scan_file(scan, files, &path, &mut secret_buf, |out| {
+                    if pos < content.len() {
+                        let n = out.len().min(content.len() - pos);
+                        out[..n].copy_from_slice(&content[pos..pos + n]);
+                        pos += n;
+                        return Ok(n);
+                    }
+                    archive.read_content(out).map_err(tar_io)
+                })?;
+                push_secrets(facts, &path, hits);
+            }
             facts.captured.insert(
                 path.clone(),
                 Captured {
@@ -633,6 +633,15 @@ fn walk_tar(
                     content,
                 },
             );
+        } else if kind == EntryKind::File
+            && size > 0
+            && let Some((scan, files)) = file_scan
+            && !crate::secrets::skip_path(&path)
+        {
+            let hits = scan_file(scan, files, &path, &mut secret_buf, |out| {
+                archive.read_content(out).map_err(tar_io)
+            })?;
+            push_secrets(facts, &path, hits);
         }
         facts.entries.push(Entry {
             path,
@@ -655,6 +664,38 @@ fn walk_tar(
         ));
     }
     Ok(())
+}
+
+fn tar_io(e: super::tar::TarError) -> io::Error {
+    match e {
+        super::tar::TarError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+fn scan_file(
+    scan: &crate::secrets::SecretScan,
+    files: &crate::secrets::FileOptions,
+    path: &str,
+    buf: &mut Vec<u8>,
+    read: impl FnMut(&mut [u8]) -> io::Result<usize>,
+) -> io::Result<Vec<crate::secrets::Hit>> {
+    let class = crate::secrets::FileClass::of(path);
+    crate::secrets::scan_stream(
+        crate::secrets::detector(),
+        &scan.key,
+        files,
+        class,
+        buf,
+        read,
+    )
+}
+
+fn push_secrets(facts: &mut LayerFacts, path: &str, hits: Vec<crate::secrets::Hit>) {
+    facts.secrets.extend(hits.into_iter().map(|hit| SecretAt {
+        path: path.to_string(),
+        hit,
+    }));
 }
 
 /// The owner the runtime gives a file for a tar id: `lchown` takes the id as a 32-bit

@@ -7,6 +7,7 @@ pub mod config;
 pub mod facts;
 pub mod history;
 pub mod layer;
+pub mod secrets;
 pub mod tar;
 
 use config::ImageConfig;
@@ -82,12 +83,90 @@ pub struct ImageFacts {
     /// Whether the registry holds a signature for the manifest (cosign tag or OCI referrer);
     /// `None` when not looked up (local sources).
     pub signed: Option<bool>,
+    /// Secrets in the files of every layer, with what later layers did to them.
+    pub secrets: Vec<ImageSecret>,
+    /// Secrets in the config's `Env`, `Labels` and history.
+    pub config_secrets: Vec<secrets::ConfigSecret>,
 }
 
-/// Builds image facts from already-walked layers (used by tests and caches).
+/// A secret in a file some layer wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSecret {
+    /// The path as the layer names it.
+    pub path: String,
+    /// The layer that wrote the file.
+    pub layer: usize,
+    /// What was found (masked).
+    pub hit: crate::secrets::Hit,
+    /// What later layers did to the file.
+    pub fate: Fate,
+}
+
+/// What became of a file after the layer that wrote it: the bytes stay in that layer's blob
+/// either way, readable by anyone who pulls the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Still in the final filesystem.
+    Present,
+    /// Deleted (whiteout or opaque directory) by this layer.
+    Deleted(usize),
+    /// Replaced by another version in this layer.
+    Overwritten(usize),
+}
+
+/// Each layer's secrets with their fate: the first later layer that deletes the path (or a
+/// parent) or writes it again.
+fn secret_fates(layers: &[LayerFacts]) -> Vec<ImageSecret> {
+    if layers.iter().all(|l| l.secrets.is_empty()) {
+        return Vec::new();
+    }
+    let under = |path: &str, dir: &str| {
+        path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/')) || dir == "/"
+    };
+    let mut out = Vec::new();
+    for (i, layer) in layers.iter().enumerate() {
+        for s in &layer.secrets {
+            let fate = layers[i + 1..]
+                .iter()
+                .find_map(|later| {
+                    let deleted = later.whiteouts.iter().any(|w| under(&s.path, w))
+                        || later.opaque_dirs.iter().any(|d| {
+                            s.path
+                                .strip_prefix(d.as_str())
+                                .is_some_and(|r| r.starts_with('/'))
+                                || d == "/"
+                        });
+                    if deleted {
+                        return Some(Fate::Deleted(later.index));
+                    }
+                    later
+                        .entries
+                        .iter()
+                        .any(|e| e.path == s.path)
+                        .then_some(Fate::Overwritten(later.index))
+                })
+                .unwrap_or(Fate::Present);
+            out.push(ImageSecret {
+                path: s.path.clone(),
+                layer: layer.index,
+                hit: s.hit.clone(),
+                fate,
+            });
+        }
+    }
+    out
+}
+
+/// Builds image facts from already-walked layers; with a key, the config is searched for
+/// secrets too (the layers were, as they streamed, when the walk had secrets on).
 #[must_use]
-pub fn from_layers(image: &ResolvedImage, walked: Vec<LayerFacts>) -> ImageFacts {
+pub fn from_layers(
+    image: &ResolvedImage,
+    walked: Vec<LayerFacts>,
+    secrets_key: Option<&crate::secrets::Key>,
+) -> ImageFacts {
     let fs = FsView::merge(&walked);
+    let secrets = secret_fates(&walked);
     let mut warnings = Vec::new();
     let layers = walked
         .into_iter()
@@ -113,5 +192,9 @@ pub fn from_layers(image: &ResolvedImage, walked: Vec<LayerFacts>) -> ImageFacts
         warnings,
         source: "",
         signed: None,
+        secrets,
+        config_secrets: secrets_key
+            .map(|k| secrets::config_secrets(&image.config, k))
+            .unwrap_or_default(),
     }
 }

@@ -7,7 +7,6 @@ pub mod dockerfile;
 pub mod finding;
 pub mod image;
 pub mod registry;
-pub(crate) mod secrets;
 pub mod settings;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -121,6 +120,7 @@ rules! {
     IC004 => image::ic004_image_missing_healthcheck, Image;
     IC005 => image::ic005_image_ssh_port, Image;
     IC006 => image::ic006_history_instructions, Image;
+    IC007 => image::ic007_secret_in_history, Image;
     LY001 => image::ly001_oversized_layer, Image;
     LY002 => image::ly002_wasted_space, Image;
     LY003 => image::ly003_too_many_layers, Image;

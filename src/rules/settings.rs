@@ -21,6 +21,10 @@ pub struct Settings {
     pub max_layers: usize,
     /// LY004: smallest cache worth reporting, bytes.
     pub min_cache_bytes: u64,
+    /// FS006, IC003, IC007, DF010: path globs whose secrets are accepted (`[secrets] allow-paths`).
+    pub secrets_allow_paths: Vec<String>,
+    /// FS006, IC003, IC007, DF010: secret kinds not reported (`[secrets] allow-kinds`).
+    pub secrets_allow_kinds: Vec<String>,
 }
 
 impl Default for Settings {
@@ -33,6 +37,8 @@ impl Default for Settings {
             max_wasted_bytes: 20 << 20,
             max_layers: 40,
             min_cache_bytes: 1 << 20,
+            secrets_allow_paths: Vec::new(),
+            secrets_allow_kinds: Vec::new(),
         }
     }
 }
@@ -44,5 +50,17 @@ impl Settings {
         self.setuid_allow
             .iter()
             .any(|g| Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(path)))
+    }
+
+    /// True if a secret of `kind` at `path` (a file, or `None` for config and Dockerfile
+    /// places) is accepted by `[secrets]` allow-lists.
+    #[must_use]
+    pub fn secret_allowed(&self, kind: &str, path: Option<&str>) -> bool {
+        self.secrets_allow_kinds.iter().any(|k| k == kind)
+            || path.is_some_and(|p| {
+                self.secrets_allow_paths
+                    .iter()
+                    .any(|g| Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(p)))
+            })
     }
 }

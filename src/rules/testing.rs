@@ -144,15 +144,30 @@ impl ImgBuilder {
         )
     }
 
+    /// A file with content, as the walker sees it: captured if the walker keeps it, and
+    /// searched for secrets with the test key.
     pub(crate) fn content(mut self, path: &str, text: &str) -> Self {
         let layer = self.layers.len() - 1;
-        self.layers[layer].captured.insert(
-            path.into(),
-            crate::image::facts::Captured {
-                content: text.as_bytes().to_vec(),
-                truncated: false,
-            },
-        );
+        if crate::image::layer::should_capture(path) {
+            self.layers[layer].captured.insert(
+                path.into(),
+                crate::image::facts::Captured {
+                    content: text.as_bytes().to_vec(),
+                    truncated: false,
+                },
+            );
+        }
+        if !crate::secrets::skip_path(path) {
+            let class = crate::secrets::FileClass::of(path);
+            for hit in crate::secrets::detector().scan_file_text(&test_key(), text, class) {
+                self.layers[layer]
+                    .secrets
+                    .push(crate::image::facts::SecretAt {
+                        path: path.into(),
+                        hit,
+                    });
+            }
+        }
         self.push(
             path,
             crate::image::facts::EntryKind::File,
@@ -161,6 +176,14 @@ impl ImgBuilder {
             text.len() as u64,
             None,
         )
+    }
+
+    pub(crate) fn label(mut self, k: &str, v: &str) -> Self {
+        self.rc()
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert(k.into(), serde_json::Value::String(v.into()));
+        self
     }
 
     pub(crate) fn capability(mut self, path: &str) -> Self {
@@ -233,8 +256,13 @@ impl ImgBuilder {
             config: self.config,
             layers: Vec::new(),
         };
-        crate::image::from_layers(&img, self.layers)
+        crate::image::from_layers(&img, self.layers, Some(&test_key()))
     }
+}
+
+/// The fingerprint key of rule tests.
+pub(crate) fn test_key() -> crate::secrets::Key {
+    crate::secrets::Key::derive(b"test")
 }
 
 pub(crate) type ImgCheck = fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings);

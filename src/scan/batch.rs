@@ -164,7 +164,7 @@ pub fn run(
 
     // Without a persistent cache, layers are still walked once per run.
     let tmp = std::env::temp_dir().join(format!("hullscan-run-{}", std::process::id()));
-    let cache = LayerCache::new(plan.cache_dir.as_deref().unwrap_or(&tmp));
+    let cache = LayerCache::for_limits(plan.cache_dir.as_deref().unwrap_or(&tmp), &cfg.limits);
     let run = Run {
         targets,
         limits: cfg.limits.clone(),

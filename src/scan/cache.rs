@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use crate::image::facts::{Captured, Entry, LayerFacts};
+use crate::image::facts::{Captured, Entry, LayerFacts, SecretAt};
 
 /// Bumped whenever what the walker records changes; older entries are then ignored.
 const FORMAT: &str = concat!("facts-v1-", env!("CARGO_PKG_VERSION"));
@@ -32,6 +32,7 @@ struct Stored {
     opaque_dirs: Vec<String>,
     captured: BTreeMap<String, Captured>,
     warnings: Vec<String>,
+    secrets: Vec<SecretAt>,
 }
 
 /// Cached facts are stored once per digest; the layer's position differs between images.
@@ -105,8 +106,22 @@ impl LayerCache {
     /// A cache in `dir` (created on first write).
     #[must_use]
     pub fn new(dir: &Path) -> LayerCache {
+        Self::for_limits(dir, &crate::image::layer::Limits::default())
+    }
+
+    /// A cache in `dir` for facts walked with `limits`: facts made with other secret-scan
+    /// settings (off, another fingerprint key, binaries) live apart and are not reused.
+    #[must_use]
+    pub fn for_limits(dir: &Path, limits: &crate::image::layer::Limits) -> LayerCache {
+        let profile = format!(
+            "secrets-{}",
+            limits
+                .secrets
+                .as_ref()
+                .map_or_else(|| "off".to_string(), crate::secrets::SecretScan::profile)
+        );
         LayerCache {
-            dir: dir.join(FORMAT),
+            dir: dir.join(FORMAT).join(profile),
             locks: Mutex::default(),
             recent: Mutex::default(),
             stats: CacheStats::default(),
@@ -248,6 +263,7 @@ impl LayerCache {
             opaque_dirs: s.opaque_dirs,
             captured: s.captured,
             warnings: s.warnings,
+            secrets: s.secrets,
         };
         relabel(&mut f, index);
         Some(f)
@@ -269,6 +285,7 @@ impl LayerCache {
             opaque_dirs: f.opaque_dirs.clone(),
             captured: f.captured.clone(),
             warnings: f.warnings.clone(),
+            secrets: f.secrets.clone(),
         };
         let json = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
         write_atomic(&path, &zstd::bulk::compress(&json, 3)?)
@@ -308,16 +325,26 @@ impl LayerCache {
     /// When the cache directory cannot be listed.
     pub fn evict(&self, max_bytes: u64) -> std::io::Result<u64> {
         let mut files = Vec::new();
-        let Ok(algs) = std::fs::read_dir(&self.dir) else {
+        // Every profile's entries count: FORMAT/<profile>/<alg>/<hex>.
+        let root = self.dir.parent().unwrap_or(&self.dir);
+        let Ok(profiles) = std::fs::read_dir(root) else {
             return Ok(0);
         };
-        for alg in algs.flatten() {
-            for e in std::fs::read_dir(alg.path())?.flatten() {
-                if let Ok(m) = e.metadata()
-                    && m.is_file()
-                {
-                    let used = m.modified().unwrap_or(std::time::UNIX_EPOCH);
-                    files.push((used, m.len(), e.path()));
+        for profile in profiles.flatten() {
+            let Ok(algs) = std::fs::read_dir(profile.path()) else {
+                continue;
+            };
+            for alg in algs.flatten() {
+                let Ok(list) = std::fs::read_dir(alg.path()) else {
+                    continue;
+                };
+                for e in list.flatten() {
+                    if let Ok(m) = e.metadata()
+                        && m.is_file()
+                    {
+                        let used = m.modified().unwrap_or(std::time::UNIX_EPOCH);
+                        files.push((used, m.len(), e.path()));
+                    }
                 }
             }
         }
@@ -388,7 +415,12 @@ mod tests {
         cache
             .get_or_walk::<()>("sha256:abc", 0, || Ok(facts(0)))
             .expect("walk");
-        let entry = dir.path().join(FORMAT).join("sha256").join("abc");
+        let entry = dir
+            .path()
+            .join(FORMAT)
+            .join("secrets-off")
+            .join("sha256")
+            .join("abc");
         let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
         assert_eq!(mode(&entry), 0o600);
         assert_eq!(mode(entry.parent().expect("dir")), 0o700);

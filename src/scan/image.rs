@@ -147,7 +147,8 @@ pub fn scan_cached(
         }
         walked.push(f);
     }
-    let mut facts = from_layers(image, walked);
+    let key = limits.secrets.as_ref().map(|s| &s.key);
+    let mut facts = from_layers(image, walked, key);
     read_account_files(store, image, limits, &mut facts)?;
     Ok(facts)
 }
@@ -194,11 +195,16 @@ fn read_account_files(
         };
         tracing::debug!(file = name, target = %path, layer, "walking a layer again for a symlinked file");
         let blob = store.open(&l.path)?;
+        // Its secrets were found on the first walk.
+        let quiet = Limits {
+            secrets: None,
+            ..limits.clone()
+        };
         let again = layer::walk_capturing(
             layer,
             blob,
             &l.digest,
-            limits,
+            &quiet,
             &|_| {},
             std::slice::from_ref(&path),
         )?;

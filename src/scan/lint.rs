@@ -288,6 +288,12 @@ pub fn apply_ignores(findings: &mut Vec<Finding>, ignores: &[Ignore]) -> Vec<Str
                 && ig.path.as_ref().is_none_or(|g| {
                     g.is_match(f.path()) || f.image_path().is_some_and(|p| g.is_match(p))
                 })
+                && ig.fingerprint.as_ref().is_none_or(|fp| {
+                    f.fingerprint.eq_ignore_ascii_case(fp)
+                        || f.evidence
+                            .get("secret_fingerprint")
+                            .is_some_and(|all| all.split(',').all(|x| x.eq_ignore_ascii_case(fp)))
+                })
         });
         if let Some(i) = hit {
             used[i] = true;

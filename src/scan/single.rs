@@ -129,7 +129,7 @@ pub fn scan_image(
             // `Stdin` is `Send` (its lock is not): reads go through the shared handle.
             let (image, layers) =
                 stream::read_docker_save(std::io::stdin(), "-", None, job.limits, None)?;
-            let facts = image_facts(&image, layers);
+            let facts = image_facts(&image, layers, job.limits);
             add_image(job, cfg, facts, "-".to_string(), "stdin", &mut report);
         }
         ImageSpec::Registry(_)
@@ -292,7 +292,7 @@ fn scan_engine(
         let export = engine.export(name).ctx(|| format!("exporting `{shown}`"))?;
         stream::read_docker_save(export, &shown, Some(name), job.limits, job.cache)?
     };
-    let mut facts = image_facts(&image, layers);
+    let mut facts = image_facts(&image, layers, job.limits);
     // The digest the image has in a registry it came from or went to, else its id.
     facts.manifest_digest = inspect
         .repo_digests
@@ -318,8 +318,10 @@ fn scan_engine(
 fn image_facts(
     image: &crate::image::ResolvedImage,
     layers: Vec<crate::image::facts::LayerFacts>,
+    limits: &crate::image::layer::Limits,
 ) -> ImageFacts {
-    let mut facts = crate::image::from_layers(image, layers);
+    let key = limits.secrets.as_ref().map(|s| &s.key);
+    let mut facts = crate::image::from_layers(image, layers, key);
     super::image::account_warnings(&mut facts);
     facts
 }

@@ -154,7 +154,12 @@ pub fn read_docker_save(
     }
     let config: ImageConfig =
         serde_json::from_slice(cfg_bytes).ctx(|| format!("config of `{reference}`"))?;
-    if let Some(c) = cache {
+    // A config holding a secret (in `Env`, labels or history) is not kept on disk: the cache
+    // must not become a second copy of it. Its next scan exports the image again.
+    if let Some(c) = cache
+        && crate::image::secrets::config_secrets(&config, &crate::secrets::Key::derive(b"probe"))
+            .is_empty()
+    {
         remember_config(c, &layer::sha256_digest(cfg_bytes), cfg_bytes);
     }
     let diff_ids = config

@@ -419,6 +419,42 @@ struct RecipeEntry {
     xattrs: std::collections::BTreeMap<String, String>,
 }
 
+/// Expands `${synthetic:pem:SEED}`, `${synthetic:ghp:SEED}` and
+/// `${synthetic:random:SEED:LEN}` in recipe text: secrets are generated, never committed.
+fn synthetic(text: &str) -> String {
+    use hullscan::secrets::synthetic::{checksummed, pem, random};
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${synthetic:") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}').map(|e| i + e).unwrap();
+        let spec: Vec<&str> = rest[i + 12..end].split(':').collect();
+        let seed: u64 = spec[1].parse().unwrap();
+        out.push_str(&match spec[0] {
+            "pem" => pem(seed),
+            "ghp" => checksummed("ghp_", seed),
+            "random" => random(
+                seed,
+                spec[2].parse().unwrap(),
+                b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+            ),
+            other => panic!("unknown synthetic {other}"),
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn synthetic_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = synthetic(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(synthetic_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(synthetic_json),
+        _ => {}
+    }
+}
+
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
@@ -459,7 +495,7 @@ impl Image {
                         .as_deref()
                         .map_or(0o644, |m| u32::from_str_radix(m, 8).unwrap());
                     let content = match (e.content, e.size) {
-                        (Some(c), _) => c.into_bytes(),
+                        (Some(c), _) => synthetic(&c).into_bytes(),
                         (None, Some(n)) => vec![0; n],
                         (None, None) => Vec::new(),
                     };
@@ -492,7 +528,9 @@ impl Image {
                 layer
             })
             .collect();
-        Image::new(layers).with_config(recipe.config)
+        let mut config = recipe.config;
+        synthetic_json(&mut config);
+        Image::new(layers).with_config(config)
     }
 
     pub fn new(layers: Vec<Layer>) -> Image {

@@ -19,6 +19,7 @@ pub mod ic003_secret_in_config_env;
 pub mod ic004_image_missing_healthcheck;
 pub mod ic005_image_ssh_port;
 pub mod ic006_history_instructions;
+pub mod ic007_secret_in_history;
 pub mod ly001_oversized_layer;
 pub mod ly002_wasted_space;
 pub mod ly003_too_many_layers;

@@ -1,0 +1,798 @@
+//! Secret detection by content: one detector, defined as data in `rules/secrets/kinds.toml`, used
+//! for every file of every layer (while it streams), config `Env` and `Labels`, history
+//! `created_by` and Dockerfiles.
+//!
+//! A detection keeps no value: a [`Hit`] carries the kind, a masked preview (first characters
+//! and length) and a keyed hash of the value ([`Key`]), so the same secret in forty images is
+//! one fingerprint and no report, log or cache entry can leak it. Pure: no I/O.
+
+mod check;
+#[doc(hidden)]
+pub mod synthetic;
+
+use std::fmt::Write as _;
+use std::io;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+pub use check::{crc32_base62_ok, entropy, is_flag_value, is_placeholder, secret_name};
+
+/// The kinds, as shipped.
+pub const SECRETS_TOML: &str = include_str!("../../rules/secrets/kinds.toml");
+
+/// One kind of secret, compiled.
+#[derive(Debug)]
+pub struct Kind {
+    /// Stable id (`github-token`).
+    pub id: String,
+    /// How findings name it ("a GitHub token").
+    pub name: String,
+    /// Low-confidence kinds (the generic `password = value`) are reported as warnings.
+    pub low_confidence: bool,
+    keywords: Vec<String>,
+    regex: Regex,
+    /// Only configuration-like files ([`FileClass::config`]).
+    config_only: bool,
+    /// Also inside installed packages' trees.
+    in_packages: bool,
+    /// Bytes after a keyword a match can reach.
+    span: usize,
+    min_entropy: f64,
+    checksum: Option<Checksum>,
+    validate: Option<check::Validate>,
+    requires: Option<AhoCorasick>,
+    allow: Vec<Regex>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFile {
+    kind: Vec<RawKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawKind {
+    id: String,
+    name: String,
+    keywords: Vec<String>,
+    regex: String,
+    #[serde(default)]
+    min_entropy: f64,
+    checksum: Option<String>,
+    validate: Option<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    confidence: Option<String>,
+    files: Option<String>,
+    packages: Option<bool>,
+    span: Option<usize>,
+}
+
+/// Token checksums a kind can verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checksum {
+    /// GitHub's and npm's: base62 CRC32 of the random part in the last 6 characters.
+    Crc32Base62,
+}
+
+/// Why the kinds file is unusable (a build-time mistake; the shipped file is tested).
+#[derive(Debug, thiserror::Error)]
+#[error("rules/secrets/kinds.toml: {0}")]
+pub struct KindsError(String);
+
+/// The compiled kinds plus the keyword prefilter.
+#[derive(Debug)]
+pub struct Detector {
+    kinds: Vec<Kind>,
+    prefilter: AhoCorasick,
+    /// Prefilter pattern index → the kinds it triggers: those with a keyword that is the
+    /// pattern or a part of it (a leftmost-longest search reports `token:` for `token`).
+    pattern_kinds: Vec<Vec<usize>>,
+}
+
+/// Where one kind matched in a text, before masking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Index into [`Detector::kinds`].
+    pub kind: usize,
+    /// Byte range of the secret value.
+    pub secret: std::ops::Range<usize>,
+}
+
+impl Detector {
+    /// Compiles kinds from TOML text.
+    ///
+    /// # Errors
+    /// Invalid TOML, regexes without a `secret` group, unknown checks.
+    pub fn from_toml(text: &str) -> Result<Detector, KindsError> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| KindsError(e.to_string()))?;
+        let mut kinds = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for k in raw.kind {
+            let err = |m: String| KindsError(format!("kind `{}`: {m}", k.id));
+            let regex = Regex::new(&k.regex).map_err(|e| err(e.to_string()))?;
+            if regex.capture_names().all(|n| n != Some("secret")) {
+                return Err(err("the regex has no `secret` group".into()));
+            }
+            if k.keywords.is_empty() {
+                return Err(err("no keywords".into()));
+            }
+            for w in &k.keywords {
+                if w.to_ascii_lowercase() != *w {
+                    return Err(err(format!("keyword `{w}` is not lower-case")));
+                }
+                if !patterns.contains(w) {
+                    patterns.push(w.clone());
+                }
+            }
+            let checksum = match k.checksum.as_deref() {
+                None => None,
+                Some("crc32-base62") => Some(Checksum::Crc32Base62),
+                Some(other) => return Err(err(format!("unknown checksum `{other}`"))),
+            };
+            let validate = k
+                .validate
+                .as_deref()
+                .map(|v| {
+                    check::Validate::parse(v).ok_or_else(|| err(format!("unknown check `{v}`")))
+                })
+                .transpose()?;
+            let requires = if k.requires.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .build(&k.requires)
+                        .map_err(|e| err(e.to_string()))?,
+                )
+            };
+            let allow = k
+                .allow
+                .iter()
+                .map(|a| Regex::new(a).map_err(|e| err(e.to_string())))
+                .collect::<Result<_, _>>()?;
+            let low_confidence = match k.confidence.as_deref() {
+                None | Some("high") => false,
+                Some("low") => true,
+                Some(other) => return Err(err(format!("unknown confidence `{other}`"))),
+            };
+            let config_only = match k.files.as_deref() {
+                None | Some("any") => false,
+                Some("config") => true,
+                Some(other) => return Err(err(format!("unknown files `{other}`"))),
+            };
+            kinds.push(Kind {
+                id: k.id,
+                name: k.name,
+                low_confidence,
+                keywords: k.keywords,
+                regex,
+                config_only,
+                in_packages: k.packages.unwrap_or(true),
+                span: k.span.unwrap_or(1024).min(OVERLAP),
+                min_entropy: k.min_entropy,
+                checksum,
+                validate,
+                requires,
+                allow,
+            });
+        }
+        let pattern_kinds = patterns
+            .iter()
+            .map(|p| {
+                kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.keywords.iter().any(|w| p.contains(w.as_str())))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| KindsError(e.to_string()))?;
+        Ok(Detector {
+            kinds,
+            prefilter,
+            pattern_kinds,
+        })
+    }
+
+    /// The kinds, in priority order.
+    #[must_use]
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    /// The kind with this id.
+    #[must_use]
+    pub fn kind(&self, id: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+
+    /// Every secret in `text`, in order; where kinds overlap, the earlier kind wins.
+    #[must_use]
+    pub fn find(&self, text: &[u8]) -> Vec<Found> {
+        self.find_in(text, FileClass::ANY)
+    }
+
+    /// [`Detector::find`] for the content of a file of class `class`: kinds that do not
+    /// search such files are skipped.
+    ///
+    /// Each kind's regex runs only around its keywords (from [`BEFORE`] bytes before one to
+    /// its span after it; every match contains a keyword), so text without keywords costs
+    /// one prefilter pass.
+    #[must_use]
+    pub fn find_in(&self, text: &[u8], class: FileClass) -> Vec<Found> {
+        let wanted: Vec<bool> = self
+            .kinds
+            .iter()
+            .map(|k| (class.config || !k.config_only) && (!class.package || k.in_packages))
+            .collect();
+        // Per kind: regions around its keyword hits, merged as they come (hits are in order).
+        let mut regions: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); self.kinds.len()];
+        for m in self.prefilter.find_iter(text) {
+            for &k in &self.pattern_kinds[m.pattern().as_usize()] {
+                if !wanted[k] {
+                    continue;
+                }
+                let r = m.start().saturating_sub(BEFORE)
+                    ..(m.end() + self.kinds[k].span).min(text.len());
+                let list = &mut regions[k];
+                match list.last_mut() {
+                    Some(prev) if r.start <= prev.end => prev.end = prev.end.max(r.end),
+                    _ => list.push(r),
+                }
+            }
+        }
+        let mut found: Vec<Found> = Vec::new();
+        for (i, kind) in self.kinds.iter().enumerate() {
+            if regions[i].is_empty() || kind.requires.as_ref().is_some_and(|r| !r.is_match(text)) {
+                continue;
+            }
+            for region in &regions[i] {
+                let slice = &text[region.clone()];
+                for caps in kind.regex.captures_iter(slice) {
+                    let Some(secret) = caps.name("secret") else {
+                        continue;
+                    };
+                    let range = region.start + secret.start()..region.start + secret.end();
+                    if found
+                        .iter()
+                        .any(|f| f.secret.start < range.end && range.start < f.secret.end)
+                    {
+                        continue;
+                    }
+                    let user = caps.name("user").map(|m| m.as_bytes());
+                    let name = caps.name("name").map(|m| m.as_bytes());
+                    if kind.accepts(secret.as_bytes(), user, name) {
+                        found.push(Found {
+                            kind: i,
+                            secret: range,
+                        });
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|f| f.secret.start);
+        found
+    }
+
+    /// Masked hits in a short text (an `Env` value, a history line, a Dockerfile instruction).
+    #[must_use]
+    pub fn scan_text(&self, key: &Key, text: &str) -> Vec<Hit> {
+        self.scan_file_text(key, text, FileClass::ANY)
+    }
+
+    /// Masked hits in the whole text of a file of class `class`.
+    #[must_use]
+    pub fn scan_file_text(&self, key: &Key, text: &str, class: FileClass) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        self.find_in(bytes, class)
+            .into_iter()
+            .map(|f| self.hit(key, &f, bytes, line_of(bytes, f.secret.start)))
+            .collect()
+    }
+
+    fn hit(&self, key: &Key, f: &Found, text: &[u8], line: u32) -> Hit {
+        let value = &text[f.secret.clone()];
+        Hit {
+            kind: self.kinds[f.kind].id.clone(),
+            line,
+            preview: mask(value),
+            fingerprint: key.fingerprint(value),
+        }
+    }
+}
+
+impl Kind {
+    /// Whether a regex match is a secret rather than an example, placeholder or lookalike.
+    fn accepts(&self, value: &[u8], user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+        if self.allow.iter().any(|a| a.is_match(value)) {
+            return false;
+        }
+        if self.checksum == Some(Checksum::Crc32Base62) && check::crc32_base62_ok(value) {
+            return true;
+        }
+        let Ok(text) = std::str::from_utf8(value) else {
+            return false;
+        };
+        if entropy(value) < self.min_entropy || is_placeholder(text) {
+            return false;
+        }
+        match self.validate {
+            None => true,
+            Some(v) => v.accepts(text, user, name),
+        }
+    }
+
+    /// The prefilter literals (for docs).
+    #[must_use]
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+}
+
+/// The shipped detector, compiled once.
+///
+/// # Panics
+/// If `rules/secrets/kinds.toml` is invalid, which its unit test rules out.
+#[must_use]
+pub fn detector() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    D.get_or_init(|| Detector::from_toml(SECRETS_TOML).expect("rules/secrets/kinds.toml is valid"))
+}
+
+/// A detected secret, with nothing that reveals it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Hit {
+    /// Kind id.
+    pub kind: String,
+    /// 1-based line in the text.
+    pub line: u32,
+    /// First characters and length (`ghp_…(40 chars)`).
+    pub preview: String,
+    /// Keyed hash of the value ([`Key::fingerprint`]).
+    pub fingerprint: String,
+}
+
+/// The first four characters (when the value is long enough that they say little) and the
+/// length: enough to find the secret in the file, not enough to use it.
+#[must_use]
+pub fn mask(value: &[u8]) -> String {
+    let n = value.len();
+    let shown: String = if n >= 16 {
+        value
+            .iter()
+            .take(4)
+            .map(|&b| {
+                if b.is_ascii_graphic() {
+                    char::from(b)
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    } else {
+        String::new()
+    };
+    format!("{shown}…({n} chars)")
+}
+
+/// The key of the fingerprint hash: HMAC-SHA256, so a fingerprint of a short password cannot
+/// be reversed by hashing a dictionary without the key.
+#[derive(Clone)]
+pub struct Key([u8; 32]);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(..)")
+    }
+}
+
+impl Key {
+    /// A key from any bytes (a passphrase from `HULLSCAN_SECRETS_KEY`, a key file).
+    #[must_use]
+    pub fn derive(material: &[u8]) -> Key {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        h.update(b"hullscan-secrets-key\0");
+        h.update(material);
+        Key(h.finalize().into())
+    }
+
+    /// A short public id of the key, so cached fingerprints made with another key are not
+    /// reused.
+    #[must_use]
+    pub fn id(&self) -> String {
+        self.mac(b"key-id")[..6].to_string()
+    }
+
+    /// 16 hex digits of HMAC-SHA256 over the value, whitespace and `\n` escapes removed (the
+    /// same key in a PEM file and in a JSON string is one fingerprint).
+    #[must_use]
+    pub fn fingerprint(&self, value: &[u8]) -> String {
+        let mut norm = Vec::with_capacity(value.len());
+        let mut i = 0;
+        while i < value.len() {
+            let b = value[i];
+            if b == b'\\' && matches!(value.get(i + 1), Some(b'n' | b'r')) {
+                i += 2;
+                continue;
+            }
+            if !b.is_ascii_whitespace() {
+                norm.push(b);
+            }
+            i += 1;
+        }
+        self.mac(&norm)[..16].to_string()
+    }
+
+    fn mac(&self, msg: &[u8]) -> String {
+        use sha2::Digest as _;
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.0);
+        let pad = |x: u8| block.map(|b| b ^ x);
+        let mut inner = sha2::Sha256::new();
+        inner.update(pad(0x36));
+        inner.update(msg);
+        let mut outer = sha2::Sha256::new();
+        outer.update(pad(0x5c));
+        outer.update(inner.finalize());
+        let mut s = String::with_capacity(64);
+        for b in outer.finalize() {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+}
+
+/// 1-based line of byte `offset`.
+fn line_of(text: &[u8], offset: usize) -> u32 {
+    let n = memchr::memchr_iter(b'\n', &text[..offset.min(text.len())]).count();
+    u32::try_from(n + 1).unwrap_or(u32::MAX)
+}
+
+/// Extensions of configuration-like files, where `name = value` is data, not code.
+const CONFIG_EXT: &[&str] = &[
+    "env",
+    "ini",
+    "conf",
+    "cfg",
+    "cnf",
+    "config",
+    "properties",
+    "props",
+    "yaml",
+    "yml",
+    "toml",
+    "json",
+    "xml",
+    "txt",
+    "sh",
+    "bash",
+    "zsh",
+    "profile",
+    "tfvars",
+    "hcl",
+    "cred",
+    "creds",
+    "credentials",
+    "secret",
+    "secrets",
+    "key",
+    "pem",
+    "plist",
+    "settings",
+    "local",
+    "production",
+    "prod",
+    "staging",
+    "development",
+    "dev",
+];
+
+/// What sort of file a text comes from, which decides the kinds searched in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileClass {
+    /// Inside an installed package's tree (`node_modules`, `site-packages`, …).
+    pub package: bool,
+    /// A configuration-like file rather than source code.
+    pub config: bool,
+}
+
+impl FileClass {
+    /// Config values, history lines, Dockerfiles: every kind applies.
+    pub const ANY: FileClass = FileClass {
+        package: false,
+        config: true,
+    };
+
+    /// The class of the file at `path`.
+    #[must_use]
+    pub fn of(path: &str) -> FileClass {
+        const PACKAGE_DIRS: &[&str] = &[
+            "node_modules",
+            "site-packages",
+            "dist-packages",
+            "gems",
+            "vendor",
+            "bower_components",
+            "jspm_packages",
+            ".cargo",
+            ".m2",
+            ".gradle",
+            ".npm",
+            ".yarn",
+            ".pnpm-store",
+        ];
+        let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let package = dirs.split('/').any(|c| PACKAGE_DIRS.contains(&c))
+            || [
+                "/usr/lib/python",
+                "/usr/share/",
+                "/usr/lib/ruby/",
+                "/usr/lib/node_modules/",
+                "/go/pkg/mod/",
+                "/usr/local/go/",
+                "/usr/lib/jvm/",
+            ]
+            .iter()
+            .any(|p| path.starts_with(p));
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let config = name.starts_with('.')
+            || name.contains(".env")
+            || match name.rsplit_once('.') {
+                None => true,
+                Some((_, ext)) => CONFIG_EXT.contains(&ext),
+            };
+        FileClass { package, config }
+    }
+}
+
+/// How files are read for secrets.
+#[derive(Debug, Clone)]
+pub struct FileOptions {
+    /// Also scan binaries (ELF, Mach-O, PE, archives, content with NUL bytes).
+    pub binaries: bool,
+    /// Bytes read of one file; the rest is not scanned.
+    pub max_file_bytes: u64,
+}
+
+impl Default for FileOptions {
+    fn default() -> Self {
+        FileOptions {
+            binaries: false,
+            max_file_bytes: 16 << 20,
+        }
+    }
+}
+
+/// A run's secret settings: the key for fingerprints (config and history are always
+/// searched with it) and, unless file scanning is off, how layer files are read.
+#[derive(Debug, Clone)]
+pub struct SecretScan {
+    /// Fingerprint key.
+    pub key: Key,
+    /// `None`: layer files are not searched (`--secrets off`).
+    pub files: Option<FileOptions>,
+}
+
+impl SecretScan {
+    /// What cached layer facts must have been made with to be reused: the detector's kinds,
+    /// the key and the file options.
+    #[must_use]
+    pub fn profile(&self) -> String {
+        use sha2::Digest as _;
+        let Some(files) = &self.files else {
+            return "off".to_string();
+        };
+        let kinds = sha2::Sha256::digest(SECRETS_TOML.as_bytes());
+        format!(
+            "{}-{}-{}-{}",
+            crate::image::layer::hex(&kinds[..6]),
+            self.key.id(),
+            u8::from(files.binaries),
+            files.max_file_bytes
+        )
+    }
+}
+
+/// Context searched before a keyword: the longest lead-in of a match (a variable name,
+/// a URL scheme) plus room for the regex to see the boundary before it.
+const BEFORE: usize = 256;
+
+/// Bytes scanned at once; a file is read in windows this size that overlap by [`OVERLAP`],
+/// so memory stays bounded however large the file.
+const WINDOW: usize = 1 << 20;
+/// Longest secret found whole across a window boundary.
+const OVERLAP: usize = 16 << 10;
+/// Bytes looked at to tell text from binary.
+const SNIFF: usize = 8 << 10;
+
+/// Scans one file of class `class` as it streams. `read` fills a buffer like
+/// [`io::Read::read`] (0 at the end); `buf` is reused between files.
+///
+/// # Errors
+/// The errors of `read`.
+pub fn scan_stream(
+    det: &Detector,
+    key: &Key,
+    opts: &FileOptions,
+    class: FileClass,
+    buf: &mut Vec<u8>,
+    mut read: impl FnMut(&mut [u8]) -> io::Result<usize>,
+) -> io::Result<Vec<Hit>> {
+    // Reused between files: sized once, never cleared (every byte read is written first).
+    if buf.len() < WINDOW {
+        buf.resize(WINDOW, 0);
+    }
+    let mut len = 0usize;
+    let mut total = 0u64;
+    let mut sniffed = false;
+    let mut lines_before = 0u32;
+    let mut hits = Vec::new();
+    loop {
+        let room = WINDOW - len;
+        let budget = usize::try_from(opts.max_file_bytes.saturating_sub(total)).unwrap_or(room);
+        let want = room.min(budget);
+        let n = if want == 0 {
+            0
+        } else {
+            read(&mut buf[len..len + want])?
+        };
+        len += n;
+        total += n as u64;
+        if !sniffed && (len >= SNIFF || n == 0) {
+            sniffed = true;
+            if !opts.binaries && is_binary(&buf[..len]) {
+                return Ok(hits);
+            }
+        }
+        let last = n == 0;
+        if len < WINDOW && !last {
+            continue;
+        }
+        let window = &buf[..len];
+        let limit = if last { len } else { len - OVERLAP };
+        for f in det.find_in(window, class) {
+            if f.secret.start >= limit {
+                continue;
+            }
+            let line = lines_before + line_of(window, f.secret.start);
+            hits.push(det.hit(key, &f, window, line));
+        }
+        if last {
+            return Ok(hits);
+        }
+        let kept = len - limit;
+        let dropped = memchr::memchr_iter(b'\n', &buf[..limit]).count();
+        lines_before = lines_before.saturating_add(u32::try_from(dropped).unwrap_or(u32::MAX));
+        buf.copy_within(limit..len, 0);
+        len = kept;
+    }
+}
+
+/// Content that is not text: NUL bytes, or the magic of executables, archives and images.
+#[must_use]
+pub fn is_binary(head: &[u8]) -> bool {
+    const MAGIC: &[&[u8]] = &[
+        b"\x7fELF",
+        b"\xfe\xed\xfa\xce",
+        b"\xfe\xed\xfa\xcf",
+        b"\xce\xfa\xed\xfe",
+        b"\xcf\xfa\xed\xfe",
+        b"\xca\xfe\xba\xbe",
+        b"MZ",
+        b"\x1f\x8b",
+        b"PK\x03\x04",
+        b"\xfd7zXZ",
+        b"\x28\xb5\x2f\xfd",
+        b"BZh",
+        b"\x89PNG",
+        b"\xff\xd8\xff",
+        b"\0asm",
+    ];
+    let head = &head[..head.len().min(SNIFF)];
+    MAGIC.iter().any(|m| head.starts_with(m)) || memchr::memchr(0, head).is_some()
+}
+
+/// Paths whose content is not an application's: packages' own tests, fixtures, docs and
+/// examples (they ship sample keys), templates (`.env.example`), and documentation trees.
+#[must_use]
+pub fn skip_path(path: &str) -> bool {
+    const TREES: &[&str] = &[
+        "/usr/share/doc/",
+        "/usr/share/man/",
+        "/usr/share/info/",
+        "/usr/share/locale/",
+        "/usr/share/i18n/",
+        "/usr/share/zoneinfo/",
+        "/usr/share/common-licenses/",
+        "/usr/share/gtk-doc/",
+        "/usr/share/help/",
+        // Package managers' databases and indexes (debconf's `passwords.dat` is searched).
+        "/var/lib/apt/lists/",
+        "/var/lib/dpkg/",
+        "/var/cache/apt/",
+        "/var/lib/apk/",
+        "/lib/apk/db/",
+        "/var/lib/rpm/",
+        "/var/cache/dnf/",
+        "/var/cache/yum/",
+        "/var/cache/debconf/templates.dat",
+    ];
+    if TREES.iter().any(|t| path.starts_with(t)) {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let template = [
+        ".example",
+        ".sample",
+        ".template",
+        ".tmpl",
+        ".dist",
+        ".md",
+        ".rst",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s));
+    if template {
+        return true;
+    }
+    let components: Vec<&str> = path.split('/').collect();
+    let dirs = &components[..components.len().saturating_sub(1)];
+    let test_dir = |c: &&str| {
+        matches!(
+            c.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "testdata"
+                | "testing"
+                | "__tests__"
+                | "fixtures"
+                | "__fixtures__"
+                | "spec"
+                | "specs"
+                | "test-fixtures"
+                | "test_data"
+                | "testfixtures"
+        )
+    };
+    if dirs.iter().any(test_dir) {
+        return true;
+    }
+    // Docs and examples inside installed packages (not an application's own `docs/`).
+    let packaged = [
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        "gems",
+        "vendor",
+        "mod",
+        "registry",
+        "share",
+        "jvm",
+    ];
+    let in_package = dirs.iter().any(|c| packaged.contains(c));
+    in_package
+        && dirs.iter().any(|c| {
+            matches!(
+                c.to_ascii_lowercase().as_str(),
+                "doc" | "docs" | "example" | "examples" | "sample" | "samples" | "demo" | "demos"
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! Synthetic, format-valid secrets for tests and benchmarks, generated rather than written
+//! down: nothing in the repository looks like a live credential. Deterministic by seed.
+
+use base64::Engine as _;
+
+/// Deterministic pseudo-random characters from `alphabet`.
+#[must_use]
+pub fn random(seed: u64, n: usize, alphabet: &[u8]) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(alphabet[usize::try_from(x % alphabet.len() as u64).unwrap_or(0)])
+        })
+        .collect()
+}
+
+const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const UPPER32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// A token with GitHub's checksum: prefix, 30 random base62 characters, 6 of CRC32.
+#[must_use]
+pub fn checksummed(prefix: &str, seed: u64) -> String {
+    let body = random(seed, 30, B62);
+    let mut crc = u64::from(check_crc(body.as_bytes()));
+    let mut sum = Vec::new();
+    for _ in 0..6 {
+        sum.push(B62[usize::try_from(crc % 62).unwrap_or(0)]);
+        crc /= 62;
+    }
+    sum.reverse();
+    format!("{prefix}{body}{}", String::from_utf8_lossy(&sum))
+}
+
+fn check_crc(d: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in d {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+/// A PEM private key with a random body.
+#[must_use]
+pub fn pem(seed: u64) -> String {
+    let body: Vec<String> = (0..12).map(|i| random(seed + i, 64, B64)).collect();
+    format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        body.join("\n")
+    )
+}
+
+/// One synthetic secret of each kind as (kind id, value, text that holds it in its usual
+/// context).
+#[must_use]
+pub fn planted(seed: u64) -> Vec<(&'static str, String, String)> {
+    let aws_id = format!("AKIA{}", random(seed, 16, UPPER32));
+    let aws_secret = random(seed + 1, 40, B64);
+    let ghp = checksummed("ghp_", seed + 2);
+    let npm = checksummed("npm_", seed + 3);
+    let fine = format!(
+        "github_pat_{}_{}",
+        random(seed + 4, 22, B62),
+        random(seed + 5, 59, B62)
+    );
+    let glpat = format!("glpat-{}", random(seed + 6, 20, B62));
+    let slack = format!(
+        "xoxb-{}-{}-{}",
+        random(seed + 7, 12, b"0123456789"),
+        random(seed + 8, 13, b"0123456789"),
+        random(seed + 9, 24, B62)
+    );
+    let hook = format!(
+        "T{}/B{}/{}",
+        random(seed + 10, 8, UPPER32),
+        random(seed + 11, 10, UPPER32),
+        random(seed + 12, 24, B62)
+    );
+    let stripe = format!("sk_live_{}", random(seed + 13, 24, B62));
+    let gapi = format!("AIza{}", random(seed + 14, 35, B62));
+    let openai = format!(
+        "sk-proj-{}T3BlbkFJ{}",
+        random(seed + 15, 60, B62),
+        random(seed + 16, 40, B62)
+    );
+    let anthropic = format!("sk-ant-api03-{}AA", random(seed + 17, 93, B62));
+    let pypi = format!("pypi-AgEIcHlwaS5vcmc{}", random(seed + 18, 70, B62));
+    let sendgrid = format!(
+        "SG.{}.{}",
+        random(seed + 19, 22, B62),
+        random(seed + 20, 43, B62)
+    );
+    let twilio = format!("SK{}", random(seed + 21, 32, b"0123456789abcdef"));
+    let b64url = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let jwt = format!(
+        "{}.{}.{}",
+        b64url(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64url(r#"{"sub":"svc","role":"service_role"}"#),
+        random(seed + 22, 43, B62)
+    );
+    let key = pem(seed + 23);
+    let pg = random(seed + 24, 14, B62);
+    let auth = base64::engine::general_purpose::STANDARD
+        .encode(format!("deploy:{}", random(seed + 25, 20, B62)));
+    let kube = base64::engine::general_purpose::STANDARD.encode(pem(seed + 26));
+    let netrc = random(seed + 27, 16, B62);
+    let generic = format!(
+        "{}!{}",
+        random(seed + 28, 10, B62),
+        random(seed + 29, 6, B62)
+    );
+    vec![
+        (
+            "aws-secret-access-key",
+            aws_secret.clone(),
+            format!("aws:\n  access_key_id: {aws_id}\n  secret_access_key: {aws_secret}\n"),
+        ),
+        (
+            "aws-access-key-id",
+            aws_id.clone(),
+            format!("AWS_ACCESS_KEY_ID={aws_id}\n"),
+        ),
+        (
+            "github-token",
+            ghp.clone(),
+            format!("!function(){{var t=\"{ghp}\";fetch(u,{{h:t}})}}();"),
+        ),
+        (
+            "github-fine-grained-token",
+            fine.clone(),
+            format!("GH={fine}\n"),
+        ),
+        ("gitlab-token", glpat.clone(), format!("token: {glpat}\n")),
+        (
+            "slack-token",
+            slack.clone(),
+            format!("slack_bot: {slack}\n"),
+        ),
+        (
+            "slack-webhook",
+            hook.clone(),
+            format!("url = \"https://hooks.slack.com/services/{hook}\"\n"),
+        ),
+        (
+            "stripe-secret-key",
+            stripe.clone(),
+            format!("STRIPE={stripe}\n"),
+        ),
+        (
+            "google-api-key",
+            gapi.clone(),
+            format!("{{\"maps\": \"{gapi}\"}}\n"),
+        ),
+        (
+            "openai-api-key",
+            openai.clone(),
+            format!("OPENAI={openai}\n"),
+        ),
+        (
+            "anthropic-api-key",
+            anthropic.clone(),
+            format!("k = '{anthropic}'\n"),
+        ),
+        (
+            "npm-token",
+            npm.clone(),
+            format!("//registry.npmjs.org/:_authToken={npm}\n"),
+        ),
+        (
+            "pypi-token",
+            pypi.clone(),
+            format!("[pypi]\nusername = __token__\npassword = {pypi}\n"),
+        ),
+        (
+            "sendgrid-api-key",
+            sendgrid.clone(),
+            format!("SENDGRID={sendgrid}\n"),
+        ),
+        (
+            "twilio-api-key",
+            twilio.clone(),
+            format!("twilio:\n  key: {twilio}\n"),
+        ),
+        ("jwt", jwt.clone(), format!("Authorization: Bearer {jwt}\n")),
+        (
+            "private-key",
+            key.lines().nth(1).unwrap_or_default().to_string(),
+            key.clone(),
+        ),
+        (
+            "gcp-service-account",
+            String::new(),
+            format!(
+                "{{\"type\": \"service_account\", \"private_key_id\": \"{}\", \"private_key\": \"{}\"}}",
+                random(seed + 30, 40, b"0123456789abcdef"),
+                pem(seed + 31).replace('\n', "\\n")
+            ),
+        ),
+        (
+            "connection-url",
+            pg.clone(),
+            format!("DATABASE = postgresql://app:{pg}@db.internal:5432/app\n"),
+        ),
+        (
+            "docker-auth",
+            auth.clone(),
+            format!("{{\"auths\": {{\"registry.example.com\": {{\"auth\": \"{auth}\"}}}}}}"),
+        ),
+        (
+            "kubeconfig-client-key",
+            kube.clone(),
+            format!(
+                "apiVersion: v1\nkind: Config\nusers:\n- name: a\n  user:\n    client-key-data: {kube}\n"
+            ),
+        ),
+        (
+            "netrc",
+            netrc.clone(),
+            format!("machine git.internal login ci password {netrc}\n"),
+        ),
+        (
+            "generic-password",
+            generic.clone(),
+            format!("[db]\nhost = db\ndb_password = {generic}\n"),
+        ),
+    ]
+}

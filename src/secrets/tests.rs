@@ -1,0 +1,256 @@
+use super::synthetic::{checksummed, pem, planted};
+use super::*;
+
+fn key() -> Key {
+    Key::derive(b"test")
+}
+
+fn kinds_in(text: &str) -> Vec<String> {
+    detector()
+        .scan_text(&key(), text)
+        .into_iter()
+        .map(|h| h.kind)
+        .collect()
+}
+
+#[test]
+fn the_shipped_kinds_compile() {
+    assert!(detector().kinds().len() >= 20);
+}
+
+#[test]
+fn every_planted_kind_is_found_and_never_shown() {
+    for seed in [1, 7, 1234] {
+        for (kind, value, text) in planted(seed) {
+            let hits = detector().scan_text(&key(), &text);
+            assert!(
+                hits.iter().any(|h| h.kind == kind),
+                "{kind} not found in {text:?}: {hits:?}"
+            );
+            let shown = format!("{hits:?}");
+            if value.len() > 8 {
+                assert!(!shown.contains(&value), "{kind} value leaked: {shown}");
+            }
+        }
+    }
+}
+
+#[test]
+fn aws_pair_is_found_by_both_kinds() {
+    let (_, _, text) = planted(3).swap_remove(0);
+    assert_eq!(
+        kinds_in(&text),
+        ["aws-access-key-id", "aws-secret-access-key"]
+    );
+}
+
+#[test]
+fn decoys_are_quiet() {
+    let decoys = [
+        "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+        "token: <your-token>\n",
+        "password: changeme\n",
+        "DB_PASSWORD=${DB_PASSWORD}\n",
+        "DB_PASSWORD_FILE=/run/secrets/db_password\n",
+        "password_hash = $2b$12$KIXQJ9s8Wl5VNB1cOlKl4OmIJYXwCAcbTbvIhXUV7QsNv8bCwEfNS\n",
+        "\"integrity\": \"sha512-Qk9o3lGi1X0Yx5Oww3XQ3kZ2nH9z7y7i3l6Zl0O1d2e3f4g5h6i7j8k9l0m1n2o3p4q5r6s7t8u9v0w1x2y3z4==\"\n",
+        "session_token = 123e4567-e89b-12d3-a456-426614174000\n",
+        "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----\n",
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----\n",
+        "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n",
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app\n",
+        "amqp://guest:guest@rabbitmq:5672/\n",
+        "mysql://root:${MYSQL_ROOT_PASSWORD}@db/app\n",
+        "const token = process.env.GITHUB_TOKEN;\n",
+        "password = request.form['password']\n",
+        "if (secret === undefined) { secret = getSecret(); }\n",
+        "PASSWORD_MIN_LENGTH=12\n",
+        "API_KEY_HEADER=X-Api-Key\n",
+        "sha256 = 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n",
+        "token_version = 1.2.3\n",
+        "https://user:password@example.com/\n",
+        "\"auth\": \"\"\n",
+    ];
+    for d in decoys {
+        assert!(
+            kinds_in(d).is_empty(),
+            "decoy reported: {d:?} → {:?}",
+            kinds_in(d)
+        );
+    }
+}
+
+#[test]
+fn github_checksum() {
+    let t = checksummed("ghp_", 42);
+    assert!(crc32_base62_ok(t.as_bytes()));
+    let mut bad = t.into_bytes();
+    let last = bad.len() - 1;
+    bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
+    assert!(!crc32_base62_ok(&bad));
+}
+
+#[test]
+fn fingerprints_are_keyed_and_normalised() {
+    let a = Key::derive(b"one");
+    let b = Key::derive(b"two");
+    assert_ne!(a.fingerprint(b"value-1234"), b.fingerprint(b"value-1234"));
+    assert_eq!(a.fingerprint(b"MIIE\nabcd"), a.fingerprint(b"MIIE\\nabcd"));
+    assert_eq!(a.fingerprint(b"x").len(), 16);
+    assert_eq!(format!("{a:?}"), "Key(..)");
+}
+
+#[test]
+fn masks_show_little() {
+    assert_eq!(mask(b"ghp_0123456789abcdef0123"), "ghp_…(24 chars)");
+    assert_eq!(mask(b"hunter2!"), "…(8 chars)");
+}
+
+#[test]
+fn streams_across_windows_and_counts_lines() {
+    let token = checksummed("ghp_", 9);
+    // The token straddles the first window's end.
+    let mut text = "x\n".repeat((WINDOW - 10) / 2);
+    text.push_str(&token);
+    text.push('\n');
+    text.push_str(&"y\n".repeat(WINDOW));
+    text.push_str(&pem(5));
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    let mut buf = Vec::new();
+    let hits = scan_stream(
+        detector(),
+        &key(),
+        &FileOptions::default(),
+        FileClass::ANY,
+        &mut buf,
+        |out| {
+            let n = out.len().min(bytes.len() - pos).min(100_000);
+            out[..n].copy_from_slice(&bytes[pos..pos + n]);
+            pos += n;
+            Ok(n)
+        },
+    )
+    .unwrap_or_default();
+    let got: Vec<(String, u32)> = hits.into_iter().map(|h| (h.kind, h.line)).collect();
+    let first = u32::try_from((WINDOW - 10) / 2 + 1).unwrap_or(0);
+    let second = first + 1 + u32::try_from(WINDOW).unwrap_or(0) + 1;
+    assert_eq!(
+        got,
+        [
+            ("github-token".to_string(), first),
+            ("private-key".to_string(), second)
+        ]
+    );
+}
+
+#[test]
+fn binaries_are_skipped_unless_asked() {
+    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend_from_slice(pem(1).as_bytes());
+    let run = |binaries| {
+        let mut pos = 0;
+        let mut buf = Vec::new();
+        let opts = FileOptions {
+            binaries,
+            ..FileOptions::default()
+        };
+        scan_stream(detector(), &key(), &opts, FileClass::ANY, &mut buf, |out| {
+            let n = out.len().min(elf.len() - pos);
+            out[..n].copy_from_slice(&elf[pos..pos + n]);
+            pos += n;
+            Ok(n)
+        })
+        .map_or(99, |h| h.len())
+    };
+    assert_eq!(run(false), 0);
+    assert_eq!(run(true), 1);
+}
+
+#[test]
+fn package_tests_docs_and_templates_are_skipped() {
+    assert!(skip_path("/usr/lib/python3/dist-packages/x/tests/key.pem"));
+    assert!(skip_path("/app/node_modules/jsonwebtoken/test/priv.pem"));
+    assert!(skip_path("/usr/share/doc/openssl/example.pem"));
+    assert!(skip_path("/usr/lib/node_modules/x/docs/README.txt"));
+    assert!(skip_path("/app/.env.example"));
+    assert!(!skip_path("/app/docs/config.yml"));
+    assert!(!skip_path("/srv/keys/server.txt"));
+    assert!(!skip_path("/app/static/js/main.3f2a.js"));
+}
+
+#[test]
+fn secret_names() {
+    for n in [
+        "DB_PASSWORD",
+        "dbPassword",
+        "api-key",
+        "CLIENT_SECRET",
+        "GITHUB_TOKEN",
+        "db.pass",
+    ] {
+        assert!(secret_name(n), "{n}");
+    }
+    for n in [
+        "PASSWORD_FILE",
+        "TOKEN_URL",
+        "password_hash",
+        "PUBLIC_KEY",
+        "TOKENIZER",
+        "PATH",
+    ] {
+        assert!(!secret_name(n), "{n}");
+    }
+}
+
+#[test]
+fn docstring_examples_and_code_stay_quiet() {
+    let docs = [
+        "For example, `-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s+cmBY3WIz+cUDqmxiieR. -----END RSA PRIVATE KEY-----`",
+        "engine = create_engine(\"postgresql+psycopg://scott:tiger@localhost/test\")",
+    ];
+    for d in docs {
+        assert!(kinds_in(d).is_empty(), "{d}");
+    }
+    // `token = value` in source code is usually code, not a secret.
+    let js = "n.idToken=e.idTokenXy12;var t={recaptchaToken:\"abcD12efGh34\"};";
+    let class = FileClass::of("/app/static/js/main.js");
+    assert!(detector().scan_file_text(&key(), js, class).is_empty());
+    // Installed packages: only kinds with a distinctive, checked shape.
+    let pkg = FileClass::of("/app/node_modules/x/lib/db.json");
+    assert!(pkg.package);
+    let url = planted(8)
+        .into_iter()
+        .find(|p| p.0 == "connection-url")
+        .map(|p| p.2);
+    assert!(
+        detector()
+            .scan_file_text(&key(), &url.unwrap_or_default(), pkg)
+            .is_empty()
+    );
+    let npm = format!("token={}", checksummed("npm_", 8));
+    assert_eq!(detector().scan_file_text(&key(), &npm, pkg).len(), 1);
+}
+
+#[test]
+fn file_classes() {
+    for (path, package, config) in [
+        ("/app/.env", false, true),
+        ("/app/.env.production", false, true),
+        ("/etc/app/app.conf", false, true),
+        ("/app/config/settings.yml", false, true),
+        ("/root/.npmrc", false, true),
+        ("/app/server.py", false, false),
+        ("/app/static/js/main.4f1c.min.js", false, false),
+        (
+            "/usr/local/lib/python3.12/site-packages/x/conf.json",
+            true,
+            true,
+        ),
+        ("/app/node_modules/x/index.js", true, false),
+    ] {
+        assert_eq!(FileClass::of(path), FileClass { package, config }, "{path}");
+    }
+}
