@@ -17,13 +17,13 @@ if [ "${1:-}" = "--ci" ]; then ci=1; shift; fi
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference)
+[ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference secrets)
 # Runs per target in --ci mode, sized from measured rates on a 2-core machine.
-declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000)
+declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000 [secrets]=60000)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds"/{dockerfile,layer,metadata,reference}
+mkdir -p "$seeds"/{dockerfile,layer,metadata,reference,secrets}
 find testdata/dockerfiles -name '*.Dockerfile' -exec cp {} "$seeds/dockerfile/" \;
 # Layers: a small tree as plain tar, gzip and zstd, with a symlink, a setuid file and PAX.
 tree=$(mktemp -d)
@@ -37,6 +37,12 @@ if command -v zstd >/dev/null; then zstd -q -c "$seeds/layer/plain.tar" > "$seed
 tar --format=gnu -C "$tree" -cf "$seeds/layer/gnu.tar" .
 rm -rf "$tree"
 printf '{"architecture":"amd64","os":"linux","config":{"User":"app","Env":["A=b"],"Healthcheck":{"Test":["NONE"]}},"rootfs":{"type":"layers","diff_ids":[]},"history":[{"created_by":"/bin/sh -c #(nop) USER app"},{"created_by":"RUN |1 A=b /bin/sh -c make"}]}' > "$seeds/metadata/config.json"
+# Secrets: the shapes the detector looks for, with placeholder values (no real-looking secret).
+printf 'aws_secret_access_key = %s\nAKIA%s\n' "$(printf 'x%.0s' {1..40})" ABCDEFGHIJKLMNOP > "$seeds/secrets/aws"
+printf -- '-----BEGIN RSA PRIVATE KEY-----\n%s\n-----END RSA PRIVATE KEY-----\n' "$(printf 'A%.0s' {1..64})" > "$seeds/secrets/pem"
+printf '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n"}' > "$seeds/secrets/gcp"
+printf 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl\npostgres://u:p@h/db machine m login l password p\n' > "$seeds/secrets/mixed"
+printf '{"auths":{"r":{"auth":"dTpw"}}}\nghp_ npm_ glpat- xoxb- sk_live_ AIza SG. sk-ant- sk-proj- pypi-Ag twilio client-key-data: token:\n' > "$seeds/secrets/prefixes"
 for r in debian:12 docker://ghcr.io/a/b@sha256:0123 oci:dir:tag docker-archive:x.tar:a/b:1 127.0.0.1:5000/x/y:z; do
   printf '%s' "$r" > "$seeds/reference/$(printf '%s' "$r" | tr -c 'a-z0-9' _)"
 done

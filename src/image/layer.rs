@@ -17,6 +17,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use sha2::{Digest, Sha256};
 
 use super::facts::{Captured, Entry, EntryKind, LayerFacts, SecretAt, normalize_path};
+use crate::secrets::Piece;
 
 /// Bounds on what one layer may make us do; each gives a clear error when crossed.
 #[derive(Debug, Clone)]
@@ -494,19 +495,168 @@ pub fn name_string(raw: &[u8]) -> String {
     out
 }
 
+/// Walks the tar; with secret scanning on, file contents go to a scanner thread as they
+/// stream, so the search runs beside decompression instead of after it.
 fn walk_tar(
     r: &mut dyn Read,
     facts: &mut LayerFacts,
     limits: &Limits,
     extra: &[String],
 ) -> Result<(), WalkError> {
-    let mut archive = super::tar::Reader::new(r);
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut secret_buf = Vec::new();
-    let file_scan = limits
+    let Some((scan, files)) = limits
         .secrets
         .as_ref()
-        .and_then(|s| s.files.as_ref().map(|f| (s, f)));
+        .and_then(|s| s.files.as_ref().map(|f| (s, f)))
+    else {
+        return walk_entries(r, facts, limits, extra, None);
+    };
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel::<Piece>(32);
+        // Pieces come back to be filled again: no allocation or zeroing per piece.
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(40);
+        let worker = s.spawn(move || crate::secrets::scan_pieces(&scan.key, files, &rx, &back_tx));
+        let sink = Sink {
+            tx,
+            back: back_rx,
+            files,
+            batch: std::cell::RefCell::default(),
+        };
+        let walked = walk_entries(r, facts, limits, extra, Some(&sink));
+        sink.flush();
+        drop(sink);
+        let found = worker.join().unwrap_or_default();
+        facts
+            .secrets
+            .extend(found.into_iter().map(|(path, hit)| SecretAt { path, hit }));
+        walked
+    })
+}
+
+/// Where the walker sends file contents for the secret scan. Small files travel in batches
+/// (one message for many files: a thread wake-up per file would cost more than the scan).
+struct Sink<'a> {
+    tx: std::sync::mpsc::SyncSender<Piece>,
+    back: Receiver<Vec<u8>>,
+    files: &'a crate::secrets::FileOptions,
+    batch: std::cell::RefCell<crate::secrets::Batch>,
+}
+
+/// Bytes per piece sent to the scanner; files up to this size go in batches.
+const PIECE: usize = 128 << 10;
+
+impl Sink<'_> {
+    /// A buffer of `len` bytes, recycled when one came back.
+    fn buffer(&self, len: usize) -> Vec<u8> {
+        let mut b = self.back.try_recv().unwrap_or_default();
+        b.clear();
+        b.resize(len, 0);
+        b
+    }
+
+    /// Fills `buf[from..]` from the entry; returns the bytes now in `buf`.
+    fn fill(
+        archive: &mut super::tar::Reader<&mut dyn Read>,
+        buf: &mut [u8],
+        mut from: usize,
+    ) -> Result<usize, WalkError> {
+        while from < buf.len() {
+            let n = archive.read_content(&mut buf[from..])?;
+            if n == 0 {
+                break;
+            }
+            from += n;
+        }
+        Ok(from)
+    }
+
+    /// Sends the pending batch.
+    fn flush(&self) {
+        let batch = std::mem::take(&mut *self.batch.borrow_mut());
+        if !batch.files.is_empty() {
+            let _ = self.tx.send(Piece::Batch(batch));
+        }
+    }
+
+    /// Sends a file of `size` bytes: `head` (already read), then the rest of the entry, up
+    /// to the size cap. Binaries (judged on the first bytes) are not sent unless asked for.
+    fn send(
+        &self,
+        path: &str,
+        size: u64,
+        head: &[u8],
+        archive: &mut super::tar::Reader<&mut dyn Read>,
+    ) -> Result<(), WalkError> {
+        if crate::secrets::skip_path(path) {
+            return Ok(());
+        }
+        let want = size.min(self.files.max_file_bytes);
+        let binary = |b: &[u8]| !self.files.binaries && crate::secrets::is_binary(b);
+        if let Ok(small) = usize::try_from(want)
+            && small <= PIECE
+        {
+            let mut batch = self.batch.borrow_mut();
+            let crate::secrets::Batch { files: list, bytes } = &mut *batch;
+            if bytes.capacity() == 0 {
+                *bytes = self.buffer(0);
+            }
+            let start = bytes.len();
+            bytes.resize(start + small.max(head.len()), 0);
+            let have = head.len().min(bytes.len() - start);
+            bytes[start..start + have].copy_from_slice(&head[..have]);
+            let end = Self::fill(archive, &mut bytes[start..], have)? + start;
+            bytes.truncate(end);
+            if end == start || binary(&bytes[start..]) {
+                bytes.truncate(start);
+                return Ok(());
+            }
+            list.push((path.to_string(), start..end));
+            let full = bytes.len() >= PIECE;
+            drop(batch);
+            if full {
+                self.flush();
+            }
+            return Ok(());
+        }
+        self.flush();
+        let mut first = self.buffer(head.len().max(PIECE));
+        first[..head.len()].copy_from_slice(head);
+        let n = Self::fill(archive, &mut first, head.len())?;
+        first.truncate(n);
+        if n == 0 || binary(&first) {
+            return Ok(());
+        }
+        let mut sent = n as u64;
+        if self.tx.send(Piece::Start(path.to_string())).is_err()
+            || self.tx.send(Piece::Data(first)).is_err()
+        {
+            return Ok(());
+        }
+        while sent < self.files.max_file_bytes {
+            let mut chunk = self.buffer(PIECE);
+            let filled = Self::fill(archive, &mut chunk, 0)?;
+            if filled == 0 {
+                break;
+            }
+            chunk.truncate(filled);
+            sent += filled as u64;
+            if self.tx.send(Piece::Data(chunk)).is_err() {
+                return Ok(());
+            }
+        }
+        let _ = self.tx.send(Piece::End);
+        Ok(())
+    }
+}
+
+fn walk_entries(
+    r: &mut dyn Read,
+    facts: &mut LayerFacts,
+    limits: &Limits,
+    extra: &[String],
+    sink: Option<&Sink<'_>>,
+) -> Result<(), WalkError> {
+    let mut archive = super::tar::Reader::new(r);
+    let mut seen: HashSet<String> = HashSet::new();
     let mut count = 0u64;
     while let Some(header) = archive.next_entry()? {
         count += 1;
@@ -610,21 +760,9 @@ fn walk_tar(
                 }
                 content.extend_from_slice(&buf[..n]);
             }
-            if let Some((scan, files)) = file_scan
-                && !crate::secrets::skip_path(&path)
-            {
+            if let Some(sink) = sink {
                 // The captured head first, then the rest of the entry.
-                let mut pos = 0;
-                let hits = scan_file(scan, files, &path, &mut secret_buf, |out| {
-                    if pos < content.len() {
-                        let n = out.len().min(content.len() - pos);
-                        out[..n].copy_from_slice(&content[pos..pos + n]);
-                        pos += n;
-                        return Ok(n);
-                    }
-                    archive.read_content(out).map_err(tar_io)
-                })?;
-                push_secrets(facts, &path, hits);
+                sink.send(&path, size, &content, &mut archive)?;
             }
             facts.captured.insert(
                 path.clone(),
@@ -635,13 +773,9 @@ fn walk_tar(
             );
         } else if kind == EntryKind::File
             && size > 0
-            && let Some((scan, files)) = file_scan
-            && !crate::secrets::skip_path(&path)
+            && let Some(sink) = sink
         {
-            let hits = scan_file(scan, files, &path, &mut secret_buf, |out| {
-                archive.read_content(out).map_err(tar_io)
-            })?;
-            push_secrets(facts, &path, hits);
+            sink.send(&path, size, &[], &mut archive)?;
         }
         facts.entries.push(Entry {
             path,
@@ -664,38 +798,6 @@ fn walk_tar(
         ));
     }
     Ok(())
-}
-
-fn tar_io(e: super::tar::TarError) -> io::Error {
-    match e {
-        super::tar::TarError::Io(e) => e,
-        other => io::Error::other(other.to_string()),
-    }
-}
-
-fn scan_file(
-    scan: &crate::secrets::SecretScan,
-    files: &crate::secrets::FileOptions,
-    path: &str,
-    buf: &mut Vec<u8>,
-    read: impl FnMut(&mut [u8]) -> io::Result<usize>,
-) -> io::Result<Vec<crate::secrets::Hit>> {
-    let class = crate::secrets::FileClass::of(path);
-    crate::secrets::scan_stream(
-        crate::secrets::detector(),
-        &scan.key,
-        files,
-        class,
-        buf,
-        read,
-    )
-}
-
-fn push_secrets(facts: &mut LayerFacts, path: &str, hits: Vec<crate::secrets::Hit>) {
-    facts.secrets.extend(hits.into_iter().map(|hit| SecretAt {
-        path: path.to_string(),
-        hit,
-    }));
 }
 
 /// The owner the runtime gives a file for a tar id: `lchown` takes the id as a 32-bit

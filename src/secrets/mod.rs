@@ -72,6 +72,8 @@ struct RawKind {
     files: Option<String>,
     packages: Option<bool>,
     span: Option<usize>,
+    #[serde(default)]
+    any_case: bool,
 }
 
 /// Token checksums a kind can verify.
@@ -86,14 +88,54 @@ enum Checksum {
 #[error("rules/secrets/kinds.toml: {0}")]
 pub struct KindsError(String);
 
-/// The compiled kinds plus the keyword prefilter.
+/// The compiled kinds plus one keyword prefilter per [`FileClass`].
 #[derive(Debug)]
 pub struct Detector {
     kinds: Vec<Kind>,
-    prefilter: AhoCorasick,
-    /// Prefilter pattern index → the kinds it triggers: those with a keyword that is the
-    /// pattern or a part of it (a leftmost-longest search reports `token:` for `token`).
+    /// Indexed by [`FileClass::index`]: each holds only the keywords of the kinds that search
+    /// that class, so source code and packages' trees get a small, fast automaton.
+    prefilters: Vec<Prefilter>,
+}
+
+/// A case-sensitive keyword automaton (case-insensitive ones cannot use the SIMD search).
+#[derive(Debug)]
+struct Prefilter {
+    automaton: AhoCorasick,
+    /// Pattern index → the kinds it triggers: those with a keyword that is the pattern or a
+    /// part of it (a leftmost-longest search reports `token:` for `token`).
     pattern_kinds: Vec<Vec<usize>>,
+}
+
+impl Prefilter {
+    fn build(kinds: &[Kind], wanted: impl Fn(&Kind) -> bool) -> Result<Prefilter, KindsError> {
+        let mut patterns: Vec<&str> = Vec::new();
+        for k in kinds.iter().filter(|k| wanted(k)) {
+            for w in &k.keywords {
+                if !patterns.contains(&w.as_str()) {
+                    patterns.push(w);
+                }
+            }
+        }
+        let pattern_kinds = patterns
+            .iter()
+            .map(|p| {
+                kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| wanted(k) && k.keywords.iter().any(|w| p.contains(w.as_str())))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| KindsError(e.to_string()))?;
+        Ok(Prefilter {
+            automaton,
+            pattern_kinds,
+        })
+    }
 }
 
 /// Where one kind matched in a text, before masking.
@@ -113,23 +155,24 @@ impl Detector {
     pub fn from_toml(text: &str) -> Result<Detector, KindsError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| KindsError(e.to_string()))?;
         let mut kinds = Vec::new();
-        let mut patterns: Vec<String> = Vec::new();
         for k in raw.kind {
             let err = |m: String| KindsError(format!("kind `{}`: {m}", k.id));
             let regex = Regex::new(&k.regex).map_err(|e| err(e.to_string()))?;
             if regex.capture_names().all(|n| n != Some("secret")) {
                 return Err(err("the regex has no `secret` group".into()));
             }
-            if k.keywords.is_empty() {
-                return Err(err("no keywords".into()));
+            if k.keywords.is_empty() || k.keywords.iter().any(|w| w.is_empty() || !w.is_ascii()) {
+                return Err(err("no keywords, or an empty or non-ASCII one".into()));
             }
-            for w in &k.keywords {
-                if w.to_ascii_lowercase() != *w {
-                    return Err(err(format!("keyword `{w}` is not lower-case")));
+            let mut keywords = k.keywords.clone();
+            if k.any_case {
+                for w in &k.keywords {
+                    let mut cap = w.clone();
+                    cap[..1].make_ascii_uppercase();
+                    keywords.extend([w.to_ascii_uppercase(), cap]);
                 }
-                if !patterns.contains(w) {
-                    patterns.push(w.clone());
-                }
+                keywords.sort();
+                keywords.dedup();
             }
             let checksum = match k.checksum.as_deref() {
                 None => None,
@@ -172,7 +215,7 @@ impl Detector {
                 id: k.id,
                 name: k.name,
                 low_confidence,
-                keywords: k.keywords,
+                keywords,
                 regex,
                 config_only,
                 in_packages: k.packages.unwrap_or(true),
@@ -184,27 +227,11 @@ impl Detector {
                 allow,
             });
         }
-        let pattern_kinds = patterns
+        let prefilters = FileClass::ALL
             .iter()
-            .map(|p| {
-                kinds
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| k.keywords.iter().any(|w| p.contains(w.as_str())))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .map_err(|e| KindsError(e.to_string()))?;
-        Ok(Detector {
-            kinds,
-            prefilter,
-            pattern_kinds,
-        })
+            .map(|c| Prefilter::build(&kinds, |k| k.searches(*c)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Detector { kinds, prefilters })
     }
 
     /// The kinds, in priority order.
@@ -233,18 +260,11 @@ impl Detector {
     /// one prefilter pass.
     #[must_use]
     pub fn find_in(&self, text: &[u8], class: FileClass) -> Vec<Found> {
-        let wanted: Vec<bool> = self
-            .kinds
-            .iter()
-            .map(|k| (class.config || !k.config_only) && (!class.package || k.in_packages))
-            .collect();
+        let pre = &self.prefilters[class.index()];
         // Per kind: regions around its keyword hits, merged as they come (hits are in order).
         let mut regions: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); self.kinds.len()];
-        for m in self.prefilter.find_iter(text) {
-            for &k in &self.pattern_kinds[m.pattern().as_usize()] {
-                if !wanted[k] {
-                    continue;
-                }
+        for m in pre.automaton.find_iter(text) {
+            for &k in &pre.pattern_kinds[m.pattern().as_usize()] {
                 let r = m.start().saturating_sub(BEFORE)
                     ..(m.end() + self.kinds[k].span).min(text.len());
                 let list = &mut regions[k];
@@ -315,6 +335,11 @@ impl Detector {
 }
 
 impl Kind {
+    /// Whether this kind searches files of class `class`.
+    fn searches(&self, class: FileClass) -> bool {
+        (class.config || !self.config_only) && (!class.package || self.in_packages)
+    }
+
     /// Whether a regex match is a secret rather than an example, placeholder or lookalike.
     fn accepts(&self, value: &[u8], user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
         if self.allow.iter().any(|a| a.is_match(value)) {
@@ -518,6 +543,30 @@ impl FileClass {
         config: true,
     };
 
+    /// Every class, in [`FileClass::index`] order.
+    const ALL: [FileClass; 4] = [
+        FileClass {
+            package: false,
+            config: false,
+        },
+        FileClass {
+            package: false,
+            config: true,
+        },
+        FileClass {
+            package: true,
+            config: false,
+        },
+        FileClass {
+            package: true,
+            config: true,
+        },
+    ];
+
+    fn index(self) -> usize {
+        usize::from(self.package) * 2 + usize::from(self.config)
+    }
+
     /// The class of the file at `path`.
     #[must_use]
     pub fn of(path: &str) -> FileClass {
@@ -618,7 +667,7 @@ const WINDOW: usize = 1 << 20;
 /// Longest secret found whole across a window boundary.
 const OVERLAP: usize = 16 << 10;
 /// Bytes looked at to tell text from binary.
-const SNIFF: usize = 8 << 10;
+pub const SNIFF: usize = 8 << 10;
 
 /// Scans one file of class `class` as it streams. `read` fills a buffer like
 /// [`io::Read::read`] (0 at the end); `buf` is reused between files.
@@ -681,6 +730,100 @@ pub fn scan_stream(
         buf.copy_within(limit..len, 0);
         len = kept;
     }
+}
+
+/// A file's content as the layer walker streams it to [`scan_pieces`]: `Start`, its bytes
+/// in `Data` pieces, `End`.
+#[derive(Debug)]
+pub enum Piece {
+    /// Whole small files.
+    Batch(Batch),
+    /// A file begins (its path).
+    Start(String),
+    /// Its next bytes.
+    Data(Vec<u8>),
+    /// It ended.
+    End,
+}
+
+/// Whole small files sent at once: their paths and ranges in `bytes`.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Path and byte range of each file.
+    pub files: Vec<(String, std::ops::Range<usize>)>,
+    /// Their contents, one after the other.
+    pub bytes: Vec<u8>,
+}
+
+/// Scans the files that arrive on `rx` until the sender hangs up; returns each hit with its
+/// file's path, in arrival order. Runs on its own thread beside the layer walk.
+#[must_use]
+pub fn scan_pieces(
+    key: &Key,
+    files: &FileOptions,
+    rx: &std::sync::mpsc::Receiver<Piece>,
+    back: &std::sync::mpsc::SyncSender<Vec<u8>>,
+) -> Vec<(String, Hit)> {
+    let det = detector();
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    while let Ok(piece) = rx.recv() {
+        let path = match piece {
+            Piece::Start(path) => path,
+            Piece::Batch(Batch { files: list, bytes }) => {
+                for (path, range) in list {
+                    let Some(text) = bytes.get(range) else {
+                        continue;
+                    };
+                    let class = FileClass::of(&path);
+                    for f in det.find_in(text, class) {
+                        let hit = det.hit(key, &f, text, line_of(text, f.secret.start));
+                        out.push((path.clone(), hit));
+                    }
+                }
+                let _ = back.try_send(bytes);
+                continue;
+            }
+            Piece::Data(_) | Piece::End => continue,
+        };
+        let class = FileClass::of(&path);
+        let mut cur: Vec<u8> = Vec::new();
+        let mut pos = 0;
+        let mut ended = false;
+        let hits = scan_stream(det, key, files, class, &mut buf, |dst| {
+            loop {
+                if pos < cur.len() {
+                    let n = dst.len().min(cur.len() - pos);
+                    dst[..n].copy_from_slice(&cur[pos..pos + n]);
+                    pos += n;
+                    return Ok(n);
+                }
+                if ended {
+                    return Ok(0);
+                }
+                match rx.recv() {
+                    Ok(Piece::Data(d)) => {
+                        // The walker refills consumed pieces; when it has enough, drop them.
+                        let _ = back.try_send(std::mem::replace(&mut cur, d));
+                        pos = 0;
+                    }
+                    Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
+                }
+            }
+        })
+        .unwrap_or_default();
+        // A file judged binary here stops early: skip the rest of its pieces.
+        while !ended {
+            match rx.recv() {
+                Ok(Piece::Data(d)) => {
+                    let _ = back.try_send(d);
+                }
+                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
+            }
+        }
+        out.extend(hits.into_iter().map(|h| (path.clone(), h)));
+    }
+    out
 }
 
 /// Content that is not text: NUL bytes, or the magic of executables, archives and images.

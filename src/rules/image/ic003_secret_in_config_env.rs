@@ -2,7 +2,7 @@
 
 use crate::image::ImageFacts;
 use crate::image::secrets::{ConfigPlace, NAMED};
-use crate::rules::{Finding, Findings, Level, RuleContext, RuleId};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
 use crate::secrets::detector;
 
 /// Reports config `Env` entries and labels that hold a secret: a value shaped like a known
@@ -31,16 +31,11 @@ pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) 
             }
             None => continue,
         };
-        let mut f = Finding::new(RuleId::IC003, msg)
+        let f = Finding::new(RuleId::IC003, msg)
             .at_image_config(field)
-            .evidence("name", name.clone())
-            .evidence("kind", s.hit.kind.clone())
-            .evidence("secret", s.hit.preview.clone())
-            .evidence("secret_fingerprint", s.hit.fingerprint.clone());
+            .evidence("name", name.clone());
+        let mut f = super::with_secret(f, &s.hit);
         f.anchor = format!("config {field} {name} {}", s.hit.kind);
-        if kind.is_some_and(|k| k.low_confidence) {
-            f = f.with_level(Level::Warning);
-        }
         out.push(f);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::image::ImageFacts;
 use crate::image::secrets::{ConfigPlace, NAMED};
-use crate::rules::{Finding, Findings, Level, RuleContext, RuleId};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
 use crate::secrets::detector;
 
 /// Reports secrets recorded in the image history: build arguments (`|1 NPM_TOKEN=… /bin/sh
@@ -34,18 +34,12 @@ pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) 
             Some(l) => f.at_layer(*l),
             None => f.at_image_config("history"),
         };
-        f = f
-            .evidence("step", step.to_string())
-            .evidence("kind", s.hit.kind.clone())
-            .evidence("secret", s.hit.preview.clone())
-            .evidence("secret_fingerprint", s.hit.fingerprint.clone());
+        f = f.evidence("step", step.to_string());
         if let Some(a) = arg {
             f = f.evidence("name", a.clone());
         }
+        f = super::with_secret(f, &s.hit);
         f.anchor = format!("history {} {}", arg.as_deref().unwrap_or(""), s.hit.kind);
-        if kind.is_some_and(|k| k.low_confidence) {
-            f = f.with_level(Level::Warning);
-        }
         out.push(f);
     }
 }

@@ -31,6 +31,23 @@ use crate::image::ImageFacts;
 use crate::image::facts::{EntryKind, FileContent, FsView};
 use crate::rules::{Finding, Findings, RuleId};
 
+/// Adds a config or history secret's evidence (kind, masked preview, keyed fingerprint) to
+/// `f`; low-confidence kinds make it a warning.
+pub(crate) fn with_secret(f: Finding, hit: &crate::secrets::Hit) -> Finding {
+    let low = crate::secrets::detector()
+        .kind(&hit.kind)
+        .is_some_and(|k| k.low_confidence);
+    let f = f
+        .evidence("kind", hit.kind.clone())
+        .evidence("secret", hit.preview.clone())
+        .evidence("secret_fingerprint", hit.fingerprint.clone());
+    if low {
+        f.with_level(crate::rules::Level::Warning)
+    } else {
+        f
+    }
+}
+
 /// An `/etc/passwd` account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Account {
