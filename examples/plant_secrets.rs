@@ -26,7 +26,11 @@ fn main() -> std::io::Result<()> {
     let mut secrets = Vec::new();
     let mut values = Vec::new();
     // Where applications keep them: configs, env files, bundles, keys, scripts.
-    let places = ["/app/config/{k}.yml", "/srv/{k}/settings.conf", "/etc/app/{k}.env"];
+    let places = [
+        "/app/config/{k}.yml",
+        "/srv/{k}/settings.conf",
+        "/etc/app/{k}.env",
+    ];
     for (i, place) in places.iter().enumerate() {
         for (kind, value, text) in planted(100 + i as u64) {
             let path = place.replace("{k}", kind);
@@ -41,9 +45,13 @@ fn main() -> std::io::Result<()> {
     write(
         root,
         "/app/static/js/main.8e1f.min.js",
-        &format!("!function(e){{var t={{u:\"https://api.github.com\",k:\"{token}\"}};e.c=t}}(window);"),
+        &format!(
+            "!function(e){{var t={{u:\"https://api.github.com\",k:\"{token}\"}};e.c=t}}(window);"
+        ),
     )?;
-    secrets.push(serde_json::json!({"path": "/app/static/js/main.8e1f.min.js", "kind": "github-token"}));
+    secrets.push(
+        serde_json::json!({"path": "/app/static/js/main.8e1f.min.js", "kind": "github-token"}),
+    );
     values.push(token);
     let key = pem(901);
     write(root, "/srv/keys/server.txt", &key)?;
@@ -75,6 +83,10 @@ fn main() -> std::io::Result<()> {
         serde_json::to_vec_pretty(&serde_json::json!({"secrets": secrets, "decoys": decoy_paths}))?,
     )?;
     std::fs::write(parent.join("values.txt"), values.join("\n") + "\n")?;
-    eprintln!("planted {} secrets and {} decoys", secrets.len(), decoy_paths.len());
+    eprintln!(
+        "planted {} secrets and {} decoys",
+        secrets.len(),
+        decoy_paths.len()
+    );
     Ok(())
 }

@@ -203,6 +203,10 @@ pub fn secret_name(name: &str) -> bool {
         || pair("PRIVATE", "KEY")
         || pair("SECRET", "KEY")
         || pair("AUTH", "KEY")
+        || pair("MASTER", "KEY")
+        || pair("ENCRYPTION", "KEY")
+        || pair("SIGNING", "KEY")
+        || pair("CLIENT", "KEY")
         || (has("PASS") && tokens.len() > 1)
 }
 

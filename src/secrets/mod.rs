@@ -275,6 +275,7 @@ impl Detector {
             }
         }
         let mut found: Vec<Found> = Vec::new();
+        let mut examples: Vec<std::ops::Range<usize>> = Vec::new();
         for (i, kind) in self.kinds.iter().enumerate() {
             if regions[i].is_empty() || kind.requires.as_ref().is_some_and(|r| !r.is_match(text)) {
                 continue;
@@ -286,10 +287,14 @@ impl Detector {
                         continue;
                     };
                     let range = region.start + secret.start()..region.start + secret.end();
-                    if found
-                        .iter()
-                        .any(|f| f.secret.start < range.end && range.start < f.secret.end)
-                    {
+                    let overlaps =
+                        |r: &std::ops::Range<usize>| r.start < range.end && range.start < r.end;
+                    if found.iter().any(|f| overlaps(&f.secret)) || examples.iter().any(overlaps) {
+                        continue;
+                    }
+                    // A documented example a specific kind knows is no secret for a general one.
+                    if kind.allow.iter().any(|a| a.is_match(secret.as_bytes())) {
+                        examples.push(range);
                         continue;
                     }
                     let user = caps.name("user").map(|m| m.as_bytes());
@@ -342,9 +347,6 @@ impl Kind {
 
     /// Whether a regex match is a secret rather than an example, placeholder or lookalike.
     fn accepts(&self, value: &[u8], user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
-        if self.allow.iter().any(|a| a.is_match(value)) {
-            return false;
-        }
         if self.checksum == Some(Checksum::Crc32Base62) && check::crc32_base62_ok(value) {
             return true;
         }

@@ -36,6 +36,23 @@ fn every_planted_kind_is_found_and_never_shown() {
 }
 
 #[test]
+fn legacy_openai_keys_near_their_name() {
+    let key = format!(
+        "sk-{}",
+        synthetic::random(
+            5,
+            48,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        )
+    );
+    assert_eq!(
+        kinds_in(&format!("OPENAI_API_KEY={key}\n")),
+        ["openai-legacy-key"]
+    );
+    assert!(kinds_in(&format!("x = {key}\n")).is_empty());
+}
+
+#[test]
 fn aws_pair_is_found_by_both_kinds() {
     let (_, _, text) = planted(3).swap_remove(0);
     assert_eq!(
@@ -72,6 +89,8 @@ fn decoys_are_quiet() {
         "token_version = 1.2.3\n",
         "https://user:password@example.com/\n",
         "\"auth\": \"\"\n",
+        "Stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n",
+        "OPENAI_API_KEY=sk-...\n",
     ];
     for d in decoys {
         assert!(
