@@ -108,6 +108,66 @@ fn stalls_time_out() {
 }
 
 #[test]
+fn trickling_bodies_give_up() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    // A byte every 200 ms never trips the 1 s read timeout: the rate floor must.
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/blobs/") && !path.ends_with(&config_hex()) {
+            Fault::Trickle(Duration::from_millis(200))
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &["--registry-timeout", "1"], None);
+    // The layer is walked again twice (a stream that broke may work next time), then fails.
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.starts_with("hullscan: error") && last.contains("KiB/s"), "{err}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    // A manifest that trickles fails within four read timeouts.
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/manifests/") {
+            Fault::Trickle(Duration::from_millis(200))
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &["--registry-timeout", "1"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(took < Duration::from_secs(40), "{took:?}");
+}
+
+#[test]
+fn huge_catalogs_are_refused_with_a_bound() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    // 9 MiB of names in one page: over the 8 MiB page bound, refused before it is parsed.
+    let mut body = b"{\"repositories\":[".to_vec();
+    while body.len() < 9 << 20 {
+        body.extend_from_slice(b"\"a/b\",");
+    }
+    body.extend_from_slice(b"\"c\"]}");
+    let body = std::sync::Arc::new(body);
+    let proxy = FaultProxy::start(&reg.host, move |path| {
+        if path.contains("/_catalog") {
+            Fault::Json(body.clone())
+        } else {
+            Fault::Pass
+        }
+    });
+    let out = common::hullscan_with(
+        &["registry", "--no-config", "-q", "--insecure-registry", &proxy.host, &proxy.host, "-o", "/dev/null"],
+        "",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("_catalog"), "{err}");
+}
+
+#[test]
 fn truncated_blob_is_an_error() {
     let reg = Registry::start(None);
     let _img = pushed(&reg);

@@ -63,6 +63,51 @@ pub struct RegistryStore {
     /// The `Authorization` value that last worked; reused until the registry refuses it.
     authorization: Mutex<Option<String>>,
     attempts: u32,
+    /// The per-read timeout; whole metadata requests get four times it, and blob bodies must
+    /// keep up [`MIN_BLOB_RATE`] once this long has passed.
+    read_timeout: Duration,
+}
+
+/// Slowest average a blob body may arrive at (after the read timeout's grace): a registry
+/// that trickles a byte at a time, just inside the per-read timeout, fails instead of holding
+/// the scan for hours.
+pub const MIN_BLOB_RATE: u64 = 32 << 10;
+
+/// Most repository names read from a catalog, and bytes per catalog or tag-list page.
+pub const MAX_CATALOG_NAMES: usize = 1_000_000;
+const MAX_PAGE_BYTES: u64 = 8 << 20;
+
+/// A blob body that must keep up an average of [`MIN_BLOB_RATE`] after `grace`.
+struct MinRate<R> {
+    inner: R,
+    url: String,
+    start: std::time::Instant,
+    grace: Duration,
+    bytes: u64,
+}
+
+impl<R: Read> Read for MinRate<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        let elapsed = self.start.elapsed();
+        if n > 0 && elapsed > self.grace {
+            let floor = u128::from(MIN_BLOB_RATE) * elapsed.as_millis() / 1000;
+            if u128::from(self.bytes) < floor {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "GET {}: the registry sends {} bytes in {} s, under {} KiB/s: giving up (--registry-timeout sets the grace)",
+                        self.url,
+                        self.bytes,
+                        elapsed.as_secs(),
+                        MIN_BLOB_RATE >> 10
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
 }
 
 impl std::fmt::Debug for RegistryStore {
@@ -285,6 +330,7 @@ impl RegistryStore {
             credentials,
             authorization: Mutex::new(None),
             attempts: opts.attempts.unwrap_or(4).max(1),
+            read_timeout: opts.read_timeout.unwrap_or(Duration::from_mins(1)),
         })
     }
 
@@ -292,7 +338,9 @@ impl RegistryStore {
         format!("{}/v2/{}/{kind}/{reference}", self.base, self.repository)
     }
 
-    /// GET with authentication and bounded retries; returns the response of status 200.
+    /// GET with authentication and bounded retries; returns the response of status 200. A
+    /// request with an `accept` type (manifests, indexes, catalogs: small documents) must end,
+    /// body included, within four read timeouts.
     fn get(
         &self,
         url: &str,
@@ -304,7 +352,11 @@ impl RegistryStore {
         for attempt in 1..=self.attempts {
             let mut req = self.agent.get(url);
             if let Some(a) = accept {
-                req = req.header("Accept", a);
+                req = req
+                    .header("Accept", a)
+                    .config()
+                    .timeout_global(Some(self.read_timeout * 4))
+                    .build();
             }
             wait_for_host(&self.base);
             let auth = self.authorization.lock().ok().and_then(|g| g.clone());
@@ -584,21 +636,36 @@ impl RegistryStore {
             let body = resp
                 .body_mut()
                 .with_config()
-                .limit(64 << 20)
+                .limit(MAX_PAGE_BYTES)
                 .read_to_vec()
                 .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
-            let v: serde_json::Value =
-                serde_json::from_slice(&body).map_err(|e| SourceError::Malformed {
-                    what: format!("GET {url}"),
-                    message: e.to_string(),
-                })?;
-            out.extend(
-                v[field]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| t.as_str().map(str::to_string)),
-            );
+            // Typed, so a page costs its names, not a JSON tree of them.
+            #[derive(serde::Deserialize)]
+            struct Page {
+                #[serde(default)]
+                tags: Option<Vec<String>>,
+            }
+            let names = if field == "repositories" {
+                #[derive(serde::Deserialize)]
+                struct Catalog {
+                    #[serde(default)]
+                    repositories: Option<Vec<String>>,
+                }
+                serde_json::from_slice::<Catalog>(&body).map(|c| c.repositories)
+            } else {
+                serde_json::from_slice::<Page>(&body).map(|p| p.tags)
+            }
+            .map_err(|e| SourceError::Malformed {
+                what: format!("GET {url}"),
+                message: e.to_string(),
+            })?;
+            out.extend(names.unwrap_or_default());
+            if out.len() > MAX_CATALOG_NAMES {
+                return Err(SourceError::Registry(format!(
+                    "{}{first}: more than {MAX_CATALOG_NAMES} {field}; narrow the scan with --repo/--tag, or list repositories with --repos-from FILE",
+                    self.base
+                )));
+            }
         }
         Ok(out)
     }
@@ -842,8 +909,15 @@ impl BlobStore for RegistryStore {
             .and_then(|p| p.split_once('/'))
             .map(|(alg, hex)| format!("{alg}:{hex}"))
             .ok_or_else(|| SourceError::Reference(format!("`{path}` is not a blob path")))?;
-        let resp = self.get(&self.url("blobs", &digest), None)?;
-        Ok(Box::new(resp.into_body().into_reader()))
+        let url = self.url("blobs", &digest);
+        let resp = self.get(&url, None)?;
+        Ok(Box::new(MinRate {
+            inner: resp.into_body().into_reader(),
+            url,
+            start: std::time::Instant::now(),
+            grace: self.read_timeout,
+            bytes: 0,
+        }))
     }
 
     fn signed(&self, digests: &[&str]) -> Result<Option<bool>, SourceError> {

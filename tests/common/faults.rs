@@ -23,6 +23,10 @@ pub enum Fault {
     Stall,
     /// Forward, but send only half of the response body.
     Truncate,
+    /// Forward the head at once, then the body one byte per interval.
+    Trickle(Duration),
+    /// Answer 200 with this JSON body.
+    Json(Arc<Vec<u8>>),
     /// Answer `307` to this base URL plus the request path.
     Redirect(String),
 }
@@ -132,6 +136,33 @@ impl FaultProxy {
                         client,
                         "HTTP/1.1 307 Temporary Redirect\r\nLocation: {base}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     );
+                }
+                Fault::Json(body) => {
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = client.write_all(&body);
+                }
+                Fault::Trickle(every) => {
+                    let Some(response) = forward(&upstream, &line, &headers) else {
+                        return;
+                    };
+                    let body_at = response
+                        .windows(4)
+                        .position(|w| w == b"\r\n\r\n")
+                        .map_or(0, |p| p + 4);
+                    if client.write_all(&response[..body_at]).is_err() {
+                        return;
+                    }
+                    for b in &response[body_at..] {
+                        if stop2.load(Ordering::Relaxed) || client.write_all(&[*b]).is_err() {
+                            return;
+                        }
+                        let _ = client.flush();
+                        std::thread::sleep(every);
+                    }
                 }
                 Fault::Pass | Fault::Truncate => {
                     let Some(mut response) = forward(&upstream, &line, &headers) else {
