@@ -426,3 +426,31 @@ fn archive_members_are_bounded() {
     refused(&out, "extended header");
     assert!(start.elapsed().as_secs() < 5);
 }
+
+#[test]
+fn huge_config_values_stay_bounded() {
+    // A 3 MB `Env` value full of keyword fragments and a 2.8 MB history step of nested
+    // command substitutions: both are read, neither is analysed at a cost proportional to its
+    // size times its nesting.
+    let nested = format!(
+        "/bin/sh -c sh -c \"{}{}\"",
+        "$(echo ".repeat(200_000),
+        ")".repeat(200_000)
+    );
+    let env = format!("BIG=token={}", "ghp_x1".repeat(500_000));
+    let started = std::time::Instant::now();
+    let out = scan_layers(
+        vec![Layer::new(&nested).file("/etc/hostname", 0o644, b"x\n")],
+        serde_json::json!({"User": "1000", "Env": [env]}),
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -124,7 +124,10 @@ fn trickling_bodies_give_up() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err.lines().last().unwrap_or_default();
-    assert!(last.starts_with("hullscan: error") && last.contains("KiB/s"), "{err}");
+    assert!(
+        last.starts_with("hullscan: error") && last.contains("KiB/s"),
+        "{err}"
+    );
     assert!(took < Duration::from_secs(30), "{took:?}");
     // A manifest that trickles fails within four read timeouts.
     let proxy = FaultProxy::start(&reg.host, |path| {
@@ -158,11 +161,25 @@ fn huge_catalogs_are_refused_with_a_bound() {
         }
     });
     let out = common::hullscan_with(
-        &["registry", "--no-config", "-q", "--insecure-registry", &proxy.host, &proxy.host, "-o", "/dev/null"],
+        &[
+            "registry",
+            "--no-config",
+            "-q",
+            "--insecure-registry",
+            &proxy.host,
+            &proxy.host,
+            "-o",
+            "/dev/null",
+        ],
         "",
         &[],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("_catalog"), "{err}");
 }

@@ -14,6 +14,11 @@ const HISTORY_RULES: &[RuleId] = &[
     RuleId::DF017,
 ];
 
+/// Longest `created_by` judged: as large as a Dockerfile may be. A longer step is no build
+/// step a person wrote, and analysing it would cost memory in proportion (skipped, silently:
+/// nothing certain can be said about it).
+const MAX_STEP: usize = 1 << 20;
+
 /// Applies Dockerfile rules to each history step (`created_by`), so an image scanned without
 /// its Dockerfile still shows `curl | sh`, `sudo`, setuid `chmod` and disabled TLS checks.
 pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) {
@@ -24,7 +29,12 @@ pub(crate) fn check(img: &ImageFacts, cx: &RuleContext<'_>, out: &mut Findings) 
         if makes_layer {
             layer += 1;
         }
-        let Some(step) = h.created_by.as_deref().and_then(parse_created_by) else {
+        let Some(step) = h
+            .created_by
+            .as_deref()
+            .filter(|c| c.len() <= MAX_STEP)
+            .and_then(parse_created_by)
+        else {
             continue;
         };
         if !matches!(step.keyword, Keyword::Run | Keyword::Add | Keyword::Env) {
