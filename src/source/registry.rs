@@ -77,6 +77,20 @@ pub const MIN_BLOB_RATE: u64 = 32 << 10;
 pub const MAX_CATALOG_NAMES: usize = 1_000_000;
 const MAX_PAGE_BYTES: u64 = 8 << 20;
 
+/// One `/v2/_catalog` page.
+#[derive(serde::Deserialize)]
+struct CatalogPage {
+    #[serde(default)]
+    repositories: Option<Vec<String>>,
+}
+
+/// One `/v2/<repo>/tags/list` page.
+#[derive(serde::Deserialize)]
+struct TagsPage {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
 /// A blob body that must keep up an average of [`MIN_BLOB_RATE`] after `grace`.
 struct MinRate<R> {
     inner: R,
@@ -640,20 +654,10 @@ impl RegistryStore {
                 .read_to_vec()
                 .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
             // Typed, so a page costs its names, not a JSON tree of them.
-            #[derive(serde::Deserialize)]
-            struct Page {
-                #[serde(default)]
-                tags: Option<Vec<String>>,
-            }
             let names = if field == "repositories" {
-                #[derive(serde::Deserialize)]
-                struct Catalog {
-                    #[serde(default)]
-                    repositories: Option<Vec<String>>,
-                }
-                serde_json::from_slice::<Catalog>(&body).map(|c| c.repositories)
+                serde_json::from_slice::<CatalogPage>(&body).map(|c| c.repositories)
             } else {
-                serde_json::from_slice::<Page>(&body).map(|p| p.tags)
+                serde_json::from_slice::<TagsPage>(&body).map(|p| p.tags)
             }
             .map_err(|e| SourceError::Malformed {
                 what: format!("GET {url}"),
