@@ -354,6 +354,46 @@ fn tls_with_a_private_ca() {
 }
 
 #[test]
+fn tls_with_a_self_signed_ca_true_certificate() {
+    let (reg, cert) = Registry::start_tls_self_signed();
+    let dir = reg.push_image(&common::su_image(), "selfsigned");
+    let r = format!("{}/selfsigned:1", reg.host);
+    let scan_args = [
+        "image",
+        "--no-config",
+        "-f",
+        "json",
+        "--disable",
+        "IC002,IC004,RG004",
+        &r,
+    ];
+    // Not trusted by default: one line that says what to pass.
+    let out = hullscan(&scan_args, dir.path());
+    one_line_error(&out, "pass --ca-cert FILE");
+    // The registry's own certificate, named with --ca-cert, is trusted as it is.
+    let mut args = scan_args.to_vec();
+    args.extend(["--ca-cert", cert.to_str().unwrap()]);
+    let out = hullscan(&args, dir.path());
+    common::assert_su_only(&out);
+    // And from certs.d/HOST:PORT/, where Docker, Podman and skopeo look.
+    let certs_d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(certs_d.path().join(&reg.host)).unwrap();
+    std::fs::copy(&cert, certs_d.path().join(&reg.host).join("domain.crt")).unwrap();
+    let out = common::hullscan_with(
+        &scan_args,
+        "",
+        &[("HULLSCAN_CERTS_D", certs_d.path().to_str().unwrap())],
+    );
+    common::assert_su_only(&out);
+    // Another self-signed certificate is not this one: refused.
+    let (_other, other_cert) = Registry::start_tls_self_signed();
+    let mut args = scan_args.to_vec();
+    args.extend(["--ca-cert", other_cert.to_str().unwrap()]);
+    let out = hullscan(&args, dir.path());
+    one_line_error(&out, "TLS with");
+}
+
+#[test]
 fn proxies_from_the_environment() {
     let reg = Registry::start(None);
     let _layout = reg.push_image(&common::su_image(), "proxied");

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod ecr;
 pub mod engine;
 pub mod layout;
+mod pinned_tls;
 pub mod registry;
 
 use std::io::Read;

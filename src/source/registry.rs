@@ -229,8 +229,35 @@ fn final_transport_error(e: &ureq::Error, url: &str) -> Option<String> {
         ));
     }
     if is_tls_error(e) {
+        // rustls's enums in words.
+        let reasons = [
+            (
+                "UnknownIssuer",
+                "its certificate is not signed by a CA this host trusts",
+            ),
+            (
+                "NotValidForName",
+                "its certificate is not valid for this host name",
+            ),
+            ("Expired", "its certificate has expired"),
+            ("NotValidYet", "its certificate is not valid yet"),
+            ("Revoked", "its certificate is revoked"),
+            (
+                "CaUsedAsEndEntity",
+                "it presents a CA certificate as its own",
+            ),
+            (
+                "BadSignature",
+                "its certificate's signature does not verify",
+            ),
+        ];
+        let why = reasons
+            .iter()
+            .find(|(k, _)| text.contains(k))
+            .map_or(text.as_str(), |(_, w)| w);
+        let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
         return Some(format!(
-            "GET {url}: TLS with {host} failed: {text}; if it uses a private CA or a self-signed certificate, pass --ca-cert FILE"
+            "GET {url}: TLS with {host} failed: {why}; if it uses a private CA or a self-signed certificate, pass --ca-cert FILE (the CA, or the registry's own certificate) or put it in /etc/docker/certs.d/{host}/ (--tls-verify=false for a throwaway registry on {bare})"
         ));
     }
     if let ureq::Error::Io(io) = e
@@ -292,10 +319,17 @@ impl RegistryStore {
                         "--ca-cert: no PEM certificate in the file".into(),
                     ));
                 }
-                ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs))
+                let der = certs
+                    .iter()
+                    .map(|c| rustls::pki_types::CertificateDer::from(c.der().to_vec()))
+                    .collect();
+                let pinned = super::pinned_tls::PinnedTls::new(bare_host, der)
+                    .map_err(|e| SourceError::Reference(format!("--ca-cert: {e}")))?;
+                (ureq::tls::RootCerts::PlatformVerifier, Some(pinned))
             }
-            None => ureq::tls::RootCerts::PlatformVerifier,
+            None => (ureq::tls::RootCerts::PlatformVerifier, None),
         };
+        let (roots, pinned) = roots;
         if opts.skip_tls_verify {
             tracing::warn!(
                 registry = %image.registry,
@@ -306,15 +340,34 @@ impl RegistryStore {
             .root_certs(roots)
             .disable_verification(opts.skip_tls_verify)
             .build();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
             .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_mins(1))))
             .max_redirects(5)
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+            .build();
+        let agent: ureq::Agent = match pinned {
+            // The named certificates, for this registry's host only (proxies as ureq's own
+            // chain handles them); `--tls-verify=false` wins.
+            Some(pinned) if !opts.skip_tls_verify => {
+                use ureq::unversioned::transport::{
+                    ConnectProxyConnector, Connector as _, RustlsConnector, TcpConnector,
+                };
+                let chain =
+                    ().chain(ConnectProxyConnector::default())
+                        .chain(TcpConnector::default())
+                        .chain(pinned)
+                        .chain(RustlsConnector::default());
+                ureq::Agent::with_parts(
+                    config,
+                    chain,
+                    ureq::unversioned::resolver::DefaultResolver::default(),
+                )
+            }
+            _ => config.into(),
+        };
         // Docker treats loopback registries as insecure: HTTPS first, plain HTTP when the
         // registry does not speak TLS. Elsewhere plain HTTP is never chosen silently.
         if !insecure

@@ -70,23 +70,59 @@ impl Registry {
     /// Starts a registry serving HTTPS with a certificate for 127.0.0.1 signed by a fresh CA;
     /// returns it and the CA's PEM path.
     pub fn start_tls() -> (Registry, std::path::PathBuf) {
-        let reg = Self::start_full(None, None, true);
+        let reg = Self::start_full(None, None, Some(false));
         let ca = reg.dir.path().join("ca.pem");
         (reg, ca)
     }
 
-    fn start_with(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>) -> Registry {
-        Self::start_full(auth, issuer, false)
+    /// Starts a registry serving HTTPS with a self-signed certificate made the way Docker's
+    /// documentation makes one (`req -x509 … -addext subjectAltName=…`, so `CA:TRUE`);
+    /// returns it and the certificate's path.
+    pub fn start_tls_self_signed() -> (Registry, std::path::PathBuf) {
+        let reg = Self::start_full(None, None, Some(true));
+        let cert = reg.dir.path().join("server.pem");
+        (reg, cert)
     }
 
-    fn start_full(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>, tls: bool) -> Registry {
+    fn start_with(auth: Option<(&str, &str)>, issuer: Option<&TokenIssuer>) -> Registry {
+        Self::start_full(auth, issuer, None)
+    }
+
+    /// `tls`: `None` plain HTTP, `Some(false)` a CA-signed leaf, `Some(true)` self-signed.
+    fn start_full(
+        auth: Option<(&str, &str)>,
+        issuer: Option<&TokenIssuer>,
+        tls: Option<bool>,
+    ) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut config = format!(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.path().join("data").display()
         );
-        if tls {
+        if tls == Some(true) {
+            openssl(
+                dir.path(),
+                &[
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.pem",
+                ],
+            );
+        }
+        if tls == Some(false) {
             let d = dir.path();
             self_signed(d, "ca", "hullscan-test-ca");
             openssl(
@@ -127,6 +163,9 @@ impl Registry {
                     "server.pem",
                 ],
             );
+        }
+        if tls.is_some() {
+            let d = dir.path();
             let _ = writeln!(
                 config,
                 "  tls:\n    certificate: {}\n    key: {}",
