@@ -27,11 +27,11 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The TOML is malformed or has unknown keys.
-    #[error("`{path}`: {message}")]
+    #[error("{}:{message}", path.display())]
     Parse {
         /// The config file.
         path: PathBuf,
-        /// The parser's message, first line.
+        /// `LINE:COLUMN: ` and the parser's message.
         message: String,
     },
     /// A value is out of its domain (unknown rule id, bad glob, bad date).
@@ -244,6 +244,18 @@ pub fn check_endpoint(host: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Finds a hadolint configuration (`.hadolint.yaml` or `.hadolint.yml`) in `start` or the
+/// nearest ancestor, for projects that have no `.hullscan.toml` yet.
+#[must_use]
+pub fn discover_hadolint(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|d| {
+        [".hadolint.yaml", ".hadolint.yml"]
+            .iter()
+            .map(|n| d.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
 /// Finds `.hullscan.toml` in `start` or the nearest ancestor.
 #[must_use]
 pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -267,14 +279,82 @@ impl Config {
         Self::from_toml(&text, path)
     }
 
+    /// Reads what a hadolint configuration says that hullscan can honour: `ignored` rule ids
+    /// (mapped to the rules that cover them; ids nothing maps are skipped) and
+    /// `trustedRegistries` (DF016). Only these two keys of the YAML are read, as block or
+    /// flow lists.
+    ///
+    /// # Errors
+    /// When the file cannot be read.
+    pub fn from_hadolint(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut cfg = Config {
+            source: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        let list = |key: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut lines = text.lines().peekable();
+            while let Some(line) = lines.next() {
+                let Some(rest) = line
+                    .trim_end()
+                    .strip_prefix(key)
+                    .and_then(|r| r.strip_prefix(':'))
+                else {
+                    continue;
+                };
+                let rest = rest.trim();
+                if let Some(inner) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                    out.extend(
+                        inner
+                            .split(',')
+                            .map(|v| v.trim().trim_matches(['"', '\'']).to_string()),
+                    );
+                } else {
+                    while let Some(item) =
+                        lines.peek().and_then(|l| l.trim_start().strip_prefix("- "))
+                    {
+                        let item = item.split(" #").next().unwrap_or(item);
+                        out.push(item.trim().trim_matches(['"', '\'']).to_string());
+                        lines.next();
+                    }
+                }
+            }
+            out.retain(|v| !v.is_empty());
+            out
+        };
+        for id in list("ignored") {
+            for rule in RuleId::for_peer(&id) {
+                cfg.enabled.retain(|r| *r != rule);
+            }
+        }
+        let trusted = list("trustedRegistries");
+        if !trusted.is_empty() {
+            cfg.settings.allowed_registries = trusted;
+        }
+        Ok(cfg)
+    }
+
     /// Parses configuration text; `path` is used in messages only.
     ///
     /// # Errors
     /// As [`Config::load`].
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            // `FILE:LINE:COLUMN: message`, as compilers print it.
+            let at = e.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("{line}:{col}: ")
+            });
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: format!("{}{}", at.unwrap_or_else(|| " ".into()), e.message()),
+            }
         })?;
         let invalid = |message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -412,14 +492,17 @@ impl Config {
     /// # Errors
     /// An unknown rule id or name.
     pub fn apply_toggles(&mut self, disable: &[String], enable: &[String]) -> Result<(), String> {
+        // A peer's id (`DL3007`) stands for the rules that map it.
         for d in disable {
-            let id: RuleId = d.parse()?;
-            self.enabled.retain(|r| *r != id);
+            for id in RuleId::parse_many(d)? {
+                self.enabled.retain(|r| *r != id);
+            }
         }
         for e in enable {
-            let id: RuleId = e.parse()?;
-            if !self.enabled.contains(&id) {
-                self.enabled.push(id);
+            for id in RuleId::parse_many(e)? {
+                if !self.enabled.contains(&id) {
+                    self.enabled.push(id);
+                }
             }
         }
         self.enabled.sort();

@@ -263,6 +263,8 @@ fn config_is_found_upward_and_validated() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown field `disabled`"), "{err}");
+    // Where, as editors jump to it.
+    assert!(err.contains(".hullscan.toml:2:1: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
@@ -333,4 +335,61 @@ fn help() {
     insta::assert_snapshot!("help", run(&["--help"]));
     insta::assert_snapshot!("help_dockerfile", run(&["dockerfile", "--help"]));
     assert_eq!(hullscan(&["bogus"], &root()).status.code(), Some(2));
+}
+
+#[test]
+fn hadolint_users_keep_their_ids_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("Dockerfile"), "FROM debian:latest\nUSER root\n").unwrap();
+    let rules = |out: &std::process::Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = rules(&hullscan(&["dockerfile", "-f", "json", "Dockerfile"], p));
+    assert!(all.contains(&"DF002".to_string()) && all.contains(&"DF001".to_string()));
+    // hadolint's ids on the command line stand for the rules that map them.
+    let out = hullscan(
+        &[
+            "dockerfile",
+            "-f",
+            "json",
+            "--disable",
+            "DL3007",
+            "--no-color",
+            "Dockerfile",
+        ],
+        p,
+    );
+    assert!(
+        !rules(&out).contains(&"DF002".to_string()),
+        "{:?}",
+        rules(&out)
+    );
+    // `hullscan rules DL3002` shows the rule that covers it, with a note.
+    let out = hullscan(&["rules", "DL3002"], p);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("DF001"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("peer's id"));
+    // A .hadolint.yaml applies while there is no .hullscan.toml, and says so.
+    std::fs::write(
+        p.join(".hadolint.yaml"),
+        "ignored:\n  - DL3007 # latest is fine here\n  - DL3002\ntrustedRegistries: [docker.io]\n",
+    )
+    .unwrap();
+    let out = hullscan(&["dockerfile", "-f", "json", "Dockerfile"], p);
+    let got = rules(&out);
+    assert!(
+        !got.contains(&"DF002".to_string()) && !got.contains(&"DF001".to_string()),
+        "{got:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".hadolint.yaml"));
+    std::fs::write(p.join(".hullscan.toml"), "").unwrap();
+    let out = hullscan(&["dockerfile", "-f", "json", "Dockerfile"], p);
+    assert!(rules(&out).contains(&"DF002".to_string()));
 }

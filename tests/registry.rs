@@ -146,7 +146,7 @@ fn basic_auth_from_flags_and_docker_config() {
     let out = with_password("s3cret", &[]);
     common::assert_su_only(&out);
     let wrong = with_password("nope", &[]);
-    one_line_error(&wrong, "401: the credentials given not allowed");
+    one_line_error(&wrong, "401: the credentials given were refused");
     assert!(
         !String::from_utf8_lossy(&wrong.stderr).contains("nope"),
         "credentials never appear in errors"

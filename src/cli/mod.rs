@@ -85,7 +85,7 @@ pub(crate) struct ConfigArgs {
     /// Ignore any .hullscan.toml.
     #[arg(long, conflicts_with = "config")]
     no_config: bool,
-    /// Turn rules off (ids or names, comma-separated or repeated).
+    /// Turn rules off: ids, names, or a peer's id such as DL3007 (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "ID")]
     disable: Vec<String>,
     /// Turn rules on again (ids or names).
@@ -108,6 +108,21 @@ impl ConfigArgs {
         };
         let mut cfg = match &path {
             Some(p) => Config::load(p)?,
+            // Coming from hadolint: its `ignored` and `trustedRegistries` apply until a
+            // `.hullscan.toml` exists.
+            None if !self.no_config => match std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover_hadolint(&d))
+            {
+                Some(h) => {
+                    eprintln!(
+                        "note: no .hullscan.toml; using `ignored` and `trustedRegistries` from {}",
+                        h.display()
+                    );
+                    Config::from_hadolint(&h)?
+                }
+                None => Config::default(),
+            },
             None => Config::default(),
         };
         cfg.apply_toggles(&self.disable, &self.enable)
@@ -236,6 +251,9 @@ pub(crate) struct CommonArgs {
     /// Print no warnings on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// No colours in the human report (also `NO_COLOR`; colours are on only on a terminal).
+    #[arg(long)]
+    no_color: bool,
     /// More logging on stderr (-v, -vv); `HULLSCAN_LOG` takes a tracing filter too.
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     verbose: u8,
@@ -288,7 +306,8 @@ impl CommonArgs {
                 .with_context(|| format!("writing `{}`", path.display()))?;
         } else {
             let stdout = std::io::stdout();
-            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color =
+                !self.no_color && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut lock = stdout.lock();
             report::write(self.format, report_shown, &mut lock, color)?;
             lock.flush()?;

@@ -27,7 +27,17 @@ pub(crate) struct RulesArgs {
 
 pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
     let ids: Vec<RuleId> = match &args.rule {
-        Some(r) => vec![r.parse().map_err(|e: String| anyhow::anyhow!(e))?],
+        Some(r) => {
+            let ids = RuleId::parse_many(r).map_err(|e| anyhow::anyhow!(e))?;
+            if r.parse::<RuleId>().is_err() {
+                let list: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+                eprintln!(
+                    "note: `{r}` is a peer's id; hullscan covers it with {}",
+                    list.join(", ")
+                );
+            }
+            ids
+        }
         None => RuleId::ALL.to_vec(),
     };
     let mut out = std::io::stdout().lock();

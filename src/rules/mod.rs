@@ -164,6 +164,41 @@ impl std::str::FromStr for RuleId {
 }
 
 impl RuleId {
+    /// The rules that map a peer's id (`DL3007`, `CKV_DOCKER_2`, `CIS-DI-0001`), for users
+    /// coming from hadolint, checkov, dockle or trivy; empty when none does.
+    #[must_use]
+    pub fn for_peer(peer: &str) -> Vec<RuleId> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .filter(|id| {
+                id.meta()
+                    .peers
+                    .values()
+                    .flatten()
+                    .any(|p| p.eq_ignore_ascii_case(peer))
+            })
+            .collect()
+    }
+
+    /// A rule id or name, or a peer's id mapped to the rules that cover it.
+    ///
+    /// # Errors
+    /// When `s` is none of these.
+    pub fn parse_many(s: &str) -> Result<Vec<RuleId>, String> {
+        match s.parse::<RuleId>() {
+            Ok(id) => Ok(vec![id]),
+            Err(e) => {
+                let mapped = Self::for_peer(s);
+                if mapped.is_empty() {
+                    Err(e)
+                } else {
+                    Ok(mapped)
+                }
+            }
+        }
+    }
+
     /// The rule's parsed metadata.
     #[must_use]
     pub fn meta(self) -> &'static RuleMeta {

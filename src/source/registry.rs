@@ -471,13 +471,19 @@ impl RegistryStore {
                             "GET {url}: {status}: the ECR login was refused{said}; allow `{action}` on the repository for these AWS credentials, or check that the token is for this account and region"
                         )));
                     }
-                    let who = if self.credentials.is_some() {
-                        "the credentials given"
-                    } else {
-                        "anonymous access"
+                    let what = match (self.credentials.is_some(), status) {
+                        (true, 401) => format!(
+                            "the credentials given were refused{said}; check the user name and password (or token)"
+                        ),
+                        (true, _) => format!(
+                            "these credentials may not read this repository{said}; check its permissions or the repository name"
+                        ),
+                        (false, _) => format!(
+                            "anonymous access is not allowed{said}; log in (`docker login`) or pass --username/--password-stdin"
+                        ),
                     };
                     return Err(SourceError::Registry(format!(
-                        "GET {url}: {status}: {who} not allowed{said}; log in (`docker login`) or pass --username/--password-stdin"
+                        "GET {url}: {status}: {what}"
                     )));
                 }
                 404 => {
