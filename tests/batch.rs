@@ -575,3 +575,68 @@ fn batches_that_match_nothing_fail() {
         .collect();
     assert!(codes.iter().all(|c| matches!(c, Some(0 | 1))), "{codes:?}");
 }
+
+/// Ctrl-C stops a batch after the images in progress, says how to resume, exits 130; the
+/// state file then resumes with nothing lost (issue 17).
+#[test]
+fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
+    let bed = bed();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let state = w.join("state.jsonl");
+    let child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "registry",
+            "--no-config",
+            "--insecure-registry",
+            &bed.reg.host,
+            "--no-cache",
+        ])
+        .args([
+            "--jobs",
+            "1",
+            "--state",
+            "state.jsonl",
+            "-o",
+            "first.jsonl",
+            &bed.reg.host,
+        ])
+        .current_dir(w)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(2);
+    while std::fs::read_to_string(&state).map_or(0, |s| s.lines().count()) < 2 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted after") && err.contains("resume"),
+        "{err}"
+    );
+    let done = std::fs::read_to_string(&state).unwrap().lines().count();
+    assert!(done < bed.images, "stopped early: {done} of {}", bed.images);
+    let out = hullscan_registry(
+        &bed,
+        &["--no-cache", "--state", "state.jsonl", "-o", "second.jsonl"],
+        w,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = records(&w.join("second.jsonl"));
+    let keys: BTreeSet<_> = second.iter().map(key).collect();
+    assert_eq!(keys.len(), second.len(), "no duplicate");
+}

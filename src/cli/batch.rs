@@ -206,9 +206,22 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
             .map_err(|e| ScanError::Invalid(format!("{e:#}")))
     };
     let bar = Bar::new(args.quiet);
+    on_ctrl_c(args.quiet);
     let outcome = batch::run(&plan, &cfg, &options, out, &bar);
     bar.0.finish_and_clear();
     let outcome = outcome?;
+    if outcome.interrupted {
+        let resume = match &args.state {
+            Some(p) => format!("re-run the same command to resume from `{}`", p.display()),
+            None => "pass --state FILE to make a run resumable".to_string(),
+        };
+        eprintln!(
+            "hullscan: interrupted after {} image{}; {resume}",
+            outcome.records.len(),
+            if outcome.records.len() == 1 { "" } else { "s" }
+        );
+        return Ok(130);
+    }
     if !args.quiet {
         eprintln!(
             "{}images from the result cache: {}; layers: {} walked, {} from cache, {} fetched",
@@ -224,6 +237,30 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         sarif_path.as_deref(),
         super::fail_on(args.out.fail_on, &cfg),
     )
+}
+
+/// Ctrl-C stops a batch cleanly: the images in progress finish and are recorded (so
+/// `--state` resumes after them), nothing new starts; a second Ctrl-C quits at once (130).
+fn on_ctrl_c(quiet: bool) {
+    let flag = std::sync::Arc::clone(&batch::INTERRUPTED);
+    // The shutdown check must come first: it sees the flag the second handler sets.
+    let registered = signal_hook::flag::register_conditional_shutdown(
+        signal_hook::consts::SIGINT,
+        130,
+        std::sync::Arc::clone(&flag),
+    )
+    .and_then(|_| {
+        signal_hook::flag::register(signal_hook::consts::SIGINT, std::sync::Arc::clone(&flag))
+    });
+    if registered.is_err() || quiet {
+        return;
+    }
+    std::thread::spawn(move || {
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        eprintln!("\nhullscan: stopping after the images in progress (Ctrl-C again to quit now)");
+    });
 }
 
 /// The batch progress bar on stderr when it is a terminal (and not `--quiet`).

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
 use globset::GlobMatcher;
 
@@ -68,9 +68,20 @@ pub trait BatchProgress: Sync {
 
 impl BatchProgress for () {}
 
+/// Set (by the command line's Ctrl-C handler) to stop a batch: images in progress finish
+/// and are recorded, nothing new starts, and the outcome says `interrupted`.
+pub static INTERRUPTED: std::sync::LazyLock<Arc<std::sync::atomic::AtomicBool>> =
+    std::sync::LazyLock::new(Arc::default);
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
 /// What a finished run produced.
 #[derive(Debug)]
 pub struct BatchOutcome {
+    /// Stopped by [`INTERRUPTED`] before all work was done.
+    pub interrupted: bool,
     /// Every record of the run (resumed ones included), sorted and deduplicated.
     pub records: Vec<Record>,
     /// How many came from the state file of an earlier run.
@@ -193,6 +204,9 @@ pub fn run(
         for _ in 0..plan.jobs.max(1) {
             s.spawn(|| {
                 loop {
+                    if interrupted() {
+                        break;
+                    }
                     let next = queue.lock().ok().and_then(|mut q| q.next().cloned());
                     let Some((t, repo)) = next else { break };
                     if let Err(e) = run.repository(&run.targets[t], &repo) {
@@ -213,6 +227,17 @@ pub fn run(
     let sink = run.sink.into_inner().map_err(|_| poisoned())?;
     let mut records = sink.records;
     records::sort_dedup(&mut records);
+    if interrupted() {
+        return Ok(BatchOutcome {
+            interrupted: true,
+            records,
+            resumed: previous.len(),
+            images_cached: run.cache.stats.images.load(Ordering::Relaxed),
+            layers_walked: run.cache.stats.walked.load(Ordering::Relaxed),
+            layers_cached: run.cache.stats.hits.load(Ordering::Relaxed),
+            bytes_walked: run.cache.stats.bytes.load(Ordering::Relaxed),
+        });
+    }
     if !work.is_empty()
         && !records
             .iter()
@@ -239,6 +264,7 @@ pub fn run(
     }
     let counters = &run.cache.stats;
     Ok(BatchOutcome {
+        interrupted: false,
         records,
         resumed: previous.len(),
         images_cached: counters.images.load(Ordering::Relaxed),
@@ -453,6 +479,9 @@ impl Run<'_> {
             }
         };
         for unit in units {
+            if interrupted() {
+                break;
+            }
             if self.done.contains(&(name.clone(), unit.digest.clone())) {
                 continue;
             }
