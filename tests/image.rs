@@ -244,6 +244,38 @@ fn findings_map_to_the_dockerfile() {
             ("IC001".to_string(), 4, "Dockerfile".to_string()), // the USER line
         ]
     );
+    // A Dockerfile that did not build this image: one warning, findings stay on the image.
+    std::fs::write(
+        dir.path().join("Other.Dockerfile"),
+        "FROM alpine:3.20\nRUN make\nCOPY site /srv\n",
+    )
+    .unwrap();
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "IC004",
+            "oci:img:1",
+            "--dockerfile",
+            "Other.Dockerfile",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["start_line"].is_null()),
+        "{findings:?}"
+    );
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("does not match the image's history"),
+        "{warnings}"
+    );
 }
 
 #[test]

@@ -84,13 +84,26 @@ pub fn layer_instructions<'d>(
 }
 
 /// Moves image findings onto Dockerfile lines where the layer or config field is known.
+/// Returns false, moving nothing, when the Dockerfile cannot have built the image: it has
+/// build steps (`RUN`, `COPY`, `ADD`, `WORKDIR`) and not one of them lines up with a layer of
+/// the history (a wrong `--dockerfile` would otherwise put every finding on its `FROM`).
+#[must_use]
 pub fn map_findings(
     findings: &mut [Finding],
     img: &ImageFacts,
     df: &Dockerfile,
     dockerfile_path: &str,
-) {
+) -> bool {
     let by_layer = layer_instructions(img, df);
+    let has_steps = df.final_instructions().any(|i| {
+        matches!(
+            i.keyword,
+            Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir
+        )
+    });
+    if has_steps && by_layer.iter().all(Option::is_none) {
+        return false;
+    }
     let final_from = &df.instructions[df.final_stage().first];
     let last = |kw: Keyword| df.final_instructions().filter(|i| i.keyword == kw).last();
     for f in findings.iter_mut() {
@@ -118,6 +131,7 @@ pub fn map_findings(
             end_line: target.end_line,
         };
     }
+    true
 }
 
 /// Once findings sit on Dockerfile lines, a history finding (IC006) that restates what an

@@ -338,10 +338,16 @@ fn add_image(
     facts.source = source;
     let mut findings = lint::lint_image(&facts, &shown, &job.source_path, cfg);
     if let Some(df) = job.dockerfile {
-        mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display);
-        // Restatements go first, so ignoring a concern on a line ignores it once.
-        mapping::drop_repeats(&mut findings);
-        lint::apply_pragmas(&mut findings, &df.parsed);
+        if mapping::map_findings(&mut findings, &facts, &df.parsed, &df.display) {
+            // Restatements go first, so ignoring a concern on a line ignores it once.
+            mapping::drop_repeats(&mut findings);
+            lint::apply_pragmas(&mut findings, &df.parsed);
+        } else {
+            report.warnings.push(format!(
+                "{shown}: `{}` does not match the image's history (none of its build steps made a layer); findings stay on the image",
+                df.display
+            ));
+        }
     }
     report
         .warnings
