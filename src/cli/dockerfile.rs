@@ -195,8 +195,8 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
         };
         let resolver = bases.as_ref().map(|b| b as &dyn BaseResolver);
         match lint::lint_text_with(&text, &name, &cfg, resolver) {
-            Ok((found, warning)) => {
-                report.warnings.extend(warning);
+            Ok((found, warnings)) => {
+                report.warnings.extend(warnings);
                 tracing::info!(file = %name.display, findings = found.len(), "linted");
                 report.findings.extend(found);
                 report.files.push(name.display.clone());

@@ -31,8 +31,8 @@ pub fn lint_text(text: &str, name: &FileName, cfg: &Config) -> Result<Vec<Findin
 }
 
 /// [`lint_text`], with the final base image's config looked up through `bases` when given
-/// (`--resolve-bases`). Returns the findings and a warning when the base could not be read
-/// (the file is then judged on its own text, as without the flag).
+/// (`--resolve-bases`). Returns the findings and warnings: a base that could not be read (the
+/// file is then judged on its own text, as without the flag), pragmas naming unknown rules.
 ///
 /// # Errors
 /// When the text does not parse.
@@ -41,11 +41,11 @@ pub fn lint_text_with(
     name: &FileName,
     cfg: &Config,
     bases: Option<&dyn super::bases::BaseResolver>,
-) -> Result<(Vec<Finding>, Option<String>), ParseError> {
+) -> Result<(Vec<Finding>, Vec<String>), ParseError> {
     let mut df = parse(text)?;
     // Rules read the path for the image's purpose (`.devcontainer/Dockerfile`).
     df.path = Some(name.repo_relative.clone());
-    let mut warning = None;
+    let mut warnings = pragma_warnings(&df, &name.display);
     if let Some(bases) = bases {
         let root = df.final_lineage()[0];
         if root.parent.is_none() && root.base_resolved && !root.base.eq_ignore_ascii_case("scratch")
@@ -53,7 +53,7 @@ pub fn lint_text_with(
             match bases.resolve(&root.base) {
                 Ok(b) => df.base = Some(b),
                 Err(e) => {
-                    warning = Some(format!(
+                    warnings.push(format!(
                         "{}: base `{}` not resolved ({e}); judged without it",
                         name.display, root.base
                     ));
@@ -61,7 +61,49 @@ pub fn lint_text_with(
             }
         }
     }
-    Ok((lint_parsed(&df, name, cfg), warning))
+    Ok((lint_parsed(&df, name, cfg), warnings))
+}
+
+/// Pragmas that name no rule (`# hullscan ignore=DF999`): a typo would silently keep a
+/// finding, or hide nothing the author meant to hide.
+#[must_use]
+pub fn pragma_warnings(df: &Dockerfile, display: &str) -> Vec<String> {
+    let comments = df
+        .comments
+        .iter()
+        .chain(df.instructions.iter().flat_map(|i| i.comments.iter()));
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for c in comments {
+        if !seen.insert(c.line) {
+            continue;
+        }
+        let Some((tool, rest)) = c.text.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if !tool.eq_ignore_ascii_case("hullscan") {
+            continue;
+        }
+        let rest = rest.trim();
+        let rest = rest.strip_prefix("global").map_or(rest, str::trim_start);
+        let Some(ids) = rest
+            .strip_prefix("ignore")
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('='))
+        else {
+            continue;
+        };
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let id = id.split_whitespace().next().unwrap_or(id);
+            if RuleId::parse_many(id).is_err() {
+                out.push(format!(
+                    "{display}:{}: `# hullscan ignore=` names unknown rule `{id}` (see `hullscan rules`)",
+                    c.line
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Runs the enabled rules on a parsed Dockerfile.
@@ -253,7 +295,8 @@ fn pragma_rules(text: &str, global: bool) -> Option<Vec<RuleId>> {
     for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let id = id.split_whitespace().next().unwrap_or(id);
         if tool == "hullscan" {
-            out.extend(id.parse::<RuleId>().ok());
+            // Our ids and names, or a peer's id for the rules that cover it.
+            out.extend(RuleId::parse_many(id).unwrap_or_default());
         } else {
             out.extend(RuleId::ALL.iter().copied().filter(|r| {
                 r.meta()
@@ -347,6 +390,21 @@ mod tests {
         assert!(ids(src).is_empty(), "{:?}", ids(src));
         let src = "FROM debian:12\nUSER root\n";
         assert!(ids(src).contains(&(2, RuleId::DF001)));
+    }
+
+    #[test]
+    fn pragmas_with_unknown_ids_warn_once() {
+        let df = crate::dockerfile::parse(
+            "# hullscan global ignore=DF011,nope\nFROM debian:12\n# hullscan ignore=DF999,DL3002\nUSER root\n",
+        )
+        .unwrap();
+        assert_eq!(
+            super::pragma_warnings(&df, "Dockerfile"),
+            [
+                "Dockerfile:1: `# hullscan ignore=` names unknown rule `nope` (see `hullscan rules`)",
+                "Dockerfile:3: `# hullscan ignore=` names unknown rule `DF999` (see `hullscan rules`)",
+            ]
+        );
     }
 
     #[test]
