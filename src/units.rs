@@ -7,3 +7,48 @@ pub fn mib(bytes: u64) -> String {
     let m = bytes as f64 / f64::from(1u32 << 20);
     format!("{m:.1} MiB")
 }
+
+/// Parses a size as people write one: `1073741824`, `512MiB`, `1GiB`, `10G`, `64k` (binary
+/// multiples: K, M, G, T, with or without `i`/`B`).
+///
+/// # Errors
+/// When it is not a number with an optional unit, or overflows.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (such as 512MiB, 1GiB or 1073741824)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "ki" | "kib" => 10,
+        "m" | "mb" | "mi" | "mib" => 20,
+        "g" | "gb" | "gi" | "gib" => 30,
+        "t" | "tb" | "ti" | "tib" => 40,
+        u if u.chars().all(|c| c.is_ascii_alphabetic()) => {
+            return Err(format!("`{s}`: unknown unit (use KiB, MiB, GiB or TiB)"));
+        }
+        _ => {
+            return Err(format!(
+                "`{s}` is not a size (a whole number with an optional unit: 512MiB, 1GiB)"
+            ));
+        }
+    };
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes() {
+        assert_eq!(super::parse_size("1073741824"), Ok(1 << 30));
+        assert_eq!(super::parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(super::parse_size("512 MiB"), Ok(512 << 20));
+        assert_eq!(super::parse_size("64k"), Ok(64 << 10));
+        assert!(super::parse_size("1.5G").is_err());
+        assert!(super::parse_size("9999999999T").is_err());
+        assert!(super::parse_size("ten").is_err());
+    }
+}

@@ -51,8 +51,9 @@ pub(crate) struct RegistryScanArgs {
     /// Keep layer facts for this run only.
     #[arg(long)]
     no_cache: bool,
-    /// Bound on the cache's size in bytes; least recently used entries go first.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 << 30)]
+    /// Bound on the cache's size (bytes, or with a unit: 10GiB); least recently used entries
+    /// go first.
+    #[arg(long, value_name = "SIZE", default_value = "10GiB", value_parser = hullscan::units::parse_size)]
     cache_max_size: u64,
     /// Record completed images here; a run started again with it skips them. In this and the
     /// other output paths, `{shard}` stands for the shard number K.

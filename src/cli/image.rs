@@ -29,8 +29,8 @@ pub(crate) struct ImageArgs {
     /// Scan every platform of a multi-platform image.
     #[arg(long)]
     all_platforms: bool,
-    /// Largest decompressed layer, in bytes.
-    #[arg(long, value_name = "BYTES")]
+    /// Largest decompressed layer (bytes, or with a unit: 1GiB).
+    #[arg(long, value_name = "SIZE", value_parser = hullscan::units::parse_size)]
     max_layer_bytes: Option<u64>,
     /// Largest decompression ratio (gzip bombs).
     #[arg(long, value_name = "N")]
