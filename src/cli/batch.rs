@@ -93,7 +93,7 @@ struct BatchOutput {
     /// Write the JSON Lines results to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Also write SARIF (one run per image) to FILE.
+    /// Also write SARIF to FILE: one run (`hullscan/registry/`) whose results name their image.
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this level [default: error, or `fail-on` in the config].
@@ -305,10 +305,11 @@ impl BatchProgress for Bar {
 fn finish(records: &[Record], sarif: Option<&Path>, fail_on: FailOn) -> Result<u8> {
     if let Some(p) = sarif {
         let reports: Vec<_> = records.iter().map(Record::to_report).collect();
+        let one = hullscan::report::Report::combine(reports, "hullscan/registry/");
         let mut f = std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
         );
-        hullscan::report::sarif::write_runs(&reports, &mut f)
+        hullscan::report::sarif::write(&one, &mut f)
             .with_context(|| format!("writing `{}`", p.display()))?;
     }
     if records.iter().any(|r| r.error.is_some()) {

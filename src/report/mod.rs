@@ -49,6 +49,33 @@ pub struct Report {
     pub repositories: Vec<crate::repository::Repository>,
 }
 
+impl Report {
+    /// One report of several (a batch's images), under `category`: GitHub code scanning
+    /// takes at most 20 runs per SARIF file, each with its own category, so a registry-wide
+    /// scan is one run whose results name their image.
+    #[must_use]
+    pub fn combine(reports: Vec<Report>, category: &str) -> Report {
+        let mut all = Report {
+            category: category.to_string(),
+            ..Report::default()
+        };
+        for r in reports {
+            all.findings.extend(r.findings);
+            all.rules.extend(r.rules);
+            all.files.extend(r.files);
+            all.repo_paths.extend(r.repo_paths);
+            all.sources.extend(r.sources);
+            all.errors.extend(r.errors);
+            all.warnings.extend(r.warnings);
+            all.images.extend(r.images);
+            all.repositories.extend(r.repositories);
+        }
+        all.rules.sort();
+        all.rules.dedup();
+        all
+    }
+}
+
 /// What was scanned, printed in every format so a report names its exact subject.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScannedImage {
