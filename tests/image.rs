@@ -658,3 +658,25 @@ fn wrong_archive_transport_is_named() {
         "{err}"
     );
 }
+
+/// SARIF names an image outside the repository `image/<name>`, never an absolute path made to
+/// look repository-relative (issue 17, minor 16); inside it, by its relative path.
+#[test]
+fn sarif_locations_of_local_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    common::su_image().write_oci(&dir.path().join("build/oci"), "1");
+    common::su_image().write_oci(&repo.join("out/img"), "1");
+    let uri = |reference: &str| {
+        let out = hullscan(&["image", "--no-config", "-f", "sarif", reference], &repo);
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let outside = format!("oci:{}:1", dir.path().join("build/oci").display());
+    assert_eq!(uri(&outside), "image/oci");
+    assert_eq!(uri("oci:out/img:1"), "out/img");
+}

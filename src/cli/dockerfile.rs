@@ -137,6 +137,19 @@ pub(crate) fn repo_relative(path: &Path, root: Option<&Path>) -> String {
         .to_string()
 }
 
+/// The repository-relative path of `path`, when it is inside the repository at `root`.
+pub(crate) fn inside_repo(path: &Path, root: Option<&Path>) -> Option<String> {
+    let abs = path.canonicalize().ok()?;
+    let rel = abs.strip_prefix(root?).ok()?;
+    let s = rel.to_string_lossy().replace('\\', "/");
+    Some(
+        s.trim_start_matches("./")
+            .trim_start_matches('/')
+            .to_string(),
+    )
+    .filter(|s| !s.is_empty())
+}
+
 pub(crate) fn display(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

@@ -161,10 +161,34 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     };
     // A local image's file locates its findings in SARIF; a registry image has none, so its
     // repository name does (without tag or digest, so fingerprints survive new tags).
+    // One scheme (README, "SARIF locations"): a file inside the repository (or, outside any,
+    // the working directory) is named by its relative path; anything else is `image/<name>` (a registry repository, an
+    // engine image without its tag, or the file name of a layout or archive elsewhere), never
+    // an absolute path made to look relative.
     let source_path = match (&spec, spec.path()) {
-        (_, Some(p)) => super::dockerfile::repo_relative(p, root.as_deref()),
+        (_, Some(p)) => match super::dockerfile::inside_repo(
+            p,
+            root.clone()
+                .or_else(|| std::env::current_dir().ok())
+                .as_deref(),
+        ) {
+            Some(rel) => rel,
+            None => format!(
+                "image/{}",
+                p.file_name()
+                    .map_or_else(|| "local".into(), |n| n.to_string_lossy().into_owned())
+            ),
+        },
         (ImageSpec::Registry(r), None) => format!("image/{}", r.name()),
-        _ => String::new(),
+        (ImageSpec::Engine { name, .. }, None) => {
+            let bare = name.split('@').next().unwrap_or(name);
+            let bare = match bare.rsplit_once(':') {
+                Some((n, tag)) if !tag.contains('/') => n,
+                _ => bare,
+            };
+            format!("image/{bare}")
+        }
+        _ => "image/stdin".to_string(),
     };
     let image_src: Vec<ImageSource> = args
         .image_src
