@@ -130,6 +130,8 @@ struct RawLimits {
 struct RawIgnore {
     rule: String,
     path: Option<String>,
+    image: Option<String>,
+    dockerfile: Option<String>,
     fingerprint: Option<String>,
     reason: String,
     expires: Option<String>,
@@ -140,8 +142,14 @@ struct RawIgnore {
 pub struct Ignore {
     /// The rule silenced.
     pub rule: RuleId,
-    /// Path glob; `None` matches every file.
+    /// Glob on a file in the image (or, as it always did, on a Dockerfile path); `None`
+    /// matches every file.
     pub path: Option<GlobMatcher>,
+    /// Glob on the image reference (`registry/team/app:*`).
+    pub image: Option<GlobMatcher>,
+    /// Glob on the Dockerfile path of Dockerfile findings (and of image findings mapped to
+    /// one with `--dockerfile`).
+    pub dockerfile: Option<GlobMatcher>,
     /// The glob as written, for messages.
     pub path_text: Option<String>,
     /// A finding's `fingerprint`, or a secret's `secret_fingerprint` (FS006, IC003, IC007):
@@ -451,14 +459,19 @@ impl Config {
             if ig.reason.trim().is_empty() {
                 return Err(invalid(format!("ignore #{}: `reason` must say why", n + 1)));
             }
-            let path = match &ig.path {
-                Some(p) => Some(
-                    Glob::new(p)
-                        .map_err(|e| invalid(format!("ignore #{}: path: {e}", n + 1)))?
-                        .compile_matcher(),
-                ),
-                None => None,
-            };
+            let glob =
+                |what: &str, g: &Option<String>| -> Result<Option<GlobMatcher>, ConfigError> {
+                    g.as_deref()
+                        .map(|p| {
+                            Glob::new(p)
+                                .map(|g| g.compile_matcher())
+                                .map_err(|e| invalid(format!("ignore #{}: {what}: {e}", n + 1)))
+                        })
+                        .transpose()
+                };
+            let path = glob("path", &ig.path)?;
+            let image = glob("image", &ig.image)?;
+            let dockerfile = glob("dockerfile", &ig.dockerfile)?;
             if let Some(d) = &ig.expires
                 && parse_date(d).is_none()
             {
@@ -478,8 +491,10 @@ impl Config {
             cfg.ignores.push(Ignore {
                 rule,
                 path,
+                image,
+                dockerfile,
                 fingerprint: ig.fingerprint,
-                path_text: ig.path,
+                path_text: ig.path.or(ig.image).or(ig.dockerfile),
                 reason: ig.reason,
                 expires: ig.expires,
             });

@@ -329,7 +329,20 @@ pub fn apply_ignores(findings: &mut Vec<Finding>, ignores: &[Ignore]) -> Vec<Str
             live[i]
                 && ig.rule == f.rule
                 && ig.path.as_ref().is_none_or(|g| {
-                    g.is_match(f.path()) || f.image_path().is_some_and(|p| g.is_match(p))
+                    g.is_match(f.path())
+                        || f.image_path()
+                            .or_else(|| f.evidence.get("image_path").map(String::as_str))
+                            .is_some_and(|p| g.is_match(p))
+                })
+                && ig.image.as_ref().is_none_or(|g| {
+                    let reference = match &f.location {
+                        Location::Image { image, .. } => Some(image.as_str()),
+                        _ => f.evidence.get("image").map(String::as_str),
+                    };
+                    reference.is_some_and(|r| g.is_match(r))
+                })
+                && ig.dockerfile.as_ref().is_none_or(|g| {
+                    matches!(f.location, Location::Dockerfile { .. }) && g.is_match(f.path())
                 })
                 && ig.fingerprint.as_ref().is_none_or(|fp| {
                     f.fingerprint.eq_ignore_ascii_case(fp)
@@ -433,5 +446,41 @@ mod tests {
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(f.iter().any(|x| x.rule == RuleId::DF001));
         assert!(!f.iter().any(|x| x.rule == RuleId::DF011));
+    }
+
+    #[test]
+    fn ignore_keys_say_what_they_match() {
+        let cfg = Config::from_toml(
+            "[[ignore]]\nrule = \"FS001\"\nreason = \"r\"\npath = \"/usr/bin/*\"\nimage = \"reg/team/*\"\n[[ignore]]\nrule = \"IC001\"\nreason = \"r\"\ndockerfile = \"svc/**\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let at = |image: &str| {
+            let mut f = Finding::new(RuleId::FS001, "setuid").at_image_path("/usr/bin/su", 0);
+            if let Location::Image { image: i, .. } = &mut f.location {
+                *i = image.to_string();
+            }
+            f
+        };
+        let mut mapped = Finding::new(RuleId::IC001, "root").at_image_config("User");
+        mapped.location = Location::Dockerfile {
+            path: "svc/api/Dockerfile".into(),
+            start_line: 1,
+            end_line: 1,
+        };
+        let mut other = mapped.clone();
+        other.location = Location::Dockerfile {
+            path: "web/Dockerfile".into(),
+            start_line: 1,
+            end_line: 1,
+        };
+        let mut f = vec![at("reg/team/app:1"), at("reg/other/app:1"), mapped, other];
+        let w = apply_ignores(&mut f, &cfg.ignores);
+        assert!(w.is_empty(), "{w:?}");
+        let left: Vec<String> = f
+            .iter()
+            .map(|x| format!("{} {}", x.rule, x.path()))
+            .collect();
+        assert_eq!(left, ["FS001 reg/other/app:1", "IC001 web/Dockerfile"]);
     }
 }
