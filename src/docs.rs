@@ -68,8 +68,14 @@ pub fn rule_page(id: RuleId) -> String {
     let _ = writeln!(
         s,
         "| {} | {:.1} | {} | {} |\n",
-        m.level, m.security_severity, m.precision, m.since
+        m.level_range(),
+        m.security_severity,
+        m.precision,
+        m.since
     );
+    if let Some(g) = m.grading() {
+        let _ = writeln!(s, "Levels: {g}.\n");
+    }
     s.push_str("## Why is this bad?\n\n");
     s.push_str(&help_markdown(id));
     if !m.peers.is_empty() {
@@ -116,7 +122,7 @@ pub fn rule_table() -> String {
             s,
             "| [{id}](docs/rules/{id}.md) | `{}` | {} | {} | {} |",
             m.name,
-            m.level,
+            m.level_range(),
             m.summary.replace('|', "\\|"),
             peers
         );

@@ -52,7 +52,17 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
         RulesFormat::Human if args.rule.is_some() => {
             let id = ids[0];
             let m = id.meta();
-            writeln!(out, "{} {} ({})\n\n{}\n", id, m.name, m.level, m.summary)?;
+            writeln!(
+                out,
+                "{} {} ({})\n\n{}\n",
+                id,
+                m.name,
+                m.level_range(),
+                m.summary
+            )?;
+            if let Some(g) = m.grading() {
+                writeln!(out, "Levels: {g}\n")?;
+            }
             writeln!(
                 out,
                 "{}\n\nHow to fix:\n{}\n",
@@ -69,9 +79,9 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
                 let m = id.meta();
                 writeln!(
                     out,
-                    "{id}  {:<28} {:<8} {}",
+                    "{id}  {:<28} {:<11} {}",
                     m.name,
-                    m.level.as_str(),
+                    m.level_range(),
                     m.summary
                 )?;
             }

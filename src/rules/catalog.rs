@@ -66,6 +66,50 @@ pub struct RuleMeta {
     /// The same concern in other tools, by tool name.
     #[serde(default)]
     pub peers: BTreeMap<String, Vec<String>>,
+    /// Levels by case, for rules that grade their findings (IC002: `latest` is an error,
+    /// another tag a note); the code reads them here, and `level` is the worst.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub grades: BTreeMap<String, Level>,
+    /// How findings are graded when the cases are open (IC006 takes the level of each
+    /// Dockerfile rule it applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graded: Option<String>,
+}
+
+impl RuleMeta {
+    /// The level of case `case` (see `grades`); the rule's level when it has no such case.
+    #[must_use]
+    pub fn grade(&self, case: &str) -> Level {
+        self.grades.get(case).copied().unwrap_or(self.level)
+    }
+
+    /// The level as `hullscan rules` shows it: `note..error` for graded rules, `varies`
+    /// for open ones.
+    #[must_use]
+    pub fn level_range(&self) -> String {
+        if self.graded.is_some() {
+            return "varies".to_string();
+        }
+        match (self.grades.values().min(), self.grades.values().max()) {
+            (Some(lo), Some(hi)) if lo != hi => format!("{}..{}", lo.as_str(), hi.as_str()),
+            _ => self.level.as_str().to_string(),
+        }
+    }
+
+    /// How the levels are chosen, in one line, for graded rules.
+    #[must_use]
+    pub fn grading(&self) -> Option<String> {
+        if let Some(g) = &self.graded {
+            return Some(g.clone());
+        }
+        (!self.grades.is_empty()).then(|| {
+            self.grades
+                .iter()
+                .map(|(case, level)| format!("{case}: {}", level.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
 }
 
 /// Peer tools whose ids may appear in `peers`.

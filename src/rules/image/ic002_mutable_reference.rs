@@ -2,7 +2,7 @@
 
 use crate::image::ImageFacts;
 use crate::reference::ImageRef;
-use crate::rules::{Finding, Findings, Level, RuleContext, RuleId};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a registry reference that names a tag rather than a digest: `latest` (or no tag)
 /// as an error, other tags as a note. Local references (`oci:`, archives) are not judged.
@@ -31,11 +31,11 @@ pub(crate) fn check(img: &ImageFacts, _cx: &RuleContext<'_>, out: &mut Findings)
     let (msg, level) = match parsed.tag.as_deref() {
         None | Some("latest") => (
             format!("`{r}` is referenced by the mutable `latest` tag"),
-            Level::Error,
+            RuleId::IC002.meta().grade("latest"),
         ),
         Some(t) => (
             format!("`{r}` is referenced by tag `{t}`, not by digest"),
-            Level::Note,
+            RuleId::IC002.meta().grade("tag"),
         ),
     };
     out.push(
