@@ -220,6 +220,12 @@ fn registry_wide_scan() {
     );
     let full = sorted(records(&w.join("full.jsonl")));
     assert_eq!(full.len(), bed.images, "one record per image: {err}");
+    // Findings carry the rule's name, as `hullscan image` JSON does.
+    assert!(
+        full.iter()
+            .flat_map(|r| r["findings"].as_array().into_iter().flatten())
+            .all(|f| f["name"].as_str().is_some_and(|n| !n.is_empty()))
+    );
     let mut seen_tags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in &full {
         let repo = r["repository"].as_str().unwrap();

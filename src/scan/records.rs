@@ -44,6 +44,10 @@ pub struct Record {
 pub struct RecordFinding {
     /// Rule id.
     pub rule: String,
+    /// Rule name, as `hullscan image` JSON has it (empty in records written before it was
+    /// added).
+    #[serde(default)]
+    pub name: String,
     /// Effective level.
     pub level: Level,
     /// Message.
@@ -75,6 +79,7 @@ impl RecordFinding {
         };
         RecordFinding {
             rule: f.rule.as_str().to_string(),
+            name: f.rule.meta().name.clone(),
             level: f.level,
             message: f.message.clone(),
             image_path,
