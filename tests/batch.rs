@@ -641,3 +641,45 @@ fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
     let keys: BTreeSet<_> = second.iter().map(key).collect();
     assert_eq!(keys.len(), second.len(), "no duplicate");
 }
+
+/// `hullscan registry -f human|sarif|jsonl`: the summary, one SARIF run, or JSON Lines on
+/// stdout (issue 17).
+#[test]
+fn batch_output_formats() {
+    let reg = common::registry::Registry::start(None);
+    let _img = reg.push_image(&common::su_image(), "team/app");
+    let run = |format: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+            .args([
+                "registry",
+                "--no-config",
+                "--no-cache",
+                "-q",
+                "--insecure-registry",
+                &reg.host,
+            ])
+            .args(["-f", format, &reg.host])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let human = run("human");
+    assert!(
+        human.contains("images: 1 scanned") && human.contains("FS001"),
+        "{human}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), 1);
+    let jsonl = run("jsonl");
+    assert_eq!(jsonl.lines().count(), 1);
+    let record: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert!(record["repository"].as_str().unwrap().ends_with("team/app"));
+}

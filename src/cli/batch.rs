@@ -90,7 +90,11 @@ pub(crate) struct RegistryScanArgs {
 /// Where batch results go and when they fail the run.
 #[derive(Debug, Args)]
 struct BatchOutput {
-    /// Write the JSON Lines results to FILE instead of stdout.
+    /// Output format [default: jsonl to a file or pipe; human on a terminal, where JSON Lines
+    /// would scroll past the progress bar].
+    #[arg(long, short = 'f', value_enum)]
+    format: Option<BatchFormat>,
+    /// Write the results to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also write SARIF to FILE: one run (`hullscan/registry/`) whose results name their image.
@@ -99,6 +103,60 @@ struct BatchOutput {
     /// Exit 1 when a finding is at or above this level [default: error, or `fail-on` in the config].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+}
+
+/// What a batch writes to stdout or `-o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BatchFormat {
+    /// One JSON object per image, as images finish (what `merge` and `--state` read).
+    Jsonl,
+    /// The summary: images, findings by rule, the worst images.
+    Human,
+    /// One SARIF run for all images.
+    Sarif,
+}
+
+impl BatchOutput {
+    fn format(&self) -> BatchFormat {
+        use std::io::IsTerminal as _;
+        self.format.unwrap_or(
+            if self.output.is_none() && std::io::stdout().is_terminal() {
+                BatchFormat::Human
+            } else {
+                BatchFormat::Jsonl
+            },
+        )
+    }
+
+    /// Where the report goes: `-o` (with `{shard}` expanded) or stdout.
+    fn open(path: Option<&Path>) -> Result<Box<dyn Write + Send>> {
+        Ok(match path {
+            Some(p) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
+            )),
+            None => Box::new(std::io::stdout()),
+        })
+    }
+}
+
+/// Writes the end-of-run report of a human or SARIF batch.
+fn write_final(
+    format: BatchFormat,
+    recs: &[Record],
+    summary: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        BatchFormat::Jsonl => {}
+        BatchFormat::Human => out.write_all(summary.as_bytes())?,
+        BatchFormat::Sarif => {
+            let reports: Vec<_> = recs.iter().map(Record::to_report).collect();
+            let one = hullscan::report::Report::combine(reports, "hullscan/registry/");
+            hullscan::report::sarif::write(&one, out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -195,11 +253,13 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         platforms: super::platforms(args.platform.as_ref(), args.all_platforms)?,
     };
     let (output_path, sarif_path) = (shard_path(&args.out.output), shard_path(&args.out.sarif));
-    let out: Box<dyn Write + Send> = match &output_path {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
-        )),
-        None => Box::new(std::io::stdout()),
+    let format = args.out.format();
+    let mut out = Some(BatchOutput::open(output_path.as_deref())?);
+    // JSON Lines stream as images finish; the other formats are written at the end.
+    let stream: Box<dyn Write + Send> = if format == BatchFormat::Jsonl {
+        out.take().unwrap_or_else(|| Box::new(std::io::sink()))
+    } else {
+        Box::new(std::io::sink())
     };
     let options = |host: &str| {
         args.registry
@@ -208,7 +268,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     };
     let bar = Bar::new(args.quiet);
     on_ctrl_c(args.quiet);
-    let outcome = batch::run(&plan, &cfg, &options, out, &bar);
+    let outcome = batch::run(&plan, &cfg, &options, stream, &bar);
     bar.0.finish_and_clear();
     let outcome = outcome?;
     if outcome.interrupted {
@@ -223,15 +283,19 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         );
         return Ok(130);
     }
-    if !args.quiet {
-        eprintln!(
-            "{}images from the result cache: {}; layers: {} walked, {} from cache, {} fetched",
-            records::summary(&outcome.records, outcome.resumed),
-            outcome.images_cached,
-            outcome.layers_walked,
-            outcome.layers_cached,
-            mib(outcome.bytes_walked),
-        );
+    let summary = format!(
+        "{}images from the result cache: {}; layers: {} walked, {} from cache, {} fetched\n",
+        records::summary(&outcome.records, outcome.resumed),
+        outcome.images_cached,
+        outcome.layers_walked,
+        outcome.layers_cached,
+        mib(outcome.bytes_walked),
+    );
+    if let Some(mut o) = out {
+        write_final(format, &outcome.records, &summary, &mut o)?;
+    }
+    if !args.quiet && !(format == BatchFormat::Human && output_path.is_none()) {
+        eprint!("{summary}");
     }
     finish(
         &outcome.records,
@@ -325,18 +389,19 @@ fn finish(records: &[Record], sarif: Option<&Path>, fail_on: FailOn) -> Result<u
 
 pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
     let records = batch::merge(&args.files)?;
-    let mut out: Box<dyn Write> = match &args.out.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating `{}`", p.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    for r in &records {
-        records::write_record(r, &mut out)?;
+    let format = args.out.format();
+    let mut out = BatchOutput::open(args.out.output.as_deref())?;
+    let summary = records::summary(&records, 0);
+    if format == BatchFormat::Jsonl {
+        for r in &records {
+            records::write_record(r, &mut out)?;
+        }
+        out.flush()?;
+    } else {
+        write_final(format, &records, &summary, &mut out)?;
     }
-    out.flush()?;
-    if !args.quiet {
-        eprint!("{}", records::summary(&records, 0));
+    if !args.quiet && !(format == BatchFormat::Human && args.out.output.is_none()) {
+        eprint!("{summary}");
     }
     finish(
         &records,
