@@ -294,7 +294,9 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     if let Some(mut o) = out {
         write_final(format, &outcome.records, &summary, &mut o)?;
     }
-    if !args.quiet && !(format == BatchFormat::Human && output_path.is_none()) {
+    // The human summary on stdout is the summary: not twice.
+    let summary_on_stdout = format == BatchFormat::Human && output_path.is_none();
+    if !args.quiet && !summary_on_stdout {
         eprint!("{summary}");
     }
     finish(
@@ -400,7 +402,8 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
     } else {
         write_final(format, &records, &summary, &mut out)?;
     }
-    if !args.quiet && !(format == BatchFormat::Human && args.out.output.is_none()) {
+    let summary_on_stdout = format == BatchFormat::Human && args.out.output.is_none();
+    if !args.quiet && !summary_on_stdout {
         eprint!("{summary}");
     }
     finish(
