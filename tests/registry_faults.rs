@@ -102,7 +102,7 @@ fn stalls_time_out() {
         }
     });
     let (out, took) = scan_via(&proxy, &["--registry-timeout", "1"], None);
-    one_line_error(&out, "failed after 4 attempts");
+    one_line_error(&out, "the registry is not responding");
     assert!(String::from_utf8_lossy(&out.stderr).contains("/blobs/sha256:"));
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
@@ -284,4 +284,39 @@ fn blob_redirect_to_another_host_drops_credentials() {
             .any(|(l, auth)| l.contains("/manifests/") && *auth),
         "the registry itself did get credentials"
     );
+}
+
+/// On a terminal, a request waited on says so with the time waited (issue 17): run under
+/// `script` (util-linux), which gives hullscan a pseudo-terminal.
+#[test]
+fn waiting_is_shown_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script`");
+        return;
+    }
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/manifests/") {
+            Fault::Stall
+        } else {
+            Fault::Pass
+        }
+    });
+    let cmd = format!(
+        "{} image --no-config --insecure-registry {host} --registry-timeout 2 {host}/app:1",
+        env!("CARGO_BIN_EXE_hullscan"),
+        host = proxy.host
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("waiting for http://"), "{text}");
+    assert!(text.contains("the registry is not responding"), "{text}");
 }

@@ -268,7 +268,9 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     };
     let bar = Bar::new(args.quiet);
     on_ctrl_c(args.quiet);
+    let spinner = super::WaitSpinner::start(args.quiet);
     let outcome = batch::run(&plan, &cfg, &options, stream, &bar);
+    drop(spinner);
     bar.0.finish_and_clear();
     let outcome = outcome?;
     if outcome.interrupted {

@@ -131,6 +131,7 @@ impl std::fmt::Display for Src {
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let mut cfg = args.common.config()?;
     args.secrets.apply(&mut cfg, args.common.quiet);
+    let _spinner = super::WaitSpinner::start(args.common.quiet);
     let mut limits = cfg.limits.clone();
     limits.max_layer_bytes = args.max_layer_bytes.unwrap_or(limits.max_layer_bytes);
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);

@@ -133,6 +133,59 @@ impl ConfigArgs {
     }
 }
 
+/// While a registry request has been waited on for over a second, a spinner on stderr (a
+/// terminal, not `--quiet`) says which and for how long, so a silent registry does not look
+/// like a hung scan. Stops when dropped.
+pub(crate) struct WaitSpinner {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WaitSpinner {
+    pub(crate) fn start(quiet: bool) -> WaitSpinner {
+        use std::io::IsTerminal as _;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if quiet || !std::io::stderr().is_terminal() {
+            return WaitSpinner { stop, thread: None };
+        }
+        let flag = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut shown: Option<indicatif::ProgressBar> = None;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                match hullscan::source::registry::waiting_on() {
+                    Some((url, waited)) if waited.as_secs() >= 1 => {
+                        let bar = shown.get_or_insert_with(indicatif::ProgressBar::new_spinner);
+                        bar.set_message(format!("waiting for {url} ({} s)", waited.as_secs()));
+                        bar.tick();
+                    }
+                    _ => {
+                        if let Some(bar) = shown.take() {
+                            bar.finish_and_clear();
+                        }
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            if let Some(bar) = shown.take() {
+                bar.finish_and_clear();
+            }
+        });
+        WaitSpinner {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for WaitSpinner {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// `--secrets`: how image content is searched for secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SecretsMode {
@@ -329,8 +382,8 @@ pub(crate) struct RegistryArgs {
     /// Speak plain HTTP to this registry (host[:port]); repeatable.
     #[arg(long, value_name = "HOST")]
     insecure_registry: Vec<String>,
-    /// Seconds a registry may stay silent before a request fails (then retried).
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Seconds a registry may stay silent before a request fails (retried once).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
     registry_timeout: u64,
     /// Trust only the CA certificates in this PEM file for registry TLS (default: the host's
     /// `/etc/containers/certs.d` or `/etc/docker/certs.d` directory, else the system store).

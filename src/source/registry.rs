@@ -77,6 +77,39 @@ pub const MIN_BLOB_RATE: u64 = 32 << 10;
 pub const MAX_CATALOG_NAMES: usize = 1_000_000;
 const MAX_PAGE_BYTES: u64 = 8 << 20;
 
+/// The request being waited on, for progress displays: a scan that waits on a silent registry
+/// should say on what, and for how long, rather than look hung.
+static WAITING: Mutex<Option<(String, std::time::Instant)>> = Mutex::new(None);
+
+/// Marks a request as waited on until dropped.
+struct Waiting;
+
+impl Waiting {
+    fn on(url: &str) -> Waiting {
+        if let Ok(mut w) = WAITING.lock() {
+            *w = Some((url.to_string(), std::time::Instant::now()));
+        }
+        Waiting
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Ok(mut w) = WAITING.lock() {
+            *w = None;
+        }
+    }
+}
+
+/// The registry request waited on now (its URL) and for how long.
+#[must_use]
+pub fn waiting_on() -> Option<(String, Duration)> {
+    WAITING
+        .lock()
+        .ok()
+        .and_then(|w| w.as_ref().map(|(u, t)| (u.clone(), t.elapsed())))
+}
+
 /// One `/v2/_catalog` page.
 #[derive(serde::Deserialize)]
 struct CatalogPage {
@@ -344,7 +377,7 @@ impl RegistryStore {
             .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
-            .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_mins(1))))
+            .timeout_per_read(Some(opts.read_timeout.unwrap_or(Duration::from_secs(30))))
             .max_redirects(5)
             .user_agent(concat!("hullscan/", env!("CARGO_PKG_VERSION")))
             .build();
@@ -397,7 +430,7 @@ impl RegistryStore {
             credentials,
             authorization: Mutex::new(None),
             attempts: opts.attempts.unwrap_or(4).max(1),
-            read_timeout: opts.read_timeout.unwrap_or(Duration::from_mins(1)),
+            read_timeout: opts.read_timeout.unwrap_or(Duration::from_secs(30)),
         })
     }
 
@@ -416,6 +449,7 @@ impl RegistryStore {
         let mut delay = Duration::from_millis(250);
         let mut challenged = false;
         let mut last = String::new();
+        let mut timeouts = 0;
         for attempt in 1..=self.attempts {
             let mut req = self.agent.get(url);
             if let Some(a) = accept {
@@ -430,13 +464,28 @@ impl RegistryStore {
             if let Some(a) = &auth {
                 req = req.header("Authorization", a);
             }
-            let resp = match req.call() {
+            let called = {
+                let _waiting = Waiting::on(url);
+                req.call()
+            };
+            let resp = match called {
                 Ok(r) => r,
                 Err(e) => {
                     // Only what can succeed on a second try is retried: a refused connection
                     // or a TLS failure will fail the same way.
                     if let Some(msg) = final_transport_error(&e, url) {
                         return Err(SourceError::Registry(msg));
+                    }
+                    // A registry that did not answer in time gets one more chance, not four:
+                    // silence rarely ends by itself.
+                    if matches!(e, ureq::Error::Timeout(_)) {
+                        timeouts += 1;
+                        if timeouts >= 2 {
+                            return Err(SourceError::Registry(format!(
+                                "GET {url}: no answer within {} s, twice; the registry is not responding (--registry-timeout SECONDS waits longer)",
+                                self.read_timeout.as_secs()
+                            )));
+                        }
                     }
                     last = e.to_string();
                     tracing::debug!(%url, attempt, error = %last, "request failed");
