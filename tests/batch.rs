@@ -683,3 +683,31 @@ fn batch_output_formats() {
     let record: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
     assert!(record["repository"].as_str().unwrap().ends_with("team/app"));
 }
+
+/// On a terminal the batch bar shows bytes read and their rate (issue 17): run under
+/// `script` (util-linux) for a pseudo-terminal.
+#[test]
+fn batch_progress_shows_bytes_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script`");
+        return;
+    }
+    let reg = common::registry::Registry::start(None);
+    let _img = reg.push_image(&common::su_image(), "team/app");
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} registry --no-config --no-cache --insecure-registry {h} -o {out} {h}",
+        env!("CARGO_BIN_EXE_hullscan"),
+        h = reg.host,
+        out = dir.path().join("r.jsonl").display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("MiB read") && text.contains("MiB/s"),
+        "{text}"
+    );
+}

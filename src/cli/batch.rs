@@ -332,7 +332,8 @@ fn on_ctrl_c(quiet: bool) {
     });
 }
 
-/// The batch progress bar on stderr when it is a terminal (and not `--quiet`).
+/// The batch progress bar on stderr (repositories done, and the bytes read with their rate,
+/// so a large layer in flight shows movement) when it is a terminal (and not `--quiet`).
 struct Bar(indicatif::ProgressBar);
 
 impl Bar {
@@ -343,7 +344,7 @@ impl Bar {
         }
         let bar = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:30}] {pos}/{len} repositories {elapsed}",
+            "{msg} [{bar:30}] {pos}/{len} repositories {elapsed} · {prefix}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -355,6 +356,20 @@ impl Bar {
 impl BatchProgress for Bar {
     fn planned(&self, repositories: usize) {
         self.0.set_length(repositories as u64);
+    }
+    fn bytes(&self, n: u64) {
+        use std::sync::atomic::AtomicU64;
+        static READ: AtomicU64 = AtomicU64::new(0);
+        let total = READ.fetch_add(n, Ordering::Relaxed) + n;
+        let secs = self.0.elapsed().as_secs_f64().max(0.001);
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let rate = (total as f64 / secs) as u64;
+        self.0
+            .set_prefix(format!("{} read, {}/s", mib(total), mib(rate)));
     }
     fn repository_done(&self) {
         self.0.inc(1);

@@ -64,6 +64,8 @@ pub trait BatchProgress: Sync {
     fn repository_done(&self) {}
     /// Records were emitted; `images` have been emitted so far.
     fn emitted(&self, _images: usize, _stats: &CacheStats) {}
+    /// `n` more blob bytes were read (layers in flight), so a large layer shows progress.
+    fn bytes(&self, _n: u64) {}
 }
 
 impl BatchProgress for () {}
@@ -628,7 +630,9 @@ impl Run<'_> {
         let mut out = Vec::new();
         let mut entry = CachedResult::default();
         for img in &images {
-            let result = super::scan_cached(store, img, &self.limits, Some(&self.cache), &|_| {});
+            let result = super::scan_cached(store, img, &self.limits, Some(&self.cache), &|n| {
+                self.progress.bytes(n);
+            });
             let record = match result {
                 Ok(mut facts) => {
                     facts.source = "registry";
