@@ -145,6 +145,40 @@ fn hullscan_registry(bed: &Bed, extra: &[&str], cwd: &Path) -> Output {
         .unwrap()
 }
 
+/// Starts a resumable batch (`--jobs 1 --state state.jsonl -o first.jsonl`) in `w` and waits
+/// until `lines` images are recorded in the state file.
+fn start_resumable(bed: &Bed, w: &Path, lines: usize) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args([
+            "registry",
+            "--no-config",
+            "--insecure-registry",
+            &bed.reg.host,
+            "--no-cache",
+        ])
+        .args([
+            "--jobs",
+            "1",
+            "--state",
+            "state.jsonl",
+            "-o",
+            "first.jsonl",
+            &bed.reg.host,
+        ])
+        .current_dir(w)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let state = w.join("state.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(2);
+    while std::fs::read_to_string(&state).map_or(0, |s| s.lines().count()) < lines {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child
+}
+
 fn records(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -470,37 +504,7 @@ fn resumes_after_kill_9_with_nothing_lost_or_repeated() {
     let expected = sorted(records(&w.join("ref.jsonl")));
 
     let state = w.join("state.jsonl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
-        .args([
-            "registry",
-            "--no-config",
-            "--insecure-registry",
-            &bed.reg.host,
-            "--no-cache",
-        ])
-        .args([
-            "--jobs",
-            "1",
-            "--state",
-            "state.jsonl",
-            "-o",
-            "first.jsonl",
-            &bed.reg.host,
-        ])
-        .current_dir(w)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(2);
-    loop {
-        let lines = std::fs::read_to_string(&state).map_or(0, |s| s.lines().count());
-        if lines >= 3 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let mut child = start_resumable(&bed, w, 3);
     child.kill().unwrap(); // SIGKILL
     let status = child.wait().unwrap();
     assert_eq!(
@@ -585,33 +589,7 @@ fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
     let work = tempfile::tempdir().unwrap();
     let w = work.path();
     let state = w.join("state.jsonl");
-    let child = Command::new(env!("CARGO_BIN_EXE_hullscan"))
-        .args([
-            "registry",
-            "--no-config",
-            "--insecure-registry",
-            &bed.reg.host,
-            "--no-cache",
-        ])
-        .args([
-            "--jobs",
-            "1",
-            "--state",
-            "state.jsonl",
-            "-o",
-            "first.jsonl",
-            &bed.reg.host,
-        ])
-        .current_dir(w)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(2);
-    while std::fs::read_to_string(&state).map_or(0, |s| s.lines().count()) < 2 {
-        assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let child = start_resumable(&bed, w, 2);
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
