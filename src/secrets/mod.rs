@@ -255,7 +255,7 @@ impl Detector {
     /// [`Detector::find`] for the content of a file of class `class`: kinds that do not
     /// search such files are skipped.
     ///
-    /// Each kind's regex runs only around its keywords (from [`BEFORE`] bytes before one to
+    /// Each kind's regex runs only around its keywords (from `BEFORE` bytes before one to
     /// its span after it; every match contains a keyword), so text without keywords costs
     /// one prefilter pass.
     #[must_use]
