@@ -355,3 +355,40 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn batch_records_state_and_sarif_hold_no_value() {
+    let planted = planted_image();
+    let reg = common::registry::Registry::start(None);
+    let _dir = reg.push_image(&planted.image, "team/app");
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args(["registry", "--no-config", "--insecure-registry", &reg.host])
+        .args([
+            "--cache",
+            "cache",
+            "--state",
+            "state.jsonl",
+            "-o",
+            "out.jsonl",
+        ])
+        .args(["--sarif", "out.sarif", &reg.host])
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_value(&planted.values, "stderr", &out.stderr);
+    let records = std::fs::read_to_string(w.join("out.jsonl")).unwrap();
+    assert!(records.contains("\"FS006\"") && records.contains("secret_fingerprint"));
+    for entry in walk(w) {
+        let raw = std::fs::read(&entry).unwrap();
+        let plain = zstd::stream::decode_all(&raw[..]).unwrap_or(raw);
+        assert_no_value(&planted.values, &entry.display().to_string(), &plain);
+    }
+}
