@@ -275,7 +275,9 @@ impl Detector {
             }
         }
         let mut found: Vec<Found> = Vec::new();
-        let mut examples: Vec<std::ops::Range<usize>> = Vec::new();
+        // Every range taken, by a secret or by an example a kind allows: disjoint, keyed by start,
+        // so an overlap check looks at one neighbour (a file of many matches stays linear-ish).
+        let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         for (i, kind) in self.kinds.iter().enumerate() {
             if regions[i].is_empty() || kind.requires.as_ref().is_some_and(|r| !r.is_match(text)) {
                 continue;
@@ -287,19 +289,22 @@ impl Detector {
                         continue;
                     };
                     let range = region.start + secret.start()..region.start + secret.end();
-                    let overlaps =
-                        |r: &std::ops::Range<usize>| r.start < range.end && range.start < r.end;
-                    if found.iter().any(|f| overlaps(&f.secret)) || examples.iter().any(overlaps) {
+                    let overlaps = taken
+                        .range(..range.end)
+                        .next_back()
+                        .is_some_and(|(_, &end)| end > range.start);
+                    if overlaps {
                         continue;
                     }
                     // A documented example a specific kind knows is no secret for a general one.
                     if kind.allow.iter().any(|a| a.is_match(secret.as_bytes())) {
-                        examples.push(range);
+                        taken.insert(range.start, range.end);
                         continue;
                     }
                     let user = caps.name("user").map(|m| m.as_bytes());
                     let name = caps.name("name").map(|m| m.as_bytes());
                     if kind.accepts(secret.as_bytes(), user, name) {
+                        taken.insert(range.start, range.end);
                         found.push(Found {
                             kind: i,
                             secret: range,
