@@ -384,6 +384,10 @@ fn batch_records_state_and_sarif_hold_no_value() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_no_value(&planted.values, "stderr", &out.stderr);
+    assert!(
+        !walk(&w.join("cache")).is_empty(),
+        "the layer cache is written (and checked below)"
+    );
     let records = std::fs::read_to_string(w.join("out.jsonl")).unwrap();
     assert!(records.contains("\"FS006\"") && records.contains("secret_fingerprint"));
     for entry in walk(w) {
