@@ -123,6 +123,15 @@ struct RawLimits {
     capture_bytes: Option<usize>,
     max_metadata_bytes: Option<u64>,
     layer_jobs: Option<usize>,
+    image_timeout: Option<Duration>,
+}
+
+/// A duration in the config: seconds, or a string with a unit (`"30m"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Duration {
+    Secs(u64),
+    Text(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,6 +414,16 @@ impl Config {
         lim.capture_bytes = l.capture_bytes.unwrap_or(lim.capture_bytes);
         lim.max_metadata_bytes = l.max_metadata_bytes.unwrap_or(lim.max_metadata_bytes);
         lim.layer_jobs = l.layer_jobs.unwrap_or(lim.layer_jobs);
+        if let Some(t) = l.image_timeout {
+            let text = match t {
+                Duration::Secs(n) => n.to_string(),
+                Duration::Text(t) => t,
+            };
+            lim.image_timeout = Some(
+                crate::units::parse_duration(&text)
+                    .map_err(|e| invalid(format!("limits.image-timeout: {e}")))?,
+            );
+        }
         for (host, url) in &raw.registry.endpoints {
             check_endpoint(host, url).map_err(|e| invalid(format!("registry.endpoints: {e}")))?;
         }
@@ -622,6 +641,20 @@ expires = "2030-01-01"
         assert!(!cfg.enabled.contains(&RuleId::DF014));
         assert_eq!(cfg.level(RuleId::DF003), Level::Warning);
         assert_eq!(cfg.ignores.len(), 1);
+    }
+
+    #[test]
+    fn image_timeout() {
+        let p = Path::new("x.toml");
+        let t = |text: &str| Config::from_toml(text, p).map(|c| c.limits.image_timeout);
+        let secs = |n| Some(std::time::Duration::from_secs(n));
+        assert_eq!(t("").unwrap(), secs(1800));
+        assert_eq!(t("[limits]\nimage-timeout = \"5m\"").unwrap(), secs(300));
+        assert_eq!(t("[limits]\nimage-timeout = 90").unwrap(), secs(90));
+        let err = t("[limits]\nimage-timeout = \"soon\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("limits.image-timeout"), "{err}");
     }
 
     #[test]

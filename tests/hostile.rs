@@ -296,6 +296,21 @@ fn replace_manifest(dir: &Path, m: &serde_json::Value) {
     std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
 }
 
+/// Rewrites the config through `edit` and points the manifest (and the index) at it.
+fn replace_config(dir: &Path, edit: &dyn Fn(&mut serde_json::Value)) {
+    let (_, mut m) = layout_manifest(dir);
+    let path = common::blob(dir, m["config"]["digest"].as_str().unwrap());
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut config);
+    let bytes = serde_json::to_vec(&config).unwrap();
+    let digest = common::sha256(&bytes);
+    std::fs::write(common::blob(dir, &digest), &bytes).unwrap();
+    m["config"]["digest"] = digest.into();
+    m["config"]["size"] = bytes.len().into();
+    replace_manifest(dir, &m);
+}
+
 #[test]
 fn only_verified_bytes_are_scanned() {
     let image = Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"su")])
@@ -335,6 +350,14 @@ fn only_verified_bytes_are_scanned() {
         });
         refused(&out, "descriptor");
     }
+    // Diff ids that do not name the uncompressed layers, or not all of them: containerd and
+    // Docker refuse to unpack such an image, and so does the scan.
+    let wrong = format!("sha256:{}", "0".repeat(64));
+    for ids in [vec![wrong.clone()], vec![], vec![wrong.clone(), wrong]] {
+        let out =
+            run(&|img| replace_config(img, &|c| c["rootfs"]["diff_ids"] = ids.clone().into()));
+        refused(&out, "diff_ids");
+    }
     // A blob that is a FIFO or a link to /dev/zero: refused at once, no hang.
     for kind in ["fifo", "zero"] {
         let start = std::time::Instant::now();
@@ -367,8 +390,11 @@ fn one_layer_listed_many_times_is_walked_once_and_layer_counts_are_bounded() {
     let (_, mut m) = layout_manifest(&img);
     let layer = m["layers"][0].clone();
     m["layers"] = serde_json::Value::Array(vec![layer.clone(); 300]);
-    // The config's diff_ids are not consulted for the walk; the manifest drives it.
     replace_manifest(&img, &m);
+    replace_config(&img, &|c| {
+        let id = c["rootfs"]["diff_ids"][0].clone();
+        c["rootfs"]["diff_ids"] = serde_json::Value::Array(vec![id; 300]);
+    });
     let start = std::time::Instant::now();
     let out = hullscan(
         &["image", "--no-config", "-f", "json", "oci:img:1"],
@@ -382,6 +408,10 @@ fn one_layer_listed_many_times_is_walked_once_and_layer_counts_are_bounded() {
     assert!(start.elapsed().as_secs() < 30);
     m["layers"] = serde_json::Value::Array(vec![layer; 600]);
     replace_manifest(&img, &m);
+    replace_config(&img, &|c| {
+        let id = c["rootfs"]["diff_ids"][0].clone();
+        c["rootfs"]["diff_ids"] = serde_json::Value::Array(vec![id; 600]);
+    });
     let out = hullscan(
         &["image", "--no-config", "-f", "json", "oci:img:1"],
         dir.path(),

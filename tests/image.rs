@@ -394,7 +394,18 @@ fn image_with_blob(dir: &Path, bytes: &[u8], media: &str) {
         d
     };
     let ld = put(bytes);
-    let cfg = serde_json::to_vec(&serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}})).unwrap();
+    // The diff id of what the bytes decompress to, where they do (damaged streams fail first).
+    let mut plain = Vec::new();
+    let diff_id = if media.ends_with("tar") {
+        common::sha256(bytes)
+    } else if std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut plain)
+        .is_ok()
+    {
+        common::sha256(&plain)
+    } else {
+        format!("sha256:{}", "0".repeat(64))
+    };
+    let cfg = serde_json::to_vec(&serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]}})).unwrap();
     let cd = put(&cfg);
     let m = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cfg.len()},
         "layers": [{"mediaType": media, "digest": ld, "size": bytes.len()}]})).unwrap();

@@ -143,6 +143,24 @@ fn trickling_bodies_give_up() {
 }
 
 #[test]
+fn an_image_has_a_deadline() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    // A byte every 100 ms stays inside the read timeout and, for 30 s, inside the rate
+    // floor's grace: only the image's own deadline stops it.
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/blobs/") && !path.ends_with(&config_hex()) {
+            Fault::Trickle(Duration::from_millis(100))
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &["--image-timeout", "2s"], None);
+    one_line_error(&out, "time-out of 2 s passed");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
 fn huge_catalogs_are_refused_with_a_bound() {
     let reg = Registry::start(None);
     let _img = pushed(&reg);

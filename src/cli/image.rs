@@ -38,6 +38,10 @@ pub(crate) struct ImageArgs {
     /// Most tar entries in one layer.
     #[arg(long, value_name = "N")]
     max_entries: Option<u64>,
+    /// Wall-clock time for one image's layers, fetch included: 90s, 30m, 2h [default: 30m,
+    /// or `image-timeout` under `[limits]`].
+    #[arg(long, value_name = "DURATION", value_parser = hullscan::units::parse_duration)]
+    image_timeout: Option<std::time::Duration>,
     /// Layers fetched and walked at once [default: 3, or `layer-jobs` under `[limits]`].
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -137,6 +141,9 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     limits.max_ratio = args.max_ratio.unwrap_or(limits.max_ratio);
     limits.max_entries = args.max_entries.unwrap_or(limits.max_entries);
     limits.layer_jobs = args.jobs.unwrap_or(limits.layer_jobs);
+    if let Some(t) = args.image_timeout {
+        limits.image_timeout = Some(t);
+    }
     let platforms = super::platforms(args.platform.as_ref(), args.all_platforms)?;
     let spec = ImageSpec::parse(&args.reference)?;
     let ecr_host = match &spec {

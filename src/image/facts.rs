@@ -63,6 +63,9 @@ pub struct LayerFacts {
     pub compressed_size: u64,
     /// Bytes of the tar stream after decompression.
     pub uncompressed_size: u64,
+    /// Digest of the tar stream after decompression (`sha256:…`): what the config's
+    /// `rootfs.diff_ids` must list, as the runtime checks.
+    pub diff_id: String,
     /// Compression seen (`gzip`, `zstd`, `none`).
     pub compression: &'static str,
     /// Entries in tar order, whiteout markers excluded.

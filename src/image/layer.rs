@@ -2,10 +2,11 @@
 //! digest, decompresses it (gzip, zstd or none, by magic bytes) and walks its tar entries into
 //! a compact [`LayerFacts`]. Nothing is written to disk and no layer is held whole in memory.
 //!
-//! Two threads share the work so that hashing and decompression do not serialise each other:
-//! a reader thread reads the blob in chunks and hashes them, and the calling thread
-//! decompresses and walks the tar. The reader always reads to the end, so the digest covers
-//! every byte even when the tar walk stops early.
+//! Threads share the work so that hashing, decompression and the walk do not serialise each
+//! other: a reader thread reads the blob in chunks and hashes them, an inflate thread
+//! decompresses into recycled chunks, the calling thread walks the tar, and a hasher computes
+//! the diff id from the chunks the walker is done with. The reader always reads to the end, so
+//! the digest covers every byte even when the tar walk stops early.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -38,6 +39,56 @@ pub struct Limits {
     pub layer_jobs: usize,
     /// Content secret detection over every regular file; `None` turns it off.
     pub secrets: Option<crate::secrets::SecretScan>,
+    /// Wall-clock time one image's layers may take, fetch included: a registry that keeps
+    /// every read just inside its time-outs still cannot hold a scan (or a batch) forever.
+    pub image_timeout: Option<std::time::Duration>,
+    /// When the current image's time is up; set by the scan engine from `image_timeout`.
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Limits {
+    /// These limits for one image: its deadline starts now (unless one is already running).
+    #[must_use]
+    pub fn for_image(&self) -> Limits {
+        Limits {
+            deadline: self.deadline.or_else(|| {
+                self.image_timeout
+                    .and_then(|t| std::time::Instant::now().checked_add(t))
+            }),
+            ..self.clone()
+        }
+    }
+}
+
+/// The reader thread's error when the image's deadline passed.
+#[derive(Debug)]
+struct DeadlinePassed;
+
+impl std::fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the image's time-out passed")
+    }
+}
+
+impl std::error::Error for DeadlinePassed {}
+
+/// A blob reader that fails once the image's deadline has passed (checked on every read, so
+/// a body that trickles a byte at a time is caught too).
+struct Deadlined<R> {
+    inner: R,
+    deadline: Option<std::time::Instant>,
+}
+
+impl<R: Read> Read for Deadlined<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, DeadlinePassed));
+        }
+        self.inner.read(buf)
+    }
 }
 
 impl Default for Limits {
@@ -51,6 +102,8 @@ impl Default for Limits {
             max_metadata_bytes: 8 << 20,
             layer_jobs: 3,
             secrets: None,
+            image_timeout: Some(std::time::Duration::from_mins(30)),
+            deadline: None,
         }
     }
 }
@@ -101,6 +154,18 @@ pub enum LayerError {
         what: &'static str,
         /// The limit's value.
         limit: u64,
+    },
+    /// The image's wall-clock time-out passed while this layer was read.
+    #[error(
+        "layer {layer} ({digest}): the image's time-out of {secs} s passed while reading it (--image-timeout or `[limits] image-timeout` allows more)"
+    )]
+    Deadline {
+        /// Layer index.
+        layer: usize,
+        /// Expected digest.
+        digest: String,
+        /// The time-out in seconds.
+        secs: u64,
     },
     /// The digest names an algorithm we cannot verify.
     #[error("layer {layer}: unsupported digest `{digest}` (only sha256 is verified)")]
@@ -220,9 +285,13 @@ fn walk_impl(
     let (tx, rx) = sync_channel::<Vec<u8>>(8);
     let compressed = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&compressed);
+    let deadline = limits.deadline;
     std::thread::scope(|s| {
         let reader = s.spawn(move || -> io::Result<(String, u64)> {
-            let mut blob = blob;
+            let mut blob = Deadlined {
+                inner: blob,
+                deadline,
+            };
             let mut hasher = Sha256::new();
             let mut total = 0u64;
             let mut tx = Some(tx);
@@ -253,10 +322,23 @@ fn walk_impl(
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("blob reader thread panicked")));
-        let (actual_hex, total) = read.map_err(|source| LayerError::Io {
-            layer: index,
-            digest: expected.to_string(),
-            source,
+        let (actual_hex, total) = read.map_err(|source| {
+            if source
+                .get_ref()
+                .is_some_and(<dyn std::error::Error + Send + Sync>::is::<DeadlinePassed>)
+            {
+                LayerError::Deadline {
+                    layer: index,
+                    digest: expected.to_string(),
+                    secs: limits.image_timeout.map_or(0, |t| t.as_secs()),
+                }
+            } else {
+                LayerError::Io {
+                    layer: index,
+                    digest: expected.to_string(),
+                    source,
+                }
+            }
         })?;
         if expected_hex.is_some_and(|e| e != actual_hex) {
             return Err(LayerError::Digest {
@@ -267,6 +349,9 @@ fn walk_impl(
         }
         let mut facts = walked?;
         facts.digest = format!("sha256:{actual_hex}");
+        if facts.diff_id.is_empty() {
+            facts.diff_id.clone_from(&facts.digest);
+        }
         facts.compressed_size = total;
         Ok(facts)
     })
@@ -359,6 +444,132 @@ impl<R: Read> Read for Bounded<R> {
     }
 }
 
+/// Decompressed bytes travel from the inflate thread to the walker in chunks of this size.
+const INFLATED: usize = 256 << 10;
+
+/// A chunk of decompressed bytes: the buffer and how much of it is filled.
+type Chunk = (Vec<u8>, usize);
+
+/// What the inflate thread leaves behind: a crossed limit, if any.
+type Tripped = Option<(&'static str, u64)>;
+
+/// The layer's format, by its magic bytes.
+fn sniff(magic: &[u8]) -> &'static str {
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        "gzip"
+    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        "zstd"
+    } else {
+        "none"
+    }
+}
+
+/// Decompresses on its own thread into recycled chunks, so inflate (the critical path) and
+/// the tar walk run on two cores. Stops when the walker hangs up or a limit is crossed.
+fn inflate(
+    format: &'static str,
+    buffered: BufReader<ChannelReader>,
+    compressed: Arc<AtomicU64>,
+    (max_bytes, max_ratio): (u64, u64),
+    tx: &std::sync::mpsc::SyncSender<io::Result<Chunk>>,
+    pool: &Receiver<Chunk>,
+) -> Tripped {
+    let decoder: Box<dyn Read> = match format {
+        "gzip" => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        "zstd" => {
+            let d = zstd::stream::read::Decoder::with_buffer(buffered).and_then(|mut d| {
+                // A frame may declare a window of up to 2 GiB, and the decoder allocates
+                // it: cap it so three layers walked at once stay bounded. Layers compressed
+                // with the defaults (levels up to 19) use 8 MiB windows at most.
+                d.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+                Ok(d)
+            });
+            match d {
+                Ok(d) => Box::new(d),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return None;
+                }
+            }
+        }
+        _ => Box::new(buffered),
+    };
+    let mut bounded = Bounded {
+        inner: decoder,
+        read: 0,
+        compressed,
+        max_bytes,
+        max_ratio,
+        tripped: None,
+    };
+    loop {
+        let (mut buf, _) = pool.try_recv().unwrap_or_else(|_| (vec![0u8; INFLATED], 0));
+        let mut filled = 0;
+        let mut failed = None;
+        while filled < buf.len() {
+            match bounded.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        // Bytes before an error go first: the walker may find the real cause in them.
+        if filled > 0 && tx.send(Ok((buf, filled))).is_err() {
+            break;
+        }
+        if let Some(e) = failed {
+            let _ = tx.send(Err(e));
+            break;
+        }
+        if filled == 0 {
+            break;
+        }
+    }
+    bounded.tripped
+}
+
+/// The walker's view of the inflate thread's chunks. A chunk read to its end goes on to
+/// `after`: the diff-id hasher (which must see every chunk), or straight back to the pool.
+struct Inflated {
+    rx: Receiver<io::Result<Chunk>>,
+    chunk: Chunk,
+    pos: usize,
+    after: std::sync::mpsc::SyncSender<Chunk>,
+    hashed: bool,
+    total: u64,
+}
+
+impl Read for Inflated {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.chunk.1 {
+            let done = std::mem::take(&mut self.chunk);
+            if done.1 > 0 {
+                if self.hashed {
+                    // The hasher never blocks for long: it only hashes and recycles.
+                    let _ = self.after.send(done);
+                } else {
+                    let _ = self.after.try_send(done);
+                }
+            }
+            self.pos = 0;
+            match self.rx.recv() {
+                Ok(Ok(c)) => self.chunk = c,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.chunk.1 - self.pos);
+        out[..n].copy_from_slice(&self.chunk.0[self.pos..self.pos + n]);
+        self.pos += n;
+        self.total += n as u64;
+        Ok(n)
+    }
+}
+
 fn walk_stream(
     index: usize,
     digest: &str,
@@ -374,50 +585,66 @@ fn walk_stream(
         format,
         message: e.to_string(),
     };
-    let magic = buffered.fill_buf().map_err(|e| corrupt("tar", &e))?;
-    let (format, decoder): (&'static str, Box<dyn Read>) = if magic.starts_with(&[0x1f, 0x8b]) {
-        (
-            "gzip",
-            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        )
-    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let mut d =
-            zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| corrupt("zstd", &e))?;
-        // A frame may declare a window of up to 2 GiB, and the decoder allocates it: cap it
-        // so three layers walked at once stay bounded. Layers compressed with the defaults
-        // (levels up to 19) use 8 MiB windows at most.
-        d.window_log_max(ZSTD_WINDOW_LOG_MAX)
-            .map_err(|e| corrupt("zstd", &e))?;
-        ("zstd", Box::new(d))
-    } else {
-        ("none", Box::new(buffered))
-    };
-    let mut bounded = Bounded {
-        inner: decoder,
-        read: 0,
-        compressed: Arc::clone(compressed),
-        max_bytes: limits.max_layer_bytes,
-        max_ratio: limits.max_ratio,
-        tripped: None,
-    };
+    let format = sniff(buffered.fill_buf().map_err(|e| corrupt("tar", &e))?);
     let stream_format = if format == "none" { "tar" } else { format };
     let mut facts = LayerFacts {
         index,
         compression: format,
         ..LayerFacts::default()
     };
-    let result = walk_tar(&mut bounded, &mut facts, limits, extra);
+    let (tx, rx) = sync_channel::<io::Result<Chunk>>(4);
+    let (pool_tx, pool_rx) = sync_channel::<Chunk>(10);
+    let (hash_tx, hash_rx) = sync_channel::<Chunk>(4);
+    let hashed = format != "none";
+    let bounds = (limits.max_layer_bytes, limits.max_ratio);
+    let compressed = Arc::clone(compressed);
+    let (result, tripped, diff_id, total) = std::thread::scope(|s| {
+        let inflater =
+            s.spawn(move || inflate(format, buffered, compressed, bounds, &tx, &pool_rx));
+        // A compressed layer's diff id (the digest of its tar stream, which the config lists
+        // and the runtime checks) is hashed off both critical paths, from the walker's
+        // finished chunks; an uncompressed layer's diff id is its blob digest.
+        let recycle = pool_tx.clone();
+        let diff_hasher = hashed.then(|| {
+            s.spawn(move || {
+                let mut h = Sha256::new();
+                for (buf, n) in hash_rx {
+                    h.update(&buf[..n]);
+                    let _ = recycle.try_send((buf, 0));
+                }
+                format!("sha256:{}", hex(&h.finalize()))
+            })
+        });
+        let mut reader = Inflated {
+            rx,
+            chunk: (Vec::new(), 0),
+            pos: 0,
+            after: if hashed { hash_tx } else { pool_tx },
+            hashed,
+            total: 0,
+        };
+        let mut result = walk_tar(&mut reader, &mut facts, limits, extra);
+        if result.is_ok() {
+            // Read past the tar trailer so the decompressor checks its own trailer (gzip
+            // CRC) and the diff id covers every byte.
+            result = io::copy(&mut reader, &mut io::sink())
+                .map(|_| ())
+                .map_err(WalkError::Io);
+        }
+        let total = reader.total;
+        drop(reader);
+        let tripped = inflater.join().unwrap_or(None);
+        let diff_id = diff_hasher.and_then(|h| h.join().ok());
+        (result, tripped, diff_id, total)
+    });
     // Whatever the outcome, a crossed limit is the real cause.
-    let limit_error = |b: &Bounded<Box<dyn Read>>| {
-        b.tripped.map(|(what, limit)| LayerError::Limit {
+    if let Some((what, limit)) = tripped {
+        return Err(LayerError::Limit {
             layer: index,
             digest: digest.to_string(),
             what,
             limit,
-        })
-    };
-    if let Some(e) = limit_error(&bounded) {
-        return Err(e);
+        });
     }
     match result {
         Ok(()) => {}
@@ -440,10 +667,8 @@ fn walk_stream(
             return Err(corrupt(f, &e));
         }
     }
-    // Read past the tar trailer so the decompressor checks its own trailer (gzip CRC).
-    io::copy(&mut bounded, &mut io::sink())
-        .map_err(|e| limit_error(&bounded).unwrap_or_else(|| corrupt(stream_format, &e)))?;
-    facts.uncompressed_size = bounded.read;
+    facts.uncompressed_size = total;
+    facts.diff_id = diff_id.unwrap_or_default();
     Ok(facts)
 }
 

@@ -19,13 +19,14 @@ use serde::{Deserialize, Serialize};
 use crate::image::facts::{Captured, Entry, LayerFacts, SecretAt};
 
 /// Bumped whenever what the walker records changes; older entries are then ignored.
-const FORMAT: &str = concat!("facts-v1-", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("facts-v2-", env!("CARGO_PKG_VERSION"));
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
     digest: String,
     compressed_size: u64,
     uncompressed_size: u64,
+    diff_id: String,
     compression: String,
     entries: Vec<Entry>,
     whiteouts: Vec<String>,
@@ -253,6 +254,7 @@ impl LayerCache {
             digest: s.digest,
             compressed_size: s.compressed_size,
             uncompressed_size: s.uncompressed_size,
+            diff_id: s.diff_id,
             compression: match s.compression.as_str() {
                 "gzip" => "gzip",
                 "zstd" => "zstd",
@@ -279,6 +281,7 @@ impl LayerCache {
             digest: f.digest.clone(),
             compressed_size: f.compressed_size,
             uncompressed_size: f.uncompressed_size,
+            diff_id: f.diff_id.clone(),
             compression: f.compression.to_string(),
             entries: f.entries.clone(),
             whiteouts: f.whiteouts.clone(),

@@ -17,6 +17,10 @@ pub enum ImageError {
     /// Walking a layer failed.
     #[error(transparent)]
     Layer(#[from] LayerError),
+    /// The config's `rootfs.diff_ids` disagree with the layers: containerd and Docker refuse to
+    /// unpack such an image, so its layers are not the ones that would run.
+    #[error("{0}; the runtime refuses this image (rebuild or re-push it)")]
+    DiffIds(String),
 }
 
 /// Walks every layer of `image` and merges them.
@@ -55,6 +59,7 @@ pub fn scan_cached(
     cache: Option<&cache::LayerCache>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImageFacts, ImageError> {
+    let limits = &limits.for_image();
     if image.layers.len() > crate::source::layout::MAX_LAYERS {
         return Err(ImageError::Source(SourceError::Malformed {
             what: format!("`{}`", image.reference),
@@ -147,10 +152,45 @@ pub fn scan_cached(
         }
         walked.push(f);
     }
+    check_diff_ids(image, &walked)?;
     let key = limits.secrets.as_ref().map(|s| &s.key);
     let mut facts = from_layers(image, walked, key);
     read_account_files(store, image, limits, &mut facts)?;
     Ok(facts)
+}
+
+/// The config names each layer by the digest of its uncompressed tar stream; the walk computed
+/// those digests, and they must agree in number and value, as the runtime checks when it
+/// unpacks. (The blob digests, checked while streaming, bind the compressed bytes only.)
+///
+/// # Errors
+/// [`ImageError::DiffIds`] naming the first layer that disagrees.
+pub(crate) fn check_diff_ids(
+    image: &ResolvedImage,
+    walked: &[LayerFacts],
+) -> Result<(), ImageError> {
+    let listed = image
+        .config
+        .rootfs
+        .as_ref()
+        .map_or(&[][..], |r| r.diff_ids.as_slice());
+    if listed.len() != walked.len() {
+        return Err(ImageError::DiffIds(format!(
+            "`{}`: the config lists {} diff_ids for {} layers",
+            image.reference,
+            listed.len(),
+            walked.len()
+        )));
+    }
+    for (i, (want, f)) in listed.iter().zip(walked).enumerate() {
+        if *want != f.diff_id {
+            return Err(ImageError::DiffIds(format!(
+                "`{}`: layer {i} ({}) unpacks to {} but the config's diff_ids say {}",
+                image.reference, f.digest, f.diff_id, want
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Warns about account files that could not be read whole, for images that arrive as a

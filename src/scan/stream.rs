@@ -48,6 +48,7 @@ pub fn read_docker_save(
     limits: &Limits,
     cache: Option<&LayerCache>,
 ) -> Result<(ResolvedImage, Vec<LayerFacts>), ScanError> {
+    let limits = &limits.for_image();
     let mut tar = Reader::new(stream);
     let mut small: HashMap<String, Vec<u8>> = HashMap::new();
     let mut walked: HashMap<String, LayerFacts> = HashMap::new();
@@ -167,6 +168,13 @@ pub fn read_docker_save(
         .as_ref()
         .map(|r| r.diff_ids.clone())
         .unwrap_or_default();
+    if diff_ids.len() != entry.layers.len() {
+        return Err(ScanError::Invalid(format!(
+            "`{reference}`: the config lists {} diff_ids for {} layers",
+            diff_ids.len(),
+            entry.layers.len()
+        )));
+    }
     let mut facts = Vec::with_capacity(entry.layers.len());
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (i, p) in entry.layers.iter().enumerate() {
@@ -176,15 +184,14 @@ pub fn read_docker_save(
                 "`{reference}`: layer `{p}` is not in the stream"
             )))
         })?;
-        // An uncompressed layer's digest is its diff id: the config must agree, as the
-        // engine's own loader checks.
-        if f.compression == "none"
-            && let Some(want) = diff_ids.get(i)
-            && *want != f.digest
+        // The config must name the layer by its tar stream's digest, as the engine's own
+        // loader checks.
+        if let Some(want) = diff_ids.get(i)
+            && *want != f.diff_id
         {
             return Err(ScanError::Invalid(format!(
                 "`{reference}`: layer {i} has diff id {} but the config says {want}",
-                f.digest
+                f.diff_id
             )));
         }
         relabel(&mut f, i);
