@@ -8,12 +8,13 @@
 # Debian packages: debootstrap (a real rootfs), umoci and skopeo (OCI layouts and archives),
 # buildah (real Dockerfile builds), docker.io and podman (local engines the tests start on
 # temp sockets), docker-registry and apache2-utils (registries on
-# 127.0.0.1, htpasswd), jq. PyPI: moto's server (the AWS API for the ECR tests). Each is
-# installed only when missing; nothing is downloaded outside the package registries.
+# 127.0.0.1, htpasswd), jq, chromium (renders the HTML report headless). PyPI: moto's server
+# (the AWS API for the ECR tests). Each is installed only when missing; nothing is downloaded
+# outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=(debootstrap umoci skopeo buildah jq docker-registry apache2-utils docker.io podman)
+need=(debootstrap umoci skopeo buildah jq docker-registry apache2-utils docker.io podman chromium)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

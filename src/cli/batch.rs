@@ -114,6 +114,8 @@ enum BatchFormat {
     Human,
     /// One SARIF run for all images.
     Sarif,
+    /// One self-contained HTML page: worst images first, charts, filters.
+    Html,
 }
 
 impl BatchOutput {
@@ -144,9 +146,19 @@ fn write_final(
     format: BatchFormat,
     recs: &[Record],
     summary: &str,
+    (scanned, settings): (&str, Vec<(String, String)>),
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
+        BatchFormat::Html => hullscan::report::html::write(
+            &hullscan::report::html::Page {
+                scanned: scanned.to_string(),
+                generated: hullscan::report::html::timestamp(),
+                settings,
+                records: recs,
+            },
+            out,
+        )?,
         BatchFormat::Jsonl => {}
         BatchFormat::Human => out.write_all(summary.as_bytes())?,
         BatchFormat::Sarif => {
@@ -294,7 +306,48 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         mib(outcome.bytes_walked),
     );
     if let Some(mut o) = out {
-        write_final(format, &outcome.records, &summary, &mut o)?;
+        let scanned = format!("registry {}", args.targets.join(", "));
+        let or_all = |v: &[String]| {
+            if v.is_empty() {
+                "all".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        let mut settings = vec![
+            ("repositories".to_string(), or_all(&args.repo)),
+            ("tags".to_string(), or_all(&args.tag)),
+            (
+                "platforms".to_string(),
+                if args.all_platforms {
+                    "all".to_string()
+                } else {
+                    args.platform.clone().unwrap_or_else(|| "default".into())
+                },
+            ),
+            (
+                "secrets".to_string(),
+                if cfg.limits.secrets.is_some() {
+                    "on"
+                } else {
+                    "off"
+                }
+                .to_string(),
+            ),
+        ];
+        if let Some(n) = args.latest {
+            settings.push(("latest".to_string(), n.to_string()));
+        }
+        if let Some(s) = &args.shard {
+            settings.push(("shard".to_string(), s.clone()));
+        }
+        write_final(
+            format,
+            &outcome.records,
+            &summary,
+            (&scanned, settings),
+            &mut o,
+        )?;
     }
     // The human summary on stdout is the summary: not twice.
     let summary_on_stdout = format == BatchFormat::Human && output_path.is_none();
@@ -417,7 +470,15 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<u8> {
         }
         out.flush()?;
     } else {
-        write_final(format, &records, &summary, &mut out)?;
+        let scanned = format!(
+            "merged: {}",
+            args.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        write_final(format, &records, &summary, (&scanned, Vec::new()), &mut out)?;
     }
     let summary_on_stdout = format == BatchFormat::Human && args.out.output.is_none();
     if !args.quiet && !summary_on_stdout {

@@ -2,6 +2,7 @@
 //! reads the same sorted [`Report`], so all formats list the same findings in the same order.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -22,6 +23,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page (no network, works from `file://`).
+    Html,
 }
 
 /// Everything a writer needs.
@@ -142,5 +145,27 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
+        Format::Html => {
+            let records = html::records_of(report);
+            let scanned = if report.images.is_empty() {
+                report.files.join(", ")
+            } else {
+                report
+                    .images
+                    .iter()
+                    .map(|i| i.reference.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            html::write(
+                &html::Page {
+                    scanned,
+                    generated: html::timestamp(),
+                    settings: Vec::new(),
+                    records: &records,
+                },
+                out,
+            )
+        }
     }
 }

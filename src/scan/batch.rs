@@ -465,6 +465,8 @@ impl Run<'_> {
                     reference: p.arn.clone(),
                     findings: findings.iter().map(RecordFinding::from_finding).collect(),
                     error: None,
+                    layers: Vec::new(),
+                    size: 0,
                 }])?;
             }
         }
@@ -660,6 +662,8 @@ impl Run<'_> {
                         reference: reference.clone(),
                         findings: findings.iter().map(RecordFinding::from_finding).collect(),
                         error: None,
+                        layers: img.layers.iter().map(|l| l.digest.clone()).collect(),
+                        size: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
                     }
                 }
                 Err(e) => {
@@ -721,6 +725,8 @@ fn failed(name: &str, digest: &str, tags: Vec<String>, error: &str) -> Record {
         },
         findings: Vec::new(),
         error: Some(error.to_string()),
+        layers: Vec::new(),
+        size: 0,
     }
 }
 

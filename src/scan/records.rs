@@ -37,6 +37,17 @@ pub struct Record {
     /// Why the image could not be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Layer digests, base first (which images share a base, in the HTML report).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
+    /// Uncompressed bytes of all layers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub size: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A finding as a batch record holds it.
@@ -66,16 +77,26 @@ pub struct RecordFinding {
     pub evidence: BTreeMap<String, String>,
     /// Stable fingerprint.
     pub fingerprint: String,
+    /// `Dockerfile:LINE` when the finding was mapped to the line that made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
 }
 
 impl RecordFinding {
     /// From an engine finding.
     #[must_use]
     pub fn from_finding(f: &Finding) -> RecordFinding {
-        let (image_path, layer, arn) = match &f.location {
-            Location::Image { path, layer, .. } => (path.clone(), *layer, None),
-            Location::Repository { arn, .. } => (None, None, Some(arn.clone())),
-            Location::Dockerfile { .. } => (None, None, None),
+        let (image_path, layer, arn, line) = match &f.location {
+            Location::Image { path, layer, .. } => (path.clone(), *layer, None, None),
+            Location::Repository { arn, .. } => (None, None, Some(arn.clone()), None),
+            Location::Dockerfile {
+                path, start_line, ..
+            } => (
+                f.evidence.get("path").cloned(),
+                None,
+                None,
+                Some(format!("{path}:{start_line}")),
+            ),
         };
         RecordFinding {
             rule: f.rule.as_str().to_string(),
@@ -87,6 +108,7 @@ impl RecordFinding {
             arn,
             evidence: f.evidence.clone(),
             fingerprint: f.fingerprint.clone(),
+            line,
         }
     }
 }
@@ -327,6 +349,8 @@ mod tests {
             reference: "h/r@sha256:1".into(),
             findings: Vec::new(),
             error: None,
+            layers: vec!["sha256:2".into()],
+            size: 3,
         };
         let mut buf = Vec::new();
         write_record(&r, &mut buf).expect("write");
