@@ -196,7 +196,7 @@ fn planted_secrets_are_found_everywhere_and_never_shown() {
     assert!(text.contains("(layer 0, overwritten in layer 1)"), "{text}");
 
     // Every other format, and the cache after a second (cached) run.
-    for f in ["human", "sarif", "github"] {
+    for f in ["human", "sarif", "github", "html"] {
         let out = scan(&["-f", f]);
         assert_eq!(out.status.code(), Some(1), "{f}");
     }
