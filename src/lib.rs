@@ -21,6 +21,7 @@
 pub mod config;
 pub mod dockerfile;
 pub mod docs;
+pub mod ecs;
 pub mod image;
 pub mod reference;
 pub mod report;

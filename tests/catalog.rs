@@ -102,6 +102,7 @@ fn every_rule_file_has_positive_and_negative_tests() {
         let family = match id.as_str().get(..2) {
             Some("DF") => "dockerfile",
             Some("RG") => "registry",
+            Some("TD") => "ecs",
             _ => "image",
         };
         let file = root().join(format!(

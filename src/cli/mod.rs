@@ -4,6 +4,7 @@
 mod batch;
 mod dockerfile;
 mod ecr;
+mod ecs;
 mod image;
 mod rules;
 
@@ -37,6 +38,8 @@ enum Command {
     Image(image::ImageArgs),
     /// Check ECR repository settings: tag immutability, scan on push, KMS encryption (RG001-RG003).
     EcrPosture(ecr::EcrPostureArgs),
+    /// Check ECS task definitions (register/describe JSON, CloudFormation JSON, Terraform plans) against the ECS best-practices guide.
+    Ecs(ecs::EcsArgs),
     /// Scan every repository and tag of a registry (or an ECR account), each unique layer once.
     Registry(batch::RegistryScanArgs),
     /// Combine JSON Lines outputs of `hullscan registry` shards into one result set.
@@ -484,6 +487,10 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Image(args) => {
             init_logging(args.common.verbose);
             image::run(&args)
+        }
+        Command::Ecs(args) => {
+            init_logging(args.common.verbose);
+            ecs::run(&args)
         }
         Command::EcrPosture(args) => {
             init_logging(args.common.verbose);

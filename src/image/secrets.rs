@@ -74,27 +74,37 @@ pub fn build_args(created_by: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Secrets in environment variables (an image's `Env`, an ECS container's `environment`): by
+/// value with the detector, else by a secret-like name holding a real-looking value.
+#[must_use]
+pub fn env_secrets(
+    env: impl IntoIterator<Item = (String, String)>,
+    key: &Key,
+) -> Vec<(String, crate::secrets::Hit)> {
+    let det = detector();
+    let mut out = Vec::new();
+    for (k, v) in env {
+        let hits = det.scan_text(key, &v);
+        if hits.is_empty() && named_value(&k, &v) {
+            out.push((k, named(key, &v)));
+            continue;
+        }
+        out.extend(hits.into_iter().map(|hit| (k.clone(), hit)));
+    }
+    out
+}
+
 /// Every secret in `config`, in place order.
 #[must_use]
 pub fn config_secrets(config: &ImageConfig, key: &Key) -> Vec<ConfigSecret> {
     let det = detector();
-    let mut out = Vec::new();
-    for (k, v) in config.env() {
-        let hits = det.scan_text(key, &v);
-        if hits.is_empty() && named_value(&k, &v) {
-            out.push(ConfigSecret {
-                place: ConfigPlace::Env(k),
-                hit: named(key, &v),
-            });
-            continue;
-        }
-        for hit in hits {
-            out.push(ConfigSecret {
-                place: ConfigPlace::Env(k.clone()),
-                hit,
-            });
-        }
-    }
+    let mut out: Vec<ConfigSecret> = env_secrets(config.env(), key)
+        .into_iter()
+        .map(|(k, hit)| ConfigSecret {
+            place: ConfigPlace::Env(k),
+            hit,
+        })
+        .collect();
     for (k, v) in config.labels() {
         for hit in det.scan_text(key, &v) {
             out.push(ConfigSecret {

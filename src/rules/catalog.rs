@@ -113,7 +113,7 @@ impl RuleMeta {
 }
 
 /// Peer tools whose ids may appear in `peers`.
-pub const PEER_TOOLS: &[&str] = &["checkov", "dockle", "hadolint", "trivy"];
+pub const PEER_TOOLS: &[&str] = &["checkov", "dockle", "hadolint", "security-hub", "trivy"];
 
 static CATALOG: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     RuleId::ALL

@@ -123,6 +123,19 @@ impl Finding {
         self
     }
 
+    /// Locates the finding on a key of an ECS task definition file (its line: a SARIF region).
+    #[must_use]
+    pub fn at_task_definition(mut self, td: &crate::ecs::TaskDefinition, pointer: &str) -> Self {
+        let line = td.line(pointer);
+        self.location = Location::Dockerfile {
+            path: td.file.clone(),
+            start_line: line,
+            end_line: line,
+        };
+        self.anchor = format!("task {} {pointer}", td.name);
+        self
+    }
+
     /// Locates the finding on a registry repository's settings.
     #[must_use]
     pub fn at_repository(mut self, repo: &crate::repository::Repository) -> Self {

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod dockerfile;
+pub mod ecs;
 pub mod finding;
 pub mod image;
 pub mod registry;
@@ -43,6 +44,8 @@ pub enum Check {
     Image(fn(&crate::image::ImageFacts, &RuleContext<'_>, &mut Findings)),
     /// Inspects a registry repository's settings (ECR).
     Repository(fn(&crate::repository::Repository, &RuleContext<'_>, &mut Findings)),
+    /// Inspects an ECS task definition.
+    TaskDefinition(fn(&crate::ecs::TaskDefinition, &RuleContext<'_>, &mut Findings)),
 }
 
 /// Expands the rule list into `RuleId`, its metadata source and its dispatch table.
@@ -129,6 +132,17 @@ rules! {
     RG002 => registry::rg002_scan_on_push_off, Repository;
     RG003 => registry::rg003_default_encryption, Repository;
     RG004 => registry::rg004_unsigned_image, Image;
+    TD001 => ecs::td001_privileged_container, TaskDefinition;
+    TD002 => ecs::td002_writable_root_filesystem, TaskDefinition;
+    TD003 => ecs::td003_container_root_user, TaskDefinition;
+    TD004 => ecs::td004_host_network_mode, TaskDefinition;
+    TD005 => ecs::td005_host_namespace, TaskDefinition;
+    TD006 => ecs::td006_added_capabilities, TaskDefinition;
+    TD007 => ecs::td007_sensitive_host_mount, TaskDefinition;
+    TD008 => ecs::td008_secret_in_environment, TaskDefinition;
+    TD009 => ecs::td009_container_logging_missing, TaskDefinition;
+    TD010 => ecs::td010_image_without_digest, TaskDefinition;
+    TD011 => ecs::td011_efs_transit_unencrypted, TaskDefinition;
 }
 
 impl RuleId {
@@ -142,6 +156,12 @@ impl RuleId {
     #[must_use]
     pub fn is_repository(self) -> bool {
         matches!(self.check(), Check::Repository(_))
+    }
+
+    /// True for rules that inspect ECS task definitions.
+    #[must_use]
+    pub fn is_task_definition(self) -> bool {
+        matches!(self.check(), Check::TaskDefinition(_))
     }
 }
 

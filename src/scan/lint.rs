@@ -194,6 +194,32 @@ pub fn lint_repository(repo: &crate::repository::Repository, cfg: &Config) -> Ve
     findings
 }
 
+/// Runs the enabled task definition rules (TD) on one task definition. Findings are located in
+/// its file (`td.file`); fingerprints are keyed by `repo_path`, the file's repository path.
+#[must_use]
+pub fn lint_task_definition(
+    td: &crate::ecs::TaskDefinition,
+    cfg: &Config,
+    repo_path: &str,
+) -> Vec<Finding> {
+    let cx = RuleContext {
+        settings: &cfg.settings,
+    };
+    let mut out = Findings::default();
+    for id in &cfg.enabled {
+        if let Check::TaskDefinition(f) = id.check() {
+            f(td, &cx, &mut out);
+        }
+    }
+    let mut findings = out.0;
+    for f in &mut findings {
+        f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
+    }
+    sort(&mut findings);
+    fingerprint(&mut findings, repo_path);
+    findings
+}
+
 /// Sorts findings by path, line, then rule: output diffs cleanly between runs.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {

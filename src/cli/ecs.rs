@@ -1,0 +1,139 @@
+//! `hullscan ecs`: the TD rules on task definition files (register or describe JSON,
+//! CloudFormation JSON templates, Terraform plans), each finding on the line of the key to fix.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::CommonArgs;
+use super::dockerfile::{display, repo_relative, repo_root};
+use hullscan::report::Report;
+use hullscan::scan::lint;
+
+/// Largest task definition file read (a Terraform plan of a large stack fits).
+const MAX_FILE: u64 = 32 << 20;
+
+/// Directories never searched (dependencies, build output, VCS metadata).
+const SKIP_DIRS: &[&str] = &[
+    "node_modules",
+    ".git",
+    "target",
+    ".terraform",
+    "vendor",
+    "cdk.out",
+];
+
+#[derive(Debug, Args)]
+pub(crate) struct EcsArgs {
+    /// Task definition files, or directories searched for `*.json` files that hold one.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// Files to read: those named, and the `.json` files under named directories (sorted).
+fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                let Ok(rd) = std::fs::read_dir(&dir) else {
+                    errors.push(format!("`{}`: cannot be listed", display(&dir)));
+                    continue;
+                };
+                for e in rd.flatten() {
+                    let path = e.path();
+                    let Ok(kind) = e.file_type() else { continue };
+                    let name = e.file_name().to_string_lossy().to_string();
+                    if kind.is_dir() && !SKIP_DIRS.contains(&name.as_str()) {
+                        stack.push(path);
+                    } else if kind.is_file()
+                        && Path::new(&name)
+                            .extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                    {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            out.extend(found.into_iter().map(|f| (f, false)));
+        } else if p.exists() {
+            out.push((p.clone(), true));
+        } else {
+            errors.push(format!("`{}`: no such file or directory", display(p)));
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = String::new();
+    f.take(MAX_FILE + 1)
+        .read_to_string(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > MAX_FILE {
+        return Err(format!("larger than {MAX_FILE} bytes"));
+    }
+    Ok(buf)
+}
+
+pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
+    let cfg = args.common.config()?;
+    let mut report = Report {
+        rules: cfg
+            .enabled
+            .iter()
+            .copied()
+            .filter(|r| r.is_task_definition())
+            .collect(),
+        category: args.common.category("hullscan/ecs/"),
+        ..Report::default()
+    };
+    let (key, warning) = hullscan::scan::secrets_key();
+    if let Some(w) = warning {
+        report.warnings.push(w);
+    }
+    let root = repo_root();
+    let mut sources = BTreeMap::new();
+    for (path, named) in collect(&args.paths, &mut report.errors) {
+        let shown = display(&path);
+        let text = match read(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                report.errors.push(format!("`{shown}`: {e}"));
+                continue;
+            }
+        };
+        let tds = match hullscan::ecs::parse(&shown, &text, &key) {
+            Ok(t) => t,
+            // JSON files found in a directory that are not task definitions are not ours.
+            Err(_) if !named => continue,
+            Err(e) => {
+                report.errors.push(e.to_string());
+                continue;
+            }
+        };
+        let repo_path = repo_relative(&path, root.as_deref());
+        for td in &tds {
+            let found = lint::lint_task_definition(td, &cfg, &repo_path);
+            tracing::info!(file = %shown, task = %td.name, findings = found.len(), "checked");
+            report.findings.extend(found);
+        }
+        report.files.push(shown.clone());
+        report.repo_paths.insert(shown.clone(), repo_path);
+        sources.insert(shown, text);
+    }
+    report.sources = sources;
+    let unused = lint::apply_ignores(&mut report.findings, &cfg.ignores);
+    report.warnings.extend(unused);
+    lint::sort(&mut report.findings);
+    args.common.finish(&report, &cfg)
+}

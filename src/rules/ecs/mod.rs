@@ -1,0 +1,50 @@
+//! Task definition rules (`TD`): how ECS will run a container, from the task definition a
+//! team keeps next to its code, checked against AWS's ECS best-practices guide.
+
+pub mod td001_privileged_container;
+pub mod td002_writable_root_filesystem;
+pub mod td003_container_root_user;
+pub mod td004_host_network_mode;
+pub mod td005_host_namespace;
+pub mod td006_added_capabilities;
+pub mod td007_sensitive_host_mount;
+pub mod td008_secret_in_environment;
+pub mod td009_container_logging_missing;
+pub mod td010_image_without_digest;
+pub mod td011_efs_transit_unencrypted;
+
+use crate::ecs::{Container, TaskDefinition};
+
+/// How messages name a container: ``container `web` of `app` ``.
+pub(crate) fn who(td: &TaskDefinition, c: &Container) -> String {
+    format!("container `{}` of `{}`", c.name, td.name)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::ecs::TaskDefinition;
+    use crate::rules::{Finding, Findings, RuleContext};
+
+    /// Runs `check` on every task definition in `json`.
+    pub(crate) fn run(
+        check: fn(&TaskDefinition, &RuleContext<'_>, &mut Findings),
+        json: &str,
+    ) -> Vec<Finding> {
+        let key = crate::secrets::Key::derive(b"test");
+        let tds = crate::ecs::parse("task.json", json, &key).expect("task definition");
+        let mut out = Findings::default();
+        for td in &tds {
+            check(td, &RuleContext::default(), &mut out);
+        }
+        out.0
+    }
+
+    /// A register-task-definition document with one container holding `fields`.
+    pub(crate) fn one(fields: &str) -> String {
+        format!(
+            r#"{{"family": "app", "containerDefinitions": [{{"name": "web", "image": "x@sha256:{}"{}{fields}}}]}}"#,
+            "0".repeat(64),
+            if fields.is_empty() { "" } else { ", " }
+        )
+    }
+}

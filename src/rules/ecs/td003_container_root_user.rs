@@ -1,0 +1,56 @@
+//! TD003 `container-root-user`. Docs, level and peers: `rules/TD003.toml`.
+
+use crate::ecs::TaskDefinition;
+use crate::rules::dockerfile::is_root_user;
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
+
+/// Reports each container whose `user` is uid 0 (`root`, `0`, `0:0`, `root:x`, `+0`, the
+/// matcher DF001 and IC001 share) as an error, and one with no `user` as a note: it runs as
+/// the image's user, which only a scan of the image can tell.
+pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
+    for c in &td.containers {
+        let f = match c.user.as_deref() {
+            Some(u) if is_root_user(u) => Finding::new(
+                RuleId::TD003,
+                format!("{} runs as root (`user` is `{u}`)", super::who(td, c)),
+            )
+            .at_task_definition(td, &c.field("user"))
+            .with_level(RuleId::TD003.meta().grade("root")),
+            Some(_) => continue,
+            None if c.has("user") => continue,
+            None => Finding::new(
+                RuleId::TD003,
+                format!(
+                    "{} sets no `user`: it runs as the image's user, root unless the image sets one",
+                    super::who(td, c)
+                ),
+            )
+            .at_task_definition(td, &c.pointer)
+            .with_level(RuleId::TD003.meta().grade("unset")),
+        };
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{one, run};
+    use crate::rules::Level;
+
+    #[test]
+    fn root() {
+        for u in ["root", "0", "0:0", "root:app", "+0"] {
+            let f = run(super::check, &one(&format!(r#""user": "{u}""#)));
+            assert_eq!(f.len(), 1, "{u}");
+            assert_eq!(f[0].level, Level::Error, "{u}");
+        }
+        let f = run(super::check, &one(""));
+        assert_eq!(f[0].level, Level::Note);
+    }
+
+    #[test]
+    fn not_root() {
+        assert!(run(super::check, &one(r#""user": "1000:1000""#)).is_empty());
+        assert!(run(super::check, &one(r#""user": "app""#)).is_empty());
+    }
+}
