@@ -92,14 +92,20 @@ fn ecs_fargate_scheduled_task() {
     assert_eq!(schedule["Target"]["EcsParameters"]["LaunchType"], "FARGATE");
 }
 
-/// The ECR actions hullscan calls (`src/ecr.rs` and the registry API on the `dkr` endpoint).
-const ECR_ACTIONS: [&str; 6] = [
+/// The AWS actions hullscan calls (`src/source/ecr.rs` and the registry API on the `dkr`
+/// endpoint; `src/source/ecs.rs` for `hullscan ecs --account`).
+const ECR_ACTIONS: [&str; 11] = [
     "ecr:BatchGetImage",
     "ecr:DescribeImages",
     "ecr:DescribeRepositories",
     "ecr:GetAuthorizationToken",
     "ecr:GetDownloadUrlForLayer",
     "ecr:GetRegistryScanningConfiguration",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListClusters",
+    "ecs:ListServices",
+    "ecs:ListTaskDefinitions",
 ];
 
 #[test]

@@ -153,3 +153,165 @@ fn a_named_file_that_is_not_a_task_definition_is_an_error() {
         assert!(err.contains(f), "{err}");
     }
 }
+
+/// Registers task definitions in moto's ECS: `web:1` privileged, `web:2` fixed but with a
+/// secret in its environment and run by service `svc` of cluster `prod`, `batch:1` with the
+/// host's PID namespace (no service); in eu-west-1, `edge:1` in host network mode, run by a
+/// service.
+fn seed(moto: &common::moto::Moto, keys: Option<&(String, String)>, token: &str) {
+    moto.py_as(
+        keys,
+        &format!(
+            r"
+def c(**extra):
+    return dict(dict(name='app', image='app:1', memory=128, logConfiguration={{'logDriver': 'awslogs'}}, readonlyRootFilesystem=True, user='1000'), **extra)
+ecs = boto3.client('ecs', **kw)
+ecs.register_task_definition(family='web', containerDefinitions=[c(privileged=True)])
+ecs.register_task_definition(family='web', containerDefinitions=[c(environment=[{{'name': 'GH', 'value': '{token}'}}])])
+ecs.register_task_definition(family='batch', pidMode='host', containerDefinitions=[c()])
+ecs.create_cluster(clusterName='prod')
+ecs.create_service(cluster='prod', serviceName='svc', taskDefinition='web:2', desiredCount=1)
+eu = boto3.client('ecs', **(kw | dict(region_name='eu-west-1')))
+eu.register_task_definition(family='edge', networkMode='host', containerDefinitions=[c()])
+eu.create_cluster(clusterName='edge')
+eu.create_service(cluster='edge', serviceName='edge', taskDefinition='edge:1', desiredCount=1)
+"
+        ),
+    );
+}
+
+/// (rule, task definition ARN's `family:revision`) of every finding of a JSON report.
+fn live(out: &std::process::Output) -> BTreeSet<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let arn = f["arn"].as_str().or(f["path"].as_str()).unwrap_or_default();
+            let td = arn.rsplit('/').next().unwrap_or_default().to_string();
+            (f["rule"].as_str().unwrap().to_string(), td)
+        })
+        .collect()
+}
+
+fn pair(rule: &str, td: &str) -> (String, String) {
+    (rule.to_string(), td.to_string())
+}
+
+#[test]
+fn live_task_definitions_from_the_ecs_api() {
+    let moto = common::moto::Moto::start();
+    let token = hullscan::secrets::synthetic::checksummed("ghp_", 12);
+    seed(&moto, None, &token);
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+    ];
+    let run = |args: &[&str]| {
+        let mut all = vec!["ecs", "--no-config", "-f", "json", "--disable", "TD010"];
+        all.extend_from_slice(args);
+        common::moto::hullscan_aws(&all, home.path(), &env)
+    };
+    // What the services run, in one region: web:2 only.
+    let out = run(&["aws://us-east-1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(live(&out), BTreeSet::from([pair("TD008", "web:2")]));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    // Every ACTIVE revision: the privileged web:1 and the unused batch:1 too.
+    let out = run(&["aws://us-east-1", "--all-revisions"]);
+    assert_eq!(
+        live(&out),
+        BTreeSet::from([
+            pair("TD001", "web:1"),
+            pair("TD008", "web:2"),
+            pair("TD005", "batch:1"),
+        ])
+    );
+    // Two regions in one run, and one cluster.
+    let out = run(&[
+        "--account",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+    ]);
+    assert_eq!(
+        live(&out),
+        BTreeSet::from([pair("TD008", "web:2"), pair("TD004", "edge:1")])
+    );
+    let out = run(&["aws://eu-west-1/edge"]);
+    assert_eq!(live(&out), BTreeSet::from([pair("TD004", "edge:1")]));
+    // SARIF locates them by ARN.
+    let out = common::moto::hullscan_aws(
+        &["ecs", "--no-config", "-f", "sarif", "aws://eu-west-1"],
+        home.path(),
+        &env,
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("arn:aws:ecs:eu-west-1:"));
+}
+
+#[test]
+fn the_deploy_iam_policy_is_enough_for_live_task_definitions() {
+    let (moto, admin) = common::moto::Moto::start_iam();
+    seed(&moto, Some(&admin), "x");
+    let policy: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/iam-ecr-read-policy.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let keys = moto.create_user_with_policy(Some(&admin), "scanner", &policy);
+    let home = tempfile::tempdir().unwrap();
+    let run = |keys: &(String, String)| {
+        common::moto::hullscan_aws(
+            &[
+                "ecs",
+                "--no-config",
+                "-f",
+                "json",
+                "--all-revisions",
+                "aws://us-east-1",
+            ],
+            home.path(),
+            &[
+                ("AWS_ENDPOINT_URL", moto.url.as_str()),
+                ("AWS_ACCESS_KEY_ID", &keys.0),
+                ("AWS_SECRET_ACCESS_KEY", &keys.1),
+            ],
+        )
+    };
+    let out = run(&keys);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(live(&out).contains(&pair("TD001", "web:1")));
+    // Without one of its actions, the error names the action to allow.
+    let less = moto.create_user_as(
+        Some(&admin),
+        "less",
+        &[
+            "ecs:ListClusters",
+            "ecs:ListServices",
+            "ecs:DescribeServices",
+            "ecs:DescribeTaskDefinition",
+        ],
+    );
+    let out = run(&less);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ecs:ListTaskDefinitions"), "{err}");
+}

@@ -26,13 +26,67 @@ const SKIP_DIRS: &[&str] = &[
     "cdk.out",
 ];
 
+// Command-line flags are booleans by nature.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(crate) struct EcsArgs {
-    /// Task definition files, or directories searched for `*.json` files that hold one.
-    #[arg(value_name = "PATH", required = true)]
-    paths: Vec<PathBuf>,
+    /// Task definition files, directories searched for `*.json` files that hold one, or live
+    /// targets `aws://REGION[/CLUSTER]`.
+    #[arg(value_name = "PATH", required_unless_present = "account")]
+    paths: Vec<String>,
+    /// Read the task definitions ECS runs, through the AWS API: every service of every
+    /// cluster in each `--region` (default: the configured region).
+    #[arg(long)]
+    account: bool,
+    /// Region for `--account` (repeatable: several regions in one run).
+    #[arg(long, value_name = "REGION")]
+    region: Vec<String>,
+    /// Only these clusters (names or ARNs; repeatable).
+    #[arg(long, value_name = "CLUSTER")]
+    cluster: Vec<String>,
+    /// Also every ACTIVE revision of every family, not only what services run: plaintext
+    /// secrets stay readable in older revisions.
+    #[arg(long)]
+    all_revisions: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
+}
+
+/// Live targets from `aws://REGION[/CLUSTER]` arguments and `--account`.
+fn live_targets(args: &EcsArgs) -> Result<Vec<hullscan::source::ecs::Target>> {
+    use hullscan::source::ecs::Target;
+    let mut out = Vec::new();
+    for p in &args.paths {
+        if let Some(rest) = p.strip_prefix("aws://") {
+            let (region, cluster) = rest.split_once('/').unwrap_or((rest, ""));
+            anyhow::ensure!(
+                !region.is_empty(),
+                "`{p}`: expected aws://REGION or aws://REGION/CLUSTER"
+            );
+            let mut clusters = args.cluster.clone();
+            if !cluster.is_empty() {
+                clusters = vec![cluster.to_string()];
+            }
+            out.push(Target {
+                region: Some(region.to_string()),
+                clusters,
+                all_revisions: args.all_revisions,
+            });
+        }
+    }
+    if args.account {
+        let regions: Vec<Option<String>> = if args.region.is_empty() {
+            vec![None]
+        } else {
+            args.region.iter().cloned().map(Some).collect()
+        };
+        out.extend(regions.into_iter().map(|region| Target {
+            region,
+            clusters: args.cluster.clone(),
+            all_revisions: args.all_revisions,
+        }));
+    }
+    Ok(out)
 }
 
 /// Files to read: those named, and the `.json` files under named directories (sorted).
@@ -101,9 +155,28 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
     if let Some(w) = warning {
         report.warnings.push(w);
     }
+    for target in live_targets(args)? {
+        let live = hullscan::source::ecs::task_definitions(&target)?;
+        tracing::info!(region = ?target.region, task_definitions = live.len(), "read from ECS");
+        for l in live {
+            let tds = hullscan::ecs::parse(&l.arn, &l.json, &key)?;
+            for td in &tds {
+                report
+                    .findings
+                    .extend(lint::lint_task_definition(td, &cfg, &l.arn));
+            }
+            report.files.push(l.arn);
+        }
+    }
+    let files: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| !p.starts_with("aws://"))
+        .map(PathBuf::from)
+        .collect();
     let root = repo_root();
     let mut sources = BTreeMap::new();
-    for (path, named) in collect(&args.paths, &mut report.errors) {
+    for (path, named) in collect(&files, &mut report.errors) {
         let shown = display(&path);
         let text = match read(&path) {
             Ok(t) => t,

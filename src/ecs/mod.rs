@@ -279,8 +279,15 @@ pub fn parse(file: &str, text: &str, key: &Key) -> Result<Vec<TaskDefinition>, E
             }
         }
     } else if let Some((wk, td)) = get(&doc, "taskDefinition").filter(|(_, v)| v.is_object()) {
-        // `describe-task-definition` output.
-        let name = string(td, "family").unwrap_or_else(|| file.to_string());
+        // `describe-task-definition` output: named `family:revision`.
+        let name = match (
+            string(td, "family"),
+            get(td, "revision").and_then(|(_, r)| r.as_u64()),
+        ) {
+            (Some(f), Some(r)) => format!("{f}:{r}"),
+            (Some(f), None) => f,
+            _ => file.to_string(),
+        };
         found(td, format!("/{wk}"), name, None);
     } else if get(&doc, "containerDefinitions").is_some() {
         let name = string(&doc, "family").unwrap_or_else(|| file.to_string());

@@ -123,14 +123,23 @@ impl Finding {
         self
     }
 
-    /// Locates the finding on a key of an ECS task definition file (its line: a SARIF region).
+    /// Locates the finding on a key of an ECS task definition file (its line: a SARIF region),
+    /// or on a live task definition's ARN.
     #[must_use]
     pub fn at_task_definition(mut self, td: &crate::ecs::TaskDefinition, pointer: &str) -> Self {
-        let line = td.line(pointer);
-        self.location = Location::Dockerfile {
-            path: td.file.clone(),
-            start_line: line,
-            end_line: line,
+        // A task definition read from the ECS API is located by its ARN, as a repository is.
+        self.location = if td.file.starts_with("arn:") {
+            Location::Repository {
+                arn: td.file.clone(),
+                name: td.name.clone(),
+            }
+        } else {
+            let line = td.line(pointer);
+            Location::Dockerfile {
+                path: td.file.clone(),
+                start_line: line,
+                end_line: line,
+            }
         };
         self.anchor = format!("task {} {pointer}", td.name);
         self

@@ -348,7 +348,7 @@ where
 }
 
 /// An error and its sources as one line, skipping parts that repeat the previous one.
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&dyn std::error::Error> = Some(err);
     while let Some(e) = cur {
@@ -362,7 +362,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 /// `<Field>value</Field>` from an XML error body.
-fn xml_field(xml: &str, field: &str) -> Option<String> {
+pub(crate) fn xml_field(xml: &str, field: &str) -> Option<String> {
     let open = format!("<{field}>");
     let start = xml.find(&open)? + open.len();
     let end = xml[start..].find('<')? + start;

@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod ecr;
+pub mod ecs;
 pub mod engine;
 pub mod layout;
 mod pinned_tls;
