@@ -83,6 +83,12 @@ pub struct Container {
     pub cap_drop: Vec<String>,
     /// `logConfiguration` is set.
     pub logging: bool,
+    /// `linuxParameters.devices`: host paths.
+    pub devices: Vec<String>,
+    /// `dockerSecurityOptions`.
+    pub security_options: Vec<String>,
+    /// `systemControls`: namespaces (`net.ipv4.ip_forward`).
+    pub sysctls: Vec<String>,
     /// `mountPoints`: source volume and container path.
     pub mounts: Vec<(String, String)>,
     /// `environment` values that hold secrets (masked), by variable name.
@@ -373,7 +379,8 @@ fn read(
 }
 
 fn container(c: &Value, pointer: String, key: &Key) -> Container {
-    let caps = block(c, "linuxParameters").and_then(|(_, lp)| block(lp, "capabilities"));
+    let linux = block(c, "linuxParameters").map(|(_, lp)| lp);
+    let caps = linux.and_then(|lp| block(lp, "capabilities"));
     let env: Vec<(String, String)> = get(c, "environment")
         .and_then(|(_, v)| v.as_array())
         .map(|a| {
@@ -391,6 +398,16 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
         cap_add: strings(caps.and_then(|(_, c)| get(c, "add")).map(|(_, v)| v)),
         cap_drop: strings(caps.and_then(|(_, c)| get(c, "drop")).map(|(_, v)| v)),
         logging: get(c, "logConfiguration").is_some_and(|(_, v)| !v.is_null()),
+        devices: linux
+            .and_then(|lp| get(lp, "devices"))
+            .and_then(|(_, v)| v.as_array())
+            .map(|a| a.iter().filter_map(|d| string(d, "hostPath")).collect())
+            .unwrap_or_default(),
+        security_options: strings(get(c, "dockerSecurityOptions").map(|(_, v)| v)),
+        sysctls: get(c, "systemControls")
+            .and_then(|(_, v)| v.as_array())
+            .map(|a| a.iter().filter_map(|d| string(d, "namespace")).collect())
+            .unwrap_or_default(),
         mounts: get(c, "mountPoints")
             .and_then(|(_, v)| v.as_array())
             .map(|a| {

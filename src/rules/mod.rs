@@ -143,6 +143,9 @@ rules! {
     TD009 => ecs::td009_container_logging_missing, TaskDefinition;
     TD010 => ecs::td010_image_without_digest, TaskDefinition;
     TD011 => ecs::td011_efs_transit_unencrypted, TaskDefinition;
+    TD012 => ecs::td012_host_device, TaskDefinition;
+    TD013 => ecs::td013_confinement_disabled, TaskDefinition;
+    TD014 => ecs::td014_host_system_controls, TaskDefinition;
 }
 
 impl RuleId {

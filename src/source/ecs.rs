@@ -224,17 +224,23 @@ fn to_json(td: &aws_sdk_ecs::types::TaskDefinition) -> Value {
         .container_definitions()
         .iter()
         .map(|c| {
-            let caps = c
-                .linux_parameters()
-                .and_then(|l| l.capabilities())
-                .map(|k| json!({"add": k.add(), "drop": k.drop()}));
+            let linux = c.linux_parameters().map(|l| {
+                json!({
+                    "capabilities": l.capabilities().map(|k| json!({"add": k.add(), "drop": k.drop()})),
+                    "devices": l.devices().iter().map(|d| json!({"hostPath": d.host_path()})).collect::<Vec<_>>(),
+                })
+            });
             json!({
                 "name": c.name(),
                 "image": c.image(),
                 "user": c.user(),
                 "privileged": c.privileged(),
                 "readonlyRootFilesystem": c.readonly_root_filesystem(),
-                "linuxParameters": caps.map(|k| json!({"capabilities": k})),
+                "linuxParameters": linux,
+                "dockerSecurityOptions": c.docker_security_options(),
+                "systemControls": c.system_controls().iter().map(|s| json!({
+                    "namespace": s.namespace(), "value": s.value()
+                })).collect::<Vec<_>>(),
                 "logConfiguration": c.log_configuration().map(|l| json!({"logDriver": l.log_driver().as_str()})),
                 "mountPoints": c.mount_points().iter().map(|m| json!({
                     "sourceVolume": m.source_volume(), "containerPath": m.container_path()

@@ -12,6 +12,9 @@ pub mod td008_secret_in_environment;
 pub mod td009_container_logging_missing;
 pub mod td010_image_without_digest;
 pub mod td011_efs_transit_unencrypted;
+pub mod td012_host_device;
+pub mod td013_confinement_disabled;
+pub mod td014_host_system_controls;
 
 use crate::ecs::{Container, TaskDefinition};
 
