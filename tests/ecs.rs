@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// (rule, file, line) of every SARIF result.
 fn regions(dir: &Path, args: &[&str]) -> BTreeSet<(String, String, u64)> {
-    let mut all = vec!["ecs", "--no-config", "-f", "sarif"];
+    let mut all = vec!["ecs", "--no-config", "--no-images", "-f", "sarif"];
     all.extend_from_slice(args);
     let out = common::hullscan(&all, dir);
     assert_eq!(
@@ -134,7 +134,7 @@ fn four_formats_with_line_accurate_regions() {
     // Terraform plan: findings inside `container_definitions` are on its line.
     assert!(has(&all, "TD006", "plan.json", 5), "{all:?}");
     // The secret's value is nowhere in the output.
-    let out = common::hullscan(&["ecs", "--no-config", "-f", "json", "."], d);
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "-f", "json", "."], d);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
     // Nothing from package.json; only the four files are listed.
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -147,7 +147,7 @@ fn a_named_file_that_is_not_a_task_definition_is_an_error() {
     std::fs::write(dir.path().join("x.json"), r#"{"a": 1}"#).unwrap();
     std::fs::write(dir.path().join("t.yaml"), "Resources: {}\n").unwrap();
     for f in ["x.json", "t.yaml", "missing.json"] {
-        let out = common::hullscan(&["ecs", "--no-config", f], dir.path());
+        let out = common::hullscan(&["ecs", "--no-config", "--no-images", f], dir.path());
         assert_eq!(out.status.code(), Some(2), "{f}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(f), "{err}");
@@ -212,7 +212,15 @@ fn live_task_definitions_from_the_ecs_api() {
         ("AWS_ENDPOINT_URL", moto.url.as_str()),
     ];
     let run = |args: &[&str]| {
-        let mut all = vec!["ecs", "--no-config", "-f", "json", "--disable", "TD010"];
+        let mut all = vec![
+            "ecs",
+            "--no-config",
+            "--no-images",
+            "-f",
+            "json",
+            "--disable",
+            "TD010",
+        ];
         all.extend_from_slice(args);
         common::moto::hullscan_aws(&all, home.path(), &env)
     };
@@ -252,7 +260,14 @@ fn live_task_definitions_from_the_ecs_api() {
     assert_eq!(live(&out), BTreeSet::from([pair("TD004", "edge:1")]));
     // SARIF locates them by ARN.
     let out = common::moto::hullscan_aws(
-        &["ecs", "--no-config", "-f", "sarif", "aws://eu-west-1"],
+        &[
+            "ecs",
+            "--no-config",
+            "--no-images",
+            "-f",
+            "sarif",
+            "aws://eu-west-1",
+        ],
         home.path(),
         &env,
     );
@@ -278,6 +293,7 @@ fn the_deploy_iam_policy_is_enough_for_live_task_definitions() {
             &[
                 "ecs",
                 "--no-config",
+                "--no-images",
                 "-f",
                 "json",
                 "--all-revisions",
@@ -314,4 +330,108 @@ fn the_deploy_iam_policy_is_enough_for_live_task_definitions() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ecs:ListTaskDefinitions"), "{err}");
+}
+
+/// The join: each image is scanned once from a real registry, and the container is judged as
+/// it will run (the task's `user`, else the image's; a read-only root makes FS009 a note).
+#[test]
+fn task_definitions_are_joined_with_their_images() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let root = Image::new(vec![
+        Layer::new("x")
+            .file("/usr/bin/su", 0o4755, b"su")
+            .file("/app/conf", 0o666, b"x"),
+    ]);
+    let user = Image::new(vec![Layer::new("y").file("/app/y", 0o755, b"y")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let _a = reg.push_image(&root, "root");
+    let _b = reg.push_image(&user, "user");
+    let h = &reg.host;
+    let td = format!(
+        r#"{{
+  "family": "web",
+  "containerDefinitions": [
+    {{"name": "a", "image": "{h}/root:1", "readonlyRootFilesystem": true}},
+    {{"name": "b", "image": "{h}/user:1", "readonlyRootFilesystem": true}},
+    {{"name": "c", "image": "{h}/root:1", "readonlyRootFilesystem": true, "user": "1000"}}
+  ]
+}}
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("td.json"), td).unwrap();
+    let out = common::hullscan(
+        &[
+            "ecs",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "TD009,TD010,IC002,IC004,RG004",
+            "--insecure-registry",
+            h,
+            "td.json",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    // One finding for the root user, naming both places; none for b (the image's user) or c
+    // (the task's user), and no IC001.
+    let td003: Vec<_> = found.iter().filter(|f| f.0 == "TD003").collect();
+    assert_eq!(td003.len(), 1, "{found:?}");
+    assert_eq!(td003[0].1, "error");
+    assert!(
+        td003[0].2.contains("`a` of `web`") && td003[0].2.contains(&format!("{h}/root:1")),
+        "{td003:?}"
+    );
+    assert!(!rules.contains(&"IC001"), "{rules:?}");
+    // The image's own findings, once per image; FS009 a note under a read-only root.
+    assert_eq!(
+        rules.iter().filter(|r| **r == "FS001").count(),
+        1,
+        "{rules:?}"
+    );
+    let fs009: Vec<_> = found.iter().filter(|f| f.0 == "FS009").collect();
+    assert_eq!(fs009.len(), 1, "{found:?}");
+    assert_eq!(fs009[0].1, "note");
+    assert_eq!(v["images"].as_array().unwrap().len(), 2);
+    // --no-images: the task definitions alone; a's user is unknown, so a note.
+    let out = common::hullscan(
+        &[
+            "ecs",
+            "--no-config",
+            "--no-images",
+            "-f",
+            "json",
+            "--disable",
+            "TD009,TD010",
+            "td.json",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let levels: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TD003")
+        .map(|f| f["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["note", "note"]);
 }

@@ -48,6 +48,13 @@ pub(crate) struct EcsArgs {
     /// secrets stay readable in older revisions.
     #[arg(long)]
     all_revisions: bool,
+    /// Check the task definitions alone, offline: do not scan the images they run.
+    #[arg(long)]
+    no_images: bool,
+    #[command(flatten)]
+    pub(crate) registry: super::RegistryArgs,
+    #[command(flatten)]
+    secrets: super::SecretArgs,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
@@ -139,8 +146,48 @@ fn read(path: &Path) -> Result<String, String> {
     Ok(buf)
 }
 
+/// Scans the images the task definitions run and joins their findings (see
+/// `hullscan::scan::ecs`).
+fn join_images(
+    args: &EcsArgs,
+    cfg: &hullscan::config::Config,
+    tds: &[hullscan::ecs::TaskDefinition],
+    report: &mut Report,
+) -> Result<()> {
+    use hullscan::scan::cache::LayerCache;
+    use hullscan::scan::ecs::{Pull, join, scan_images};
+    if hullscan::scan::ecs::images(tds).is_empty() {
+        return Ok(());
+    }
+    let registry = args.registry.options(cfg, None)?;
+    let limits = cfg.limits.clone();
+    let cache = LayerCache::default_dir().map(|d| LayerCache::for_limits(&d, &limits));
+    let platforms = hullscan::source::PlatformSel::Default;
+    let _spinner = super::WaitSpinner::start(args.common.quiet);
+    let pull = Pull {
+        limits: &limits,
+        registry: &registry,
+        platforms: &platforms,
+        cache: cache.as_ref(),
+    };
+    let (images, warnings) = scan_images(tds, &pull, cfg);
+    report.warnings.extend(warnings);
+    let image_findings = join(tds, &mut report.findings, &images);
+    report.findings.extend(image_findings);
+    for r in images.into_values() {
+        report.images.extend(r.images);
+        report.rules.extend(r.rules);
+        report.repo_paths.extend(r.repo_paths);
+        report.warnings.extend(r.warnings);
+    }
+    report.rules.sort();
+    report.rules.dedup();
+    Ok(())
+}
+
 pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
-    let cfg = args.common.config()?;
+    let mut cfg = args.common.config()?;
+    args.secrets.apply(&mut cfg, args.common.quiet);
     let mut report = Report {
         rules: cfg
             .enabled
@@ -155,6 +202,7 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
     if let Some(w) = warning {
         report.warnings.push(w);
     }
+    let mut all: Vec<hullscan::ecs::TaskDefinition> = Vec::new();
     for target in live_targets(args)? {
         let live = hullscan::source::ecs::task_definitions(&target)?;
         tracing::info!(region = ?target.region, task_definitions = live.len(), "read from ECS");
@@ -165,6 +213,7 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
                     .findings
                     .extend(lint::lint_task_definition(td, &cfg, &l.arn));
             }
+            all.extend(tds);
             report.files.push(l.arn);
         }
     }
@@ -200,11 +249,15 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
             tracing::info!(file = %shown, task = %td.name, findings = found.len(), "checked");
             report.findings.extend(found);
         }
+        all.extend(tds);
         report.files.push(shown.clone());
         report.repo_paths.insert(shown.clone(), repo_path);
         sources.insert(shown, text);
     }
     report.sources = sources;
+    if !args.no_images {
+        join_images(args, &cfg, &all, &mut report)?;
+    }
     let unused = lint::apply_ignores(&mut report.findings, &cfg.ignores);
     report.warnings.extend(unused);
     lint::sort(&mut report.findings);

@@ -13,6 +13,7 @@
 pub mod bases;
 pub mod batch;
 pub mod cache;
+pub mod ecs;
 pub mod image;
 pub mod lint;
 pub mod mapping;
