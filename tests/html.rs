@@ -287,6 +287,21 @@ fn image_and_merge_write_pages_too() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("/usr/bin/passwd"), "{html}");
     assert_eq!(articles(&html).len(), 1);
+    // ecs: task definition files, one page.
+    std::fs::write(
+        dir.path().join("td.json"),
+        r#"{"family": "web", "containerDefinitions": [{"name": "app", "privileged": true}]}"#,
+    )
+    .unwrap();
+    let out = common::hullscan(
+        &["ecs", "--no-config", "--no-images", "-f", "html", "td.json"],
+        dir.path(),
+    );
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains("files checked") && html.contains("TD001"),
+        "{html}"
+    );
     // merge: JSON Lines records in, one page out.
     let rec = serde_json::json!({"repository": "r/a", "digest": "sha256:00", "reference": "r/a@sha256:00",
         "tags": ["v1"], "findings": [{"rule": "FS001", "level": "error", "message": "setuid `/x`",

@@ -421,10 +421,18 @@ pub fn write(page: &Page<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     h.push_str("</dl></header>\n<main>\n");
 
-    // Totals.
+    // Totals. A page of files (Dockerfiles, task definitions) counts files, not images.
+    let files_only = scanned
+        .iter()
+        .all(|(r, _)| r.digest.is_empty() && r.platform.is_empty());
+    let subjects = if files_only {
+        "files checked"
+    } else {
+        "images scanned"
+    };
     let _ = writeln!(
         h,
-        "<section class=\"cards\" id=\"totals\"><div class=\"card\"><b id=\"t-images\">{}</b>images scanned</div>\
+        "<section class=\"cards\" id=\"totals\"><div class=\"card\"><b id=\"t-images\">{}</b>{subjects}</div>\
 <div class=\"card e\"><b id=\"t-failed\">{}</b>could not be scanned</div>\
 <div class=\"card e\"><b id=\"t-error\">{}</b>errors</div><div class=\"card w\"><b id=\"t-warning\">{}</b>warnings</div>\
 <div class=\"card n\"><b id=\"t-note\">{}</b>notes</div></section>",
