@@ -106,7 +106,7 @@ pub fn scan_image(
             .enabled
             .iter()
             .copied()
-            .filter(|r| !r.is_dockerfile())
+            .filter(|r| !r.is_dockerfile() && !r.is_task_definition())
             .collect(),
         ..Report::default()
     };
