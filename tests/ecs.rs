@@ -1,4 +1,4 @@
-//! `hullscan ecs` on task definition files in the four formats teams keep: every finding is on
+//! `hullscan ecs` on task definition files in the formats teams keep: every finding is on
 //! the line of the key to fix (a SARIF region), and a directory is searched for them.
 
 // Test helpers panic on setup failures; the panic is the report.
@@ -61,7 +61,7 @@ const REGISTER: &str = r#"{
 "#;
 
 #[test]
-fn four_formats_with_line_accurate_regions() {
+fn every_format_with_line_accurate_regions() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let token = hullscan::secrets::synthetic::checksummed("ghp_", 11);
@@ -111,6 +111,9 @@ fn four_formats_with_line_accurate_regions() {
         r#"{"name": "not a task definition"}"#,
     )
     .unwrap();
+    std::fs::write(d.join("ci.yml"), "on: push\njobs: {}\n").unwrap();
+    let yaml = "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      IpcMode: host\n      ContainerDefinitions:\n        - Name: app\n          Image: !Ref Image\n          Privileged: true\n";
+    std::fs::write(d.join("stack.yaml"), yaml).unwrap();
 
     let all = regions(d, &["."]);
     // register-task-definition input.
@@ -131,14 +134,17 @@ fn four_formats_with_line_accurate_regions() {
         !all.iter()
             .any(|(r, f, _)| r == "TD010" && f == "template.json")
     );
+    // CloudFormation YAML, with its short-form tags.
+    assert!(has(&all, "TD005", "stack.yaml", 5), "{all:?}");
+    assert!(has(&all, "TD001", "stack.yaml", 9), "{all:?}");
     // Terraform plan: findings inside `container_definitions` are on its line.
     assert!(has(&all, "TD006", "plan.json", 5), "{all:?}");
     // The secret's value is nowhere in the output.
     let out = common::hullscan(&["ecs", "--no-config", "--no-images", "-f", "json", "."], d);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
-    // Nothing from package.json; only the four files are listed.
+    // Nothing from package.json or ci.yml; only the five task definition files are listed.
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["files"].as_array().unwrap().len(), 4, "{}", v["files"]);
+    assert_eq!(v["files"].as_array().unwrap().len(), 5, "{}", v["files"]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `hullscan ecs`: the TD rules on task definition files (register or describe JSON,
-//! CloudFormation JSON templates, Terraform plans), each finding on the line of the key to fix.
+//! CloudFormation templates in JSON or YAML, Terraform plans) or live task definitions, each
+//! finding on the line of the key to fix (or the ARN), joined with the images they run.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -30,8 +31,8 @@ const SKIP_DIRS: &[&str] = &[
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(crate) struct EcsArgs {
-    /// Task definition files, directories searched for `*.json` files that hold one, or live
-    /// targets `aws://REGION[/CLUSTER]`.
+    /// Task definition files, directories searched for JSON and YAML files that hold one, or
+    /// live targets `aws://REGION[/CLUSTER]`.
     #[arg(value_name = "PATH", required_unless_present = "account")]
     paths: Vec<String>,
     /// Read the task definitions ECS runs, through the AWS API: every service of every
@@ -96,7 +97,8 @@ fn live_targets(args: &EcsArgs) -> Result<Vec<hullscan::source::ecs::Target>> {
     Ok(out)
 }
 
-/// Files to read: those named, and the `.json` files under named directories (sorted).
+/// Files to read: those named, and the `.json`, `.yaml`, `.yml` and `.template` files under
+/// named directories (sorted).
 fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     for p in paths {
@@ -115,9 +117,11 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> 
                     if kind.is_dir() && !SKIP_DIRS.contains(&name.as_str()) {
                         stack.push(path);
                     } else if kind.is_file()
-                        && Path::new(&name)
-                            .extension()
-                            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                        && Path::new(&name).extension().is_some_and(|x| {
+                            ["json", "yaml", "yml", "template"]
+                                .iter()
+                                .any(|e| x.eq_ignore_ascii_case(e))
+                        })
                     {
                         found.push(path);
                     }

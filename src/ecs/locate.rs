@@ -27,6 +27,12 @@ impl Lines {
         Lines(s.out)
     }
 
+    /// Lines already known (from a YAML parser's marks).
+    #[must_use]
+    pub fn from_map(map: HashMap<String, u32>) -> Lines {
+        Lines(map)
+    }
+
     /// The line of `pointer`, else of its nearest located parent, else 1.
     #[must_use]
     pub fn line(&self, pointer: &str) -> u32 {

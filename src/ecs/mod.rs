@@ -8,6 +8,7 @@
 //! A value that is not a literal (a CloudFormation `Ref`, `Fn::Sub`) is unknown: no rule judges it.
 
 pub mod locate;
+pub mod yaml;
 
 use serde_json::Value;
 
@@ -229,11 +230,21 @@ fn block<'a>(v: &'a Value, name: &str) -> Option<(&'a str, &'a Value)> {
 /// # Errors
 /// [`EcsError`] when the text is not JSON or holds none.
 pub fn parse(file: &str, text: &str, key: &Key) -> Result<Vec<TaskDefinition>, EcsError> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| EcsError::Json {
-        file: file.to_string(),
-        message: e.to_string(),
-    })?;
-    let lines = std::sync::Arc::new(locate::Lines::of(text));
+    // JSON when it looks like JSON; otherwise YAML (CloudFormation templates mostly are).
+    let json = text.trim_start().starts_with(['{', '[']);
+    let (doc, lines) = if json {
+        let doc: Value = serde_json::from_str(text).map_err(|e| EcsError::Json {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        (doc, locate::Lines::of(text))
+    } else {
+        yaml::load(text).map_err(|message| EcsError::Json {
+            file: file.to_string(),
+            message,
+        })?
+    };
+    let lines = std::sync::Arc::new(lines);
     let mut out = Vec::new();
     let mut found = |v: &Value, pointer: String, name: String, embedded: Option<(String, &str)>| {
         out.push(read(file, v, pointer, name, &lines, embedded.as_ref(), key));

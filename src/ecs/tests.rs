@@ -68,6 +68,34 @@ fn cloudformation() {
 }
 
 #[test]
+fn cloudformation_yaml() {
+    let text = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: !If [UseHost, host, awsvpc]
+      PidMode: host
+      ContainerDefinitions:
+        - Name: app
+          Image: !Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:${Tag}'
+          Privileged: true
+          ReadonlyRootFilesystem: 'true'
+";
+    let tds = parse("t.yaml", text, &key()).unwrap();
+    let td = &tds[0];
+    assert_eq!(td.name, "Task");
+    assert_eq!(td.network_mode, None, "an !If is not a literal");
+    assert_eq!(td.pid_mode.as_deref(), Some("host"));
+    assert_eq!(td.line(&td.field("pidMode")), 7);
+    let c = &td.containers[0];
+    assert_eq!(c.image, None);
+    assert_eq!(c.privileged, Some(true));
+    assert_eq!(c.readonly_root, Some(true));
+    assert_eq!(td.line(&c.field("privileged")), 11);
+}
+
+#[test]
 fn terraform_plan() {
     let defs = serde_json::to_string(
         r#"[{"name": "app", "image": "nginx", "privileged": true, "environment": [{"name": "A", "value": "b"}]}]"#,
@@ -103,6 +131,12 @@ fn other_json_and_garbage() {
     ));
     assert!(matches!(
         parse("x.yaml", "Resources:\n  A: 1\n", &key()),
-        Err(EcsError::Json { .. })
+        Err(EcsError::Empty { .. })
     ));
+    for bad in ["{\"a\": ", "a: [", "key: value\n  - broken: [\n"] {
+        assert!(
+            matches!(parse("x", bad, &key()), Err(EcsError::Json { .. })),
+            "{bad}"
+        );
+    }
 }
