@@ -1,6 +1,6 @@
 //! ECS task definitions as the TD rules see them, read from the files teams keep next to their
 //! code: `register-task-definition` input, `describe-task-definition` output (with or without
-//! its `taskDefinition` wrapper), CloudFormation templates in JSON with
+//! its `taskDefinition` wrapper), CloudFormation templates in JSON or YAML with
 //! `AWS::ECS::TaskDefinition` resources, and Terraform plans (`terraform show -json`) with
 //! `aws_ecs_task_definition`, whose `container_definitions` is a JSON string. Keys are matched
 //! without regard to case or underscores, so the API's `readonlyRootFilesystem`,
@@ -17,17 +17,15 @@ use crate::secrets::{Hit, Key};
 /// Why a file could not be read as task definitions.
 #[derive(Debug, thiserror::Error)]
 pub enum EcsError {
-    /// Not JSON.
-    #[error(
-        "`{file}` is not JSON: {message} (CloudFormation YAML is not read yet: `cfn-flip` converts it)"
-    )]
+    /// Neither JSON nor YAML.
+    #[error("`{file}` is not a JSON or YAML task definition: {message}")]
     Json {
         /// The file.
         file: String,
         /// What the parser said.
         message: String,
     },
-    /// JSON, but no task definition in it.
+    /// JSON or YAML, but no task definition in it.
     #[error(
         "`{file}` holds no task definition (expected register/describe JSON, a CloudFormation template or a Terraform plan)"
     )]
