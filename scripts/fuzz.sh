@@ -17,13 +17,13 @@ if [ "${1:-}" = "--ci" ]; then ci=1; shift; fi
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference secrets)
+[ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference secrets ecs)
 # Runs per target in --ci mode, sized from measured rates on a 2-core machine.
-declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000 [secrets]=60000)
+declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000 [secrets]=60000 [ecs]=200000)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds"/{dockerfile,layer,metadata,reference,secrets}
+mkdir -p "$seeds"/{dockerfile,layer,metadata,reference,secrets,ecs}
 find testdata/dockerfiles -name '*.Dockerfile' -exec cp {} "$seeds/dockerfile/" \;
 # Layers: a small tree as plain tar, gzip and zstd, with a symlink, a setuid file and PAX.
 tree=$(mktemp -d)
@@ -46,6 +46,20 @@ printf '{"auths":{"r":{"auth":"dTpw"}}}\nghp_ npm_ glpat- xoxb- sk_live_ AIza SG
 for r in debian:12 docker://ghcr.io/a/b@sha256:0123 oci:dir:tag docker-archive:x.tar:a/b:1 127.0.0.1:5000/x/y:z; do
   printf '%s' "$r" > "$seeds/reference/$(printf '%s' "$r" | tr -c 'a-z0-9' _)"
 done
+# Task definitions: register JSON, CloudFormation YAML with short-form tags, a Terraform plan.
+printf '{"family":"f","networkMode":"host","pidMode":"host","volumes":[{"name":"v","host":{"sourcePath":"/var/run/docker.sock"}},{"name":"e","efsVolumeConfiguration":{"fileSystemId":"x"}}],"containerDefinitions":[{"name":"a","image":"nginx","privileged":true,"user":"0","environment":[{"name":"P","value":"x"}],"mountPoints":[{"sourceVolume":"v","containerPath":"/s"}],"linuxParameters":{"capabilities":{"add":["SYS_ADMIN"]},"devices":[{"hostPath":"/dev/mem"}]},"dockerSecurityOptions":["seccomp:unconfined"],"systemControls":[{"namespace":"net.ipv4.ip_forward"}]}]}' > "$seeds/ecs/register.json"
+printf 'Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      IpcMode: host
+      ContainerDefinitions:
+        - Name: a
+          Image: !Sub "${A}/x"
+          Privileged: !If [C, true, false]
+          User: "0:0"
+' > "$seeds/ecs/stack.yaml"
+printf '{"planned_values":{"root_module":{"resources":[{"address":"a.b","type":"aws_ecs_task_definition","values":{"network_mode":"host","container_definitions":"[{\"name\":\"a\",\"privileged\":true}]"}}]}}}' > "$seeds/ecs/plan.json"
 for t in "${targets[@]}"; do
   if [ -n "$ci" ]; then echo "==> fuzz $t (${ci_runs[$t]} runs, seed 1)"; else echo "==> fuzz $t for ${secs}s"; fi
   mkdir -p "fuzz/corpus/$t"

@@ -369,6 +369,21 @@ pub(crate) fn xml_field(xml: &str, field: &str) -> Option<String> {
     Some(xml[start..end].trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// The AWS SDK configuration every hullscan client starts from: the default credential chain
+/// and endpoint overrides, short connect and attempt time-outs, and `region` when given.
+pub(crate) fn sdk_loader(region: Option<&str>) -> aws_config::ConfigLoader {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .operation_attempt_timeout(Duration::from_mins(1))
+        .build();
+    let loader =
+        aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts);
+    match region {
+        Some(r) => loader.region(aws_config::Region::new(r.to_string())),
+        None => loader,
+    }
+}
+
 impl Ecr {
     /// The client for a registry's region (and FIPS setting), made once.
     fn api(&self, reg: &Registry) -> Result<(aws_sdk_ecr::Client, String), EcrError> {
@@ -376,15 +391,7 @@ impl Ecr {
         if let Some(c) = self.clients.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(c);
         }
-        let timeouts = aws_config::timeout::TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .operation_attempt_timeout(Duration::from_mins(1))
-            .build();
-        let mut loader =
-            aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts);
-        if let Some(r) = &reg.region {
-            loader = loader.region(aws_config::Region::new(r.clone()));
-        }
+        let mut loader = sdk_loader(reg.region.as_deref());
         if reg.fips {
             loader = loader.use_fips(true);
         }

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use serde_json::{Value, json};
@@ -139,16 +138,7 @@ pub fn task_definitions(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsA
 }
 
 async fn read(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsApiError> {
-    let timeouts = aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_mins(1))
-        .build();
-    let mut loader =
-        aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(timeouts);
-    if let Some(r) = &target.region {
-        loader = loader.region(aws_config::Region::new(r.clone()));
-    }
-    let conf = loader.load().await;
+    let conf = super::ecr::sdk_loader(target.region.as_deref()).load().await;
     let region = conf
         .region()
         .map(ToString::to_string)
