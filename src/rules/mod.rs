@@ -146,6 +146,7 @@ rules! {
     TD012 => ecs::td012_host_device, TaskDefinition;
     TD013 => ecs::td013_confinement_disabled, TaskDefinition;
     TD014 => ecs::td014_host_system_controls, TaskDefinition;
+    TD015 => ecs::td015_task_image_untrusted_registry, TaskDefinition;
 }
 
 impl RuleId {

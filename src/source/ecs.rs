@@ -138,7 +138,9 @@ pub fn task_definitions(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsA
 }
 
 async fn read(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsApiError> {
-    let conf = super::ecr::sdk_loader(target.region.as_deref()).load().await;
+    let conf = super::ecr::sdk_loader(target.region.as_deref())
+        .load()
+        .await;
     let region = conf
         .region()
         .map(ToString::to_string)

@@ -15,6 +15,7 @@ pub mod td011_efs_transit_unencrypted;
 pub mod td012_host_device;
 pub mod td013_confinement_disabled;
 pub mod td014_host_system_controls;
+pub mod td015_task_image_untrusted_registry;
 
 use crate::ecs::{Container, TaskDefinition};
 
