@@ -147,6 +147,7 @@ rules! {
     TD013 => ecs::td013_confinement_disabled, TaskDefinition;
     TD014 => ecs::td014_host_system_controls, TaskDefinition;
     TD015 => ecs::td015_task_image_untrusted_registry, TaskDefinition;
+    TD016 => ecs::td016_fargate_unsupported_setting, TaskDefinition;
 }
 
 impl RuleId {

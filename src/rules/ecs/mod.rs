@@ -16,6 +16,7 @@ pub mod td012_host_device;
 pub mod td013_confinement_disabled;
 pub mod td014_host_system_controls;
 pub mod td015_task_image_untrusted_registry;
+pub mod td016_fargate_unsupported_setting;
 
 use crate::ecs::{Container, TaskDefinition};
 
