@@ -16,6 +16,7 @@ use common::{Image, Layer};
 
 const HOSTILE_PATH: &str = "/usr/bin/<script>alert(1)</script>";
 const HOSTILE_LABEL: &str = "\"><img src=x onerror=alert(2)>";
+const HOSTILE_PATH2: &str = "/usr/bin/\"><img src=x onerror=alert(3)>";
 
 fn base(i: usize) -> Layer {
     let mut l = Layer::new(&format!("base {i}")).file(
@@ -41,7 +42,9 @@ fn bed() -> (Registry, Vec<tempfile::TempDir>) {
         reg.push_as(&dir.path().join("img"), "t", reference);
         dirs.push(dir);
     };
-    let bad = Layer::new("RUN evil").file(HOSTILE_PATH, 0o4755, b"x");
+    let bad = Layer::new("RUN evil")
+        .file(HOSTILE_PATH, 0o4755, b"x")
+        .file(HOSTILE_PATH2, 0o4755, b"x");
     push(
         Image::new(vec![base(1), bad]).with_config(serde_json::json!({
             "Labels": {"note": HOSTILE_LABEL, HOSTILE_LABEL: "x"}
@@ -175,7 +178,7 @@ fn the_page_is_self_contained_escaped_and_works_in_a_browser() {
 
     // Self-contained: one script (ours), no external resource, a CSP that admits only it.
     assert_eq!(html.matches("<script").count(), 1);
-    assert!(!html.contains(" src="), "no external resources");
+    assert!(!html.contains("src=\""), "no external resources");
     assert!(!html.contains("http://"));
     assert!(html.contains("Content-Security-Policy"));
     // Escaped: the hostile name is text, never markup.
@@ -185,6 +188,7 @@ fn the_page_is_self_contained_escaped_and_works_in_a_browser() {
     );
     assert!(!html.contains("alert(1)</script>"));
     assert!(!html.contains("<img"));
+    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(3)&gt;"), "{html}");
     // Worst first: the image with errors leads; the corrupt one is listed as failed.
     let (first, name) = articles(&html)[0];
     assert!(
