@@ -69,6 +69,7 @@ pub fn scan_images(
             image_src: &[ImageSource::Registry],
             explicit_registry: true,
             cache: pull.cache,
+            cache_layers: true,
         };
         match scan_image(&job, cfg, &()) {
             Ok(r) => {

@@ -57,6 +57,10 @@ pub struct ImageJob<'a> {
     pub explicit_registry: bool,
     /// Layer facts and engine configs kept between runs (engine images re-scan from it).
     pub cache: Option<&'a LayerCache>,
+    /// Walk registry and layout layers through `cache` too, as batch scans do (`hullscan ecs`
+    /// scanning many images on one base). `hullscan image` keeps them out: one image gains
+    /// little, and a layer it reads is always read again.
+    pub cache_layers: bool,
 }
 
 /// What a scan reports while it works (a byte progress bar, or nothing).
@@ -248,7 +252,8 @@ fn scan_store(
         };
         let _span = tracing::info_span!("image", reference = %shown).entered();
         progress.start(img, &shown);
-        let facts = super::scan_with_progress(store.as_ref(), img, job.limits, &|n| {
+        let cache = job.cache.filter(|_| job.cache_layers);
+        let facts = super::scan_cached(store.as_ref(), img, job.limits, cache, &|n| {
             progress.advance(n);
         })
         .ctx(|| format!("scanning `{shown}`"));
