@@ -188,7 +188,10 @@ fn the_page_is_self_contained_escaped_and_works_in_a_browser() {
     );
     assert!(!html.contains("alert(1)</script>"));
     assert!(!html.contains("<img"));
-    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(3)&gt;"), "{html}");
+    assert!(
+        html.contains("&quot;&gt;&lt;img src=x onerror=alert(3)&gt;"),
+        "{html}"
+    );
     // Worst first: the image with errors leads; the corrupt one is listed as failed.
     let (first, name) = articles(&html)[0];
     assert!(
