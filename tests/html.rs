@@ -293,6 +293,7 @@ fn image_and_merge_write_pages_too() {
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("/usr/bin/passwd"), "{html}");
+    assert!(html.contains("1 layer"), "the layer count");
     assert_eq!(articles(&html).len(), 1);
     // ecs: task definition files, one page.
     std::fs::write(

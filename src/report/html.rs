@@ -721,7 +721,7 @@ pub fn records_of(report: &super::Report) -> Vec<Record> {
             reference: i.reference.clone(),
             findings: Vec::new(),
             error: None,
-            layers: Vec::new(),
+            layers: i.layer_digests.clone(),
             size: i.bytes,
         })
         .collect();

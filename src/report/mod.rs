@@ -97,6 +97,10 @@ pub struct ScannedImage {
     pub files: usize,
     /// Uncompressed bytes of all layers.
     pub bytes: u64,
+    /// Layer digests, base first (the HTML report's layer count and shared layers; not in
+    /// the JSON report, whose shape is stable).
+    #[serde(skip)]
+    pub layer_digests: Vec<String>,
 }
 
 impl Report {

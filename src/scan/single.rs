@@ -368,6 +368,7 @@ fn add_image(
         layers: facts.layers.len(),
         files: facts.fs.len(),
         bytes: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
+        layer_digests: facts.layers.iter().map(|l| l.digest.clone()).collect(),
     });
     report.files.push(shown);
     report.findings.extend(findings);
