@@ -44,6 +44,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// True when `allowed-registries` lists the image's registry, or a repository prefix of
+    /// its name (DF016 for bases, TD015 for task definition images).
+    #[must_use]
+    pub fn registry_allowed(&self, r: &crate::reference::ImageRef) -> bool {
+        let name = r.name();
+        self.allowed_registries.iter().any(|a| {
+            let a = a.trim_end_matches('/');
+            a == r.registry || name == a || name.starts_with(&format!("{a}/"))
+        })
+    }
+
     /// True if `path` matches a `setuid-allow` glob (validated when the config was loaded).
     #[must_use]
     pub fn setuid_allowed(&self, path: &str) -> bool {

@@ -12,12 +12,7 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
         return;
     }
     for (stage, from, r) in external_bases(df) {
-        let name = r.name();
-        let ok = allowed.iter().any(|a| {
-            let a = a.trim_end_matches('/');
-            a == r.registry || name == a || name.starts_with(&format!("{a}/"))
-        });
-        if !ok {
+        if !cx.settings.registry_allowed(&r) {
             out.push(
                 Finding::new(
                     RuleId::DF016,

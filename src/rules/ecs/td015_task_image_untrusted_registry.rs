@@ -22,12 +22,7 @@ pub(crate) fn check(td: &TaskDefinition, cx: &RuleContext<'_>, out: &mut Finding
         let Some(r) = ImageRef::parse(image) else {
             continue;
         };
-        let name = r.name();
-        let ok = allowed.iter().any(|a| {
-            let a = a.trim_end_matches('/');
-            a == r.registry || name == a || name.starts_with(&format!("{a}/"))
-        });
-        if !ok {
+        if !cx.settings.registry_allowed(&r) {
             out.push(
                 Finding::new(
                     RuleId::TD015,
