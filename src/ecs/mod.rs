@@ -390,14 +390,14 @@ fn read(
 fn container(c: &Value, pointer: String, key: &Key) -> Container {
     let linux = block(c, "linuxParameters").map(|(_, lp)| lp);
     let caps = linux.and_then(|lp| block(lp, "capabilities"));
-    let env: Vec<(String, String)> = get(c, "environment")
+    // One pass over `environment`: every name (to point at an entry), and the literal pairs.
+    let entries: &[Value] = get(c, "environment")
         .and_then(|(_, v)| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| Some((string(e, "name")?, string(e, "value")?)))
-                .collect()
-        })
-        .unwrap_or_default();
+        .map_or(&[], Vec::as_slice);
+    let env: Vec<(String, String)> = entries
+        .iter()
+        .filter_map(|e| Some((string(e, "name")?, string(e, "value")?)))
+        .collect();
     Container {
         name: string(c, "name").unwrap_or_default(),
         image: string(c, "image"),
@@ -425,14 +425,10 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
                     .collect()
             })
             .unwrap_or_default(),
-        env_names: get(c, "environment")
-            .and_then(|(_, v)| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .map(|e| string(e, "name").unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        env_names: entries
+            .iter()
+            .map(|e| string(e, "name").unwrap_or_default())
+            .collect(),
         env_secrets: crate::image::secrets::env_secrets(env, key),
         pointer,
         keys: c

@@ -211,7 +211,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn of(findings: &[RecordFinding]) -> Tally {
+    fn of<'a>(findings: impl IntoIterator<Item = &'a RecordFinding>) -> Tally {
         let mut t = Tally::default();
         for f in findings {
             match f.level {
@@ -377,8 +377,8 @@ pub fn write(page: &Page<'_>, out: &mut dyn Write) -> io::Result<()> {
             .then_with(|| title_of(a).cmp(&title_of(b)))
             .then_with(|| a.platform.cmp(&b.platform))
     });
-    let all: Vec<&RecordFinding> = page.records.iter().flat_map(|r| &r.findings).collect();
-    let total = Tally::of(&all.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+    // Totals without copying a finding.
+    let total = Tally::of(page.records.iter().flat_map(|r| &r.findings));
     // Findings and images per rule.
     let mut by_rule: BTreeMap<&str, (Level, usize, BTreeSet<&str>)> = BTreeMap::new();
     for r in page.records {
