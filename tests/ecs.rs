@@ -225,7 +225,7 @@ fn live_task_definitions_from_the_ecs_api() {
             "-f",
             "json",
             "--disable",
-            "TD010",
+            "TD010,TD018",
         ];
         all.extend_from_slice(args);
         common::moto::hullscan_aws(&all, home.path(), &env)
@@ -440,4 +440,174 @@ fn task_definitions_are_joined_with_their_images() {
         .map(|f| f["level"].as_str().unwrap())
         .collect();
     assert_eq!(levels, ["note", "note"]);
+}
+
+/// The rules and levels of a `hullscan ecs -f json` output, sorted.
+fn rules_and_levels(out: &std::process::Output) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let mut found: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Images are scanned once per digest however many tags name them; a state file makes a run
+/// resumable and joins the work of shards; TD017 finds a `CMD-SHELL` health check for an
+/// image without a shell.
+#[test]
+fn images_once_by_digest_resumed_and_sharded() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let root = Image::new(vec![
+        Layer::new("x")
+            .file("/usr/bin/su", 0o4755, b"su")
+            .file("/bin/sh", 0o755, b"sh"),
+    ]);
+    let noshell = Image::new(vec![Layer::new("y").file("/app/server", 0o755, b"y")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let root_dir = reg.push_image(&root, "root");
+    reg.push_as(&root_dir.path().join("img"), "1", "root:stable");
+    let _b = reg.push_image(&noshell, "noshell");
+    let h = &reg.host;
+    let td = format!(
+        r#"{{
+  "family": "web",
+  "containerDefinitions": [
+    {{"name": "a", "image": "{h}/root:1", "user": "1000"}},
+    {{"name": "b", "image": "{h}/root:stable", "user": "1000"}},
+    {{"name": "c", "image": "{h}/noshell:1",
+      "healthCheck": {{"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]}}}}
+  ]
+}}
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("td.json"), td).unwrap();
+    let run = |cache: &str, extra: &[&str]| {
+        let td = d.join("td.json");
+        let mut args = vec!["ecs", "--no-config"];
+        if !extra.contains(&"-f") {
+            args.extend(["-f", "json"]);
+        }
+        args.extend([
+            "--disable",
+            "TD002,TD009,TD010,IC002,IC004,RG004",
+            "--insecure-registry",
+            h.as_str(),
+        ]);
+        args.extend_from_slice(extra);
+        args.push(td.to_str().unwrap());
+        let cache = d.join(cache);
+        common::hullscan_with(&args, "", &[("XDG_CACHE_HOME", cache.to_str().unwrap())])
+    };
+    let state = d.join("state.jsonl");
+    let state = state.to_str().unwrap();
+    let first = run("cache1", &["--state", state]);
+    assert_eq!(first.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    // Two tags, one digest: one image.
+    assert_eq!(v["images"].as_array().unwrap().len(), 2, "{v}");
+    let expected = rules_and_levels(&first);
+    assert_eq!(
+        expected.iter().filter(|(r, _)| r == "FS001").count(),
+        1,
+        "{expected:?}"
+    );
+    let td017: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TD017")
+        .collect();
+    assert_eq!(td017.len(), 1, "{expected:?}");
+    assert_eq!(td017[0]["start_line"], 7, "{}", td017[0]);
+    assert_eq!(std::fs::read_to_string(state).unwrap().lines().count(), 2);
+
+    // Shards record their part in their own state files; together, every image once.
+    let shard_state = d.join("s{shard}.jsonl");
+    for k in ["0/2", "1/2"] {
+        let out = run(
+            "cache4",
+            &["--shard", k, "--state", shard_state.to_str().unwrap()],
+        );
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let part = |k: u32| std::fs::read_to_string(d.join(format!("s{k}.jsonl"))).unwrap_or_default();
+    let mut parts: Vec<String> = part(0)
+        .lines()
+        .chain(part(1).lines())
+        .map(str::to_string)
+        .collect();
+    parts.sort();
+    let mut whole: Vec<String> = std::fs::read_to_string(state)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    whole.sort();
+    assert_eq!(parts, whole);
+    let merged = d.join("merged.jsonl");
+    let out = common::hullscan(
+        &[
+            "merge",
+            "-q",
+            "-f",
+            "jsonl",
+            "-o",
+            merged.to_str().unwrap(),
+            "s0.jsonl",
+            "s1.jsonl",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Break the root image's layer in the registry: a run that reads it fails; runs with a
+    // state file that holds it do not read it.
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root_dir.path().join("img/index.json")).unwrap())
+            .unwrap();
+    let blob = |digest: &str| root_dir.path().join("img/blobs/sha256").join(&digest[7..]);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(blob(index["manifests"][0]["digest"].as_str().unwrap())).unwrap(),
+    )
+    .unwrap();
+    for l in manifest["layers"].as_array().unwrap() {
+        let p = reg.blob_path(l["digest"].as_str().unwrap());
+        let len = std::fs::metadata(&p).unwrap().len();
+        std::fs::write(&p, vec![0u8; usize::try_from(len).unwrap()]).unwrap();
+    }
+    for (cache, state) in [("cache2", state), ("cache5", merged.to_str().unwrap())] {
+        let resumed = run(cache, &["--state", state]);
+        assert_eq!(rules_and_levels(&resumed), expected, "{state}");
+        let err = String::from_utf8_lossy(&resumed.stderr);
+        assert!(!err.contains("could not be"), "{state}: {err}");
+    }
+    let fresh = run("cache3", &[]);
+    assert!(
+        String::from_utf8_lossy(&fresh.stderr).contains("could not be scanned"),
+        "a broken layer went unnoticed: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
 }

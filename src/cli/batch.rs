@@ -184,7 +184,7 @@ pub(crate) struct MergeArgs {
 }
 
 /// Parses `K/N` or `auto/N`.
-fn parse_shard(s: &str) -> Result<(u32, u32)> {
+pub(crate) fn parse_shard(s: &str) -> Result<(u32, u32)> {
     let (k, n) = s
         .split_once('/')
         .with_context(|| format!("--shard `{s}`: expected K/N or auto/N"))?;
@@ -213,6 +213,13 @@ fn parse_shard(s: &str) -> Result<(u32, u32)> {
     Ok((k, n))
 }
 
+/// `path` with `{shard}` replaced by the shard number K (0 without shards), for engines that
+/// cannot expand variables in a command (AWS Batch, a scratch image without a shell).
+pub(crate) fn with_shard(path: &Path, shard: Option<(u32, u32)>) -> PathBuf {
+    let k = shard.map_or_else(|| "0".to_string(), |(k, _)| k.to_string());
+    PathBuf::from(path.to_string_lossy().replace("{shard}", &k))
+}
+
 pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
     let mut cfg = args.config.load()?;
     args.secrets.apply(&mut cfg, args.quiet);
@@ -237,14 +244,7 @@ pub(crate) fn run(args: &RegistryScanArgs) -> Result<u8> {
         ),
         None => None,
     };
-    // `{shard}` in output paths becomes K, for engines that cannot expand variables in a
-    // command (AWS Batch, a scratch image without a shell).
-    let shard_path = |p: &Option<PathBuf>| {
-        p.as_ref().map(|p| {
-            let k = shard.map_or_else(|| "0".to_string(), |(k, _)| k.to_string());
-            PathBuf::from(p.to_string_lossy().replace("{shard}", &k))
-        })
-    };
+    let shard_path = |p: &Option<PathBuf>| p.as_deref().map(|p| with_shard(p, shard));
     let plan = BatchPlan {
         targets: args.targets.clone(),
         repo_globs: super::globs(&args.repo, "--repo")?,

@@ -52,6 +52,18 @@ pub(crate) struct EcsArgs {
     /// Check the task definitions alone, offline: do not scan the images they run.
     #[arg(long)]
     no_images: bool,
+    /// Record scanned images here; a run started again with it scans only the rest (after a
+    /// kill, or with the merged state files of `--shard` runs, to join every image).
+    /// `{shard}` stands for the shard number K.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_images")]
+    state: Option<PathBuf>,
+    /// Scan only this part of the images' repositories: K/N (0-based), or auto/N to read K
+    /// from `JOB_COMPLETION_INDEX` (Kubernetes) or `AWS_BATCH_JOB_ARRAY_INDEX` (AWS Batch).
+    #[arg(long, value_name = "K/N", requires = "state")]
+    shard: Option<String>,
+    /// Image repositories worked on at once.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    jobs: usize,
     #[command(flatten)]
     pub(crate) registry: super::RegistryArgs,
     #[command(flatten)]
@@ -163,27 +175,61 @@ fn join_images(
     if hullscan::scan::ecs::images(tds).is_empty() {
         return Ok(());
     }
+    let shard = args
+        .shard
+        .as_deref()
+        .map(super::batch::parse_shard)
+        .transpose()?;
+    let state = args
+        .state
+        .as_deref()
+        .map(|p| super::batch::with_shard(p, shard));
     let registry = args.registry.options(cfg, None)?;
     let limits = cfg.limits.clone();
-    let cache = LayerCache::default_dir().map(|d| LayerCache::for_limits(&d, &limits));
+    // Without a cache directory, layers and results are still shared within the run.
+    let tmp = std::env::temp_dir().join(format!("hullscan-ecs-{}", std::process::id()));
+    let cache = LayerCache::for_limits(
+        &LayerCache::default_dir().unwrap_or_else(|| tmp.clone()),
+        &limits,
+    );
     let platforms = hullscan::source::PlatformSel::Default;
-    let _spinner = super::WaitSpinner::start(args.common.quiet);
+    let spinner = super::WaitSpinner::start(args.common.quiet);
     let pull = Pull {
         limits: &limits,
         registry: &registry,
         platforms: &platforms,
-        cache: cache.as_ref(),
+        cache: &cache,
+        state: state.as_deref(),
+        shard,
+        jobs: args.jobs,
+        progress: &(),
     };
-    let (images, warnings) = scan_images(tds, &pull, cfg);
-    report.warnings.extend(warnings);
-    let image_findings = join(tds, &mut report.findings, &images);
-    report.findings.extend(image_findings);
-    for r in images.into_values() {
-        report.images.extend(r.images);
-        report.rules.extend(r.rules);
-        report.repo_paths.extend(r.repo_paths);
-        report.warnings.extend(r.warnings);
+    let images = scan_images(tds, &pull, cfg);
+    drop(spinner);
+    let _ = std::fs::remove_dir_all(&tmp);
+    let images = images?;
+    report.warnings.extend(images.warnings.iter().cloned());
+    if images.other_shards > 0 {
+        report.warnings.push(format!(
+            "--shard: {} image repositories are left to other shards, and their containers are judged without their images; merge the state files (`hullscan merge`) and run again with `--state` to join every image",
+            images.other_shards
+        ));
     }
+    tracing::info!(
+        images = images.records.len(),
+        resumed = images.resumed,
+        "images scanned"
+    );
+    let image_findings = join(tds, &mut report.findings, &images, cfg, &report.repo_paths);
+    report.findings.extend(image_findings);
+    report.images.extend(images.scanned());
+    report.repo_paths.extend(images.repo_paths());
+    report.rules.extend(
+        cfg.enabled
+            .iter()
+            .copied()
+            .filter(|r| !r.is_dockerfile() && !r.is_task_definition()),
+    );
     report.rules.sort();
     report.rules.dedup();
     Ok(())

@@ -80,6 +80,8 @@ pub struct Container {
     pub cap_add: Vec<String>,
     /// `linuxParameters.capabilities.drop`.
     pub cap_drop: Vec<String>,
+    /// `linuxParameters.capabilities.drop` is set (to a literal list or not).
+    pub has_drop: bool,
     /// `logConfiguration` is set.
     pub logging: bool,
     /// `linuxParameters.devices`: host paths.
@@ -94,10 +96,29 @@ pub struct Container {
     pub env_secrets: Vec<(String, Hit)>,
     /// `environment` variable names in file order (to point at an entry).
     pub env_names: Vec<String>,
+    /// `entryPoint`, when a list of literal strings.
+    pub entry_point: Option<Vec<String>>,
+    /// `command`, when a list of literal strings.
+    pub command: Option<Vec<String>>,
+    /// `healthCheck.command`, when a list of literal strings.
+    pub health_check: Option<Vec<String>>,
     /// JSON pointer of the container object (or of the embedded string's key).
     pub pointer: String,
     /// The real key names, by lower-case name, for pointers to fields.
     keys: Vec<String>,
+}
+
+/// A container as it will start: its task definition, and what the scan of its image knows.
+#[derive(Debug, Clone, Copy)]
+pub struct Launch<'a> {
+    /// The task definition.
+    pub td: &'a TaskDefinition,
+    /// The container.
+    pub container: &'a Container,
+    /// Its image, as the task definition names it.
+    pub image: &'a str,
+    /// The shells the image has and how it starts a process.
+    pub exec: &'a crate::image::exec::Exec,
 }
 
 /// One task volume.
@@ -212,6 +233,15 @@ fn strings(v: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A list of strings, or `None` when absent or when any item is not a literal string (a
+/// CloudFormation `!Sub`): positions would shift.
+fn literal_strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v?.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Terraform lists nested blocks as arrays of one object.
@@ -406,6 +436,7 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
         readonly_root: boolean(c, "readonlyRootFilesystem"),
         cap_add: strings(caps.and_then(|(_, c)| get(c, "add")).map(|(_, v)| v)),
         cap_drop: strings(caps.and_then(|(_, c)| get(c, "drop")).map(|(_, v)| v)),
+        has_drop: caps.and_then(|(_, c)| get(c, "drop")).is_some(),
         logging: get(c, "logConfiguration").is_some_and(|(_, v)| !v.is_null()),
         devices: linux
             .and_then(|lp| get(lp, "devices"))
@@ -430,6 +461,10 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
             .map(|e| string(e, "name").unwrap_or_default())
             .collect(),
         env_secrets: crate::image::secrets::env_secrets(env, key),
+        entry_point: literal_strings(get(c, "entryPoint").map(|(_, v)| v)),
+        command: literal_strings(get(c, "command").map(|(_, v)| v)),
+        health_check: block(c, "healthCheck")
+            .and_then(|(_, h)| literal_strings(get(h, "command").map(|(_, v)| v))),
         pointer,
         keys: c
             .as_object()

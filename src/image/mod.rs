@@ -4,6 +4,7 @@
 //! bytes come from (`source`) or which layers to fetch when (`scan`).
 
 pub mod config;
+pub mod exec;
 pub mod facts;
 pub mod history;
 pub mod layer;

@@ -723,6 +723,8 @@ pub fn records_of(report: &super::Report) -> Vec<Record> {
             error: None,
             layers: i.layer_digests.clone(),
             size: i.bytes,
+            files: i.files as u64,
+            exec: None,
         })
         .collect();
     let mut extra: BTreeMap<String, Record> = BTreeMap::new();
@@ -756,6 +758,8 @@ pub fn records_of(report: &super::Report) -> Vec<Record> {
                     error: None,
                     layers: Vec::new(),
                     size: 0,
+                    files: 0,
+                    exec: None,
                 })
                 .findings
                 .push(rf);
@@ -774,6 +778,8 @@ pub fn records_of(report: &super::Report) -> Vec<Record> {
             error: Some(e.clone()),
             layers: Vec::new(),
             size: 0,
+            files: 0,
+            exec: None,
         });
     }
     out
@@ -894,6 +900,8 @@ mod page_tests {
                         format!("sha256:{:064x}", 1000 + i),
                     ],
                     size: 80 << 20,
+                    files: 0,
+                    exec: None,
                 }
             })
             .collect()

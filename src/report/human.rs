@@ -102,32 +102,43 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     write_grouped(&others, out, &st)?;
     let c = r.counts();
     let n = r.findings.len();
-    let files = r.files.len();
     let plural = |n: usize, w: &str| match (n, w.strip_suffix('y')) {
         (1, _) => format!("{n} {w}"),
         (_, Some(stem)) => format!("{n} {stem}ies"),
         (_, None) => format!("{n} {w}s"),
     };
-    let noun = if !r.images.is_empty() {
-        "image"
-    } else if !r.repositories.is_empty() {
-        "repository"
-    } else {
-        "file"
-    };
-    if files == 0 {
-        writeln!(
-            out,
-            "no {} checked",
-            plural(0, noun).trim_start_matches("0 ")
-        )?;
+    // What was checked: files (or ECR repositories), live task definitions by ARN, images.
+    let live = |f: &&String| f.starts_with("arn:") && f.contains(":task-definition/");
+    let image = |f: &&String| r.images.iter().any(|i| i.reference == **f);
+    let task_definitions = r.files.iter().filter(live).count();
+    let others = r.files.iter().filter(|f| !live(f) && !image(f)).count();
+    let images = r.images.len();
+    let checked: Vec<String> = [
+        (
+            others,
+            if r.repositories.is_empty() {
+                "file"
+            } else {
+                "repository"
+            },
+        ),
+        (task_definitions, "task definition"),
+        (images, "image"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, w)| plural(*n, w))
+    .collect();
+    let checked = checked.join(" and ");
+    if checked.is_empty() {
+        let noun = if r.repositories.is_empty() {
+            "files"
+        } else {
+            "repositories"
+        };
+        writeln!(out, "no {noun} checked")?;
     } else if n == 0 {
-        writeln!(
-            out,
-            "{} in {}",
-            st.paint("1;32", "no findings"),
-            plural(files, noun)
-        )?;
+        writeln!(out, "{} in {checked}", st.paint("1;32", "no findings"))?;
     } else {
         let parts: Vec<String> = [Level::Error, Level::Warning, Level::Note]
             .iter()
@@ -135,10 +146,9 @@ pub fn write(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             .collect();
         writeln!(
             out,
-            "{} ({}) in {}",
+            "{} ({}) in {checked}",
             plural(n, "finding"),
             parts.join(", "),
-            plural(files, noun)
         )?;
     }
     Ok(())

@@ -113,7 +113,14 @@ impl RuleMeta {
 }
 
 /// Peer tools whose ids may appear in `peers`.
-pub const PEER_TOOLS: &[&str] = &["checkov", "dockle", "hadolint", "security-hub", "trivy"];
+pub const PEER_TOOLS: &[&str] = &[
+    "checkov",
+    "dockle",
+    "hadolint",
+    "prowler",
+    "security-hub",
+    "trivy",
+];
 
 static CATALOG: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     RuleId::ALL

@@ -46,6 +46,9 @@ pub enum Check {
     Repository(fn(&crate::repository::Repository, &RuleContext<'_>, &mut Findings)),
     /// Inspects an ECS task definition.
     TaskDefinition(fn(&crate::ecs::TaskDefinition, &RuleContext<'_>, &mut Findings)),
+    /// Inspects one container of a task definition against the scan of its image
+    /// (`hullscan ecs` when it scans images).
+    Launch(fn(&crate::ecs::Launch<'_>, &RuleContext<'_>, &mut Findings)),
 }
 
 /// Expands the rule list into `RuleId`, its metadata source and its dispatch table.
@@ -148,6 +151,8 @@ rules! {
     TD014 => ecs::td014_host_system_controls, TaskDefinition;
     TD015 => ecs::td015_task_image_untrusted_registry, TaskDefinition;
     TD016 => ecs::td016_fargate_unsupported_setting, TaskDefinition;
+    TD017 => ecs::td017_container_shell_missing, Launch;
+    TD018 => ecs::td018_capabilities_not_dropped, TaskDefinition;
 }
 
 impl RuleId {
@@ -163,10 +168,10 @@ impl RuleId {
         matches!(self.check(), Check::Repository(_))
     }
 
-    /// True for rules that inspect ECS task definitions.
+    /// True for rules that inspect ECS task definitions (alone, or with their images).
     #[must_use]
     pub fn is_task_definition(self) -> bool {
-        matches!(self.check(), Check::TaskDefinition(_))
+        matches!(self.check(), Check::TaskDefinition(_) | Check::Launch(_))
     }
 }
 

@@ -15,15 +15,15 @@ use std::sync::{Arc, Mutex};
 use globset::GlobMatcher;
 
 use super::cache::{CacheStats, LayerCache};
-use super::records::{self, Record, RecordFinding};
-use super::{Context as _, ScanError, lint};
+use super::records::{self, Record, Sink};
+use super::scanner::{DigestScanner, Unit, failed, image_ref, posture_record};
+use super::{Context as _, ScanError};
 use crate::config::Config;
 use crate::image::layer::Limits;
-use crate::reference::ImageRef;
 use crate::repository::Repository;
+use crate::source::PlatformSel;
 use crate::source::ecr::{self, Registry};
 use crate::source::registry::{RegistryOptions, RegistryStore};
-use crate::source::{BlobStore as _, PlatformSel};
 
 /// What a batch scans and how; the front end fills it from its arguments.
 #[derive(Debug)]
@@ -112,29 +112,7 @@ pub fn run(
     progress: &dyn BatchProgress,
 ) -> Result<BatchOutcome, ScanError> {
     // Resume: what the state file already holds is done, and is part of this run's output.
-    let mut previous = Vec::new();
-    let mut state = None;
-    if let Some(p) = &plan.state {
-        if p.exists() {
-            let (records, good) = records::read_records(p)
-                .ctx(|| format!("reading the state file `{}`", p.display()))?;
-            previous = records;
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(p)
-                .ctx(|| format!("opening `{}`", p.display()))?;
-            // Drop a line cut short by a kill before appending.
-            f.set_len(good)
-                .ctx(|| format!("truncating `{}`", p.display()))?;
-        }
-        state = Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .ctx(|| format!("opening the state file `{}`", p.display()))?,
-        );
-    }
+    let (sink, previous) = Sink::open(plan.state.as_deref(), out)?;
     let done: HashSet<(String, String)> = previous
         .iter()
         .map(|r| (r.repository.clone(), r.digest.clone()))
@@ -184,20 +162,14 @@ pub fn run(
         cache,
         done,
         plan,
-        sink: Mutex::new(Sink {
-            state,
-            out,
-            records: Vec::new(),
-        }),
+        sink: Mutex::new(sink),
         progress,
         cfg,
     };
     // Records from the state file come first, so the output is the complete result set.
     if !previous.is_empty() {
         let mut sink = run.sink.lock().map_err(|_| poisoned())?;
-        let state = sink.state.take();
-        sink.emit(previous.clone())?;
-        sink.state = state;
+        sink.replay(previous.clone())?;
     }
 
     let queue = Mutex::new(work.iter());
@@ -327,12 +299,6 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     split(a).cmp(&split(b))
 }
 
-/// One image to scan: a digest and every tag pointing at it.
-struct Unit {
-    digest: String,
-    tags: Vec<String>,
-}
-
 /// One registry of the run.
 struct Target {
     host: String,
@@ -352,32 +318,6 @@ struct Run<'a> {
     plan: &'a BatchPlan,
     sink: Mutex<Sink>,
     progress: &'a dyn BatchProgress,
-}
-
-/// Where finished records go: the state file first (synced), then the output.
-struct Sink {
-    state: Option<std::fs::File>,
-    out: Box<dyn Write + Send>,
-    records: Vec<Record>,
-}
-
-impl Sink {
-    fn emit(&mut self, batch: Vec<Record>) -> Result<(), ScanError> {
-        // All records of one image reach the state file in one write and one sync, so a kill
-        // leaves either all of them or an incomplete last line, which is ignored on resume.
-        let mut buf = Vec::new();
-        for r in &batch {
-            records::write_record(r, &mut buf).ctx(|| "serialising a record".into())?;
-        }
-        if let Some(f) = &mut self.state {
-            f.write_all(&buf).ctx(|| "writing the state file".into())?;
-            f.sync_data().ctx(|| "syncing the state file".into())?;
-        }
-        self.out.write_all(&buf).ctx(|| "writing results".into())?;
-        self.out.flush().ctx(|| "writing results".into())?;
-        self.records.extend(batch);
-        Ok(())
-    }
 }
 
 /// Parses one TARGET and lists its repositories (under its prefix, if any).
@@ -437,15 +377,6 @@ fn enumerate(
     ))
 }
 
-fn image_ref(host: &str, repository: &str) -> ImageRef {
-    ImageRef {
-        registry: host.to_string(),
-        repository: repository.to_string(),
-        tag: None,
-        digest: None,
-    }
-}
-
 impl Run<'_> {
     /// Enumerates one repository's images, then scans those not yet done.
     fn repository(&self, t: &Target, repo: &str) -> Result<(), ScanError> {
@@ -453,22 +384,9 @@ impl Run<'_> {
         let store = RegistryStore::new(&image_ref(&t.host, repo), &t.opts)?;
         if let Some(p) = t.postures.get(repo)
             && !self.done.contains(&(name.clone(), String::new()))
+            && let Some(r) = posture_record(&name, p, self.cfg)
         {
-            let findings = lint::lint_repository(p, self.cfg);
-            if !findings.is_empty() {
-                self.emit(vec![Record {
-                    repository: name.clone(),
-                    digest: String::new(),
-                    platform: String::new(),
-                    manifest_digest: None,
-                    tags: Vec::new(),
-                    reference: p.arn.clone(),
-                    findings: findings.iter().map(RecordFinding::from_finding).collect(),
-                    error: None,
-                    layers: Vec::new(),
-                    size: 0,
-                }])?;
-            }
+            self.emit(vec![r])?;
         }
         let units = match self.units(t, &store, repo) {
             Ok(u) => u,
@@ -489,10 +407,20 @@ impl Run<'_> {
             if self.done.contains(&(name.clone(), unit.digest.clone())) {
                 continue;
             }
-            let records = self.scan(t, &store, &name, repo, &unit);
+            let records = self.scanner().scan(&t.host, &store, repo, &unit);
             self.emit(records)?;
         }
         Ok(())
+    }
+
+    fn scanner(&self) -> DigestScanner<'_> {
+        DigestScanner {
+            cfg: self.cfg,
+            limits: &self.limits,
+            cache: &self.cache,
+            platforms: &self.plan.platforms,
+            progress: self.progress,
+        }
     }
 
     fn emit(&self, records: Vec<Record>) -> Result<(), ScanError> {
@@ -554,149 +482,6 @@ impl Run<'_> {
             })
             .collect())
     }
-
-    /// The cache key of one image's results: everything they depend on but the signature
-    /// lookup, which is repeated (a signature can be added to an unchanged image).
-    fn result_key(&self, name: &str, digest: &str) -> String {
-        let material = format!(
-            "{}\0{name}\0{digest}\0{:?}\0{:?}\0{:?}",
-            crate::VERSION,
-            self.plan.platforms,
-            self.cfg,
-            self.limits
-        );
-        crate::image::layer::sha256_digest(material.as_bytes())
-            .trim_start_matches("sha256:")
-            .to_string()
-    }
-
-    /// An earlier run's records for this image, if its signatures are still what they were.
-    fn cached(&self, store: &RegistryStore, key: &str, unit: &Unit) -> Option<Vec<Record>> {
-        let entry: CachedResult = serde_json::from_slice(&self.cache.load_result(key)?).ok()?;
-        let signed: Vec<Option<bool>> = entry
-            .signature_digests
-            .iter()
-            .map(|ds| {
-                let ds: Vec<&str> = ds.iter().map(String::as_str).collect();
-                store.signed(&ds).unwrap_or(None)
-            })
-            .collect();
-        (signed == entry.signed).then(|| {
-            self.cache.stats.images.fetch_add(1, Ordering::Relaxed);
-            entry
-                .records
-                .into_iter()
-                .map(|mut r| {
-                    r.tags.clone_from(&unit.tags);
-                    r
-                })
-                .collect()
-        })
-    }
-
-    /// Scans one digest (each platform chosen) into records; failures become error records.
-    /// Results of a digest scanned before under the same settings come from the cache.
-    fn scan(
-        &self,
-        t: &Target,
-        store: &RegistryStore,
-        name: &str,
-        repo: &str,
-        unit: &Unit,
-    ) -> Vec<Record> {
-        let key = self.result_key(name, &unit.digest);
-        if let Some(records) = self.cached(store, &key, unit) {
-            return records;
-        }
-        let reference = format!("{name}@{}", unit.digest);
-        let mut image = image_ref(&t.host, repo);
-        image.digest = Some(unit.digest.clone());
-        let resolved = crate::source::registry::resolve(
-            store,
-            &image,
-            &reference,
-            &self.plan.platforms,
-            self.limits.max_metadata_bytes,
-        );
-        let images = match resolved {
-            Ok(i) => i,
-            Err(e) => {
-                return vec![failed(
-                    name,
-                    &unit.digest,
-                    unit.tags.clone(),
-                    &e.to_string(),
-                )];
-            }
-        };
-        let mut out = Vec::new();
-        let mut entry = CachedResult::default();
-        for img in &images {
-            let result = super::scan_cached(store, img, &self.limits, Some(&self.cache), &|n| {
-                self.progress.bytes(n);
-            });
-            let record = match result {
-                Ok(mut facts) => {
-                    facts.source = "registry";
-                    let digests: Vec<&str> =
-                        [img.manifest_digest.as_deref(), img.index_digest.as_deref()]
-                            .into_iter()
-                            .flatten()
-                            .collect();
-                    facts.signed = store.signed(&digests).unwrap_or(None);
-                    entry
-                        .signature_digests
-                        .push(digests.iter().map(ToString::to_string).collect());
-                    entry.signed.push(facts.signed);
-                    let shown = format!("{name}:{}", unit.tags.first().map_or("", String::as_str));
-                    let mut findings =
-                        lint::lint_image(&facts, &reference, &format!("image/{name}"), self.cfg);
-                    lint::apply_ignores(&mut findings, &self.cfg.ignores);
-                    tracing::info!(image = %shown, findings = findings.len(), "scanned");
-                    Record {
-                        repository: name.to_string(),
-                        digest: unit.digest.clone(),
-                        platform: img.platform.clone(),
-                        manifest_digest: img.manifest_digest.clone().filter(|d| d != &unit.digest),
-                        tags: unit.tags.clone(),
-                        reference: reference.clone(),
-                        findings: findings.iter().map(RecordFinding::from_finding).collect(),
-                        error: None,
-                        layers: img.layers.iter().map(|l| l.digest.clone()).collect(),
-                        size: facts.layers.iter().map(|l| l.uncompressed_size).sum(),
-                    }
-                }
-                Err(e) => {
-                    let mut r = failed(name, &unit.digest, unit.tags.clone(), &e.to_string());
-                    r.platform.clone_from(&img.platform);
-                    r
-                }
-            };
-            out.push(record);
-        }
-        if out.iter().all(|r| r.error.is_none()) {
-            entry.records.clone_from(&out);
-            match serde_json::to_vec(&entry) {
-                Ok(bytes) => {
-                    if let Err(e) = self.cache.store_result(&key, &bytes) {
-                        tracing::warn!(error = %e, "result cache write failed");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "result cache entry not serialisable"),
-            }
-        }
-        out
-    }
-}
-
-/// One image's results as the cache keeps them, with the signature lookups they assumed.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-struct CachedResult {
-    /// Per platform: the digests whose signatures were looked up.
-    signature_digests: Vec<Vec<String>>,
-    /// Per platform: what the lookup said.
-    signed: Vec<Option<bool>>,
-    records: Vec<Record>,
 }
 
 /// Tags cosign stores next to an image (`sha256-<hex>.sig`, `.att`, `.sbom`): artifacts about
@@ -709,25 +494,6 @@ fn is_cosign_artifact(tag: &str) -> bool {
                 && hex.bytes().all(|b| b.is_ascii_hexdigit())
                 && matches!(kind, "sig" | "att" | "sbom")
         })
-}
-
-fn failed(name: &str, digest: &str, tags: Vec<String>, error: &str) -> Record {
-    Record {
-        repository: name.to_string(),
-        digest: digest.to_string(),
-        platform: String::new(),
-        manifest_digest: None,
-        tags,
-        reference: if digest.is_empty() {
-            name.to_string()
-        } else {
-            format!("{name}@{digest}")
-        },
-        findings: Vec::new(),
-        error: Some(error.to_string()),
-        layers: Vec::new(),
-        size: 0,
-    }
 }
 
 /// Reads record files (shards, or runs to combine) and joins them: sorted, and the first

@@ -1,21 +1,31 @@
-//! Task definitions joined with the images they run: each distinct image is scanned once
-//! through the scan engine (registry source, layer cache), then the container is judged as it
-//! will run. The effective user is the task definition's `user` when set, else the image's, so
-//! TD003 and IC001 become one finding naming both places; a read-only root filesystem makes
-//! world-writable files (FS009) a note.
+//! Task definitions joined with the images they run. Every image reference is resolved to
+//! its digest and each digest is scanned once, as `hullscan registry` scans (result and layer
+//! caches, a state file to resume from, shards by repository); then each container is judged
+//! as it will run. The effective user is the task definition's `user` when set, else the
+//! image's, so TD003 and IC001 become one finding naming both places; a read-only root
+//! filesystem makes world-writable files (FS009) a note; TD017 checks the shells the
+//! container's process and health check need against the image.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
 
 use crate::config::Config;
-use crate::ecs::TaskDefinition;
+use crate::ecs::{Launch, TaskDefinition};
 use crate::image::layer::Limits;
-use crate::report::Report;
+use crate::reference::ImageRef;
+use crate::report::{Report, ScannedImage};
 use crate::rules::{Finding, Level, RuleId};
-use crate::source::registry::RegistryOptions;
-use crate::source::{ImageSpec, PlatformSel};
+use crate::source::PlatformSel;
+use crate::source::ecr::{self, Registry};
+use crate::source::registry::{RegistryOptions, RegistryStore};
 
+use super::ScanError;
+use super::batch::BatchProgress;
 use super::cache::LayerCache;
-use super::single::{ImageJob, ImageSource, scan_image};
+use super::lint;
+use super::records::{self, Record, Sink};
+use super::scanner::{DigestScanner, Unit, image_ref, posture_record};
 
 /// The images the containers run that can be pulled as written (no template variable).
 #[must_use]
@@ -24,12 +34,11 @@ pub fn images(tds: &[TaskDefinition]) -> BTreeSet<String> {
         .flat_map(|td| &td.containers)
         .filter_map(|c| c.image.clone())
         .filter(|i| !i.contains('$') && !i.contains("{{") && !i.is_empty())
-        .filter(|i| crate::reference::ImageRef::parse(i).is_some())
+        .filter(|i| ImageRef::parse(i).is_some())
         .collect()
 }
 
-/// How to reach the images.
-#[derive(Debug)]
+/// How to reach the images, and how the work is kept and split.
 pub struct Pull<'a> {
     /// Walker limits.
     pub limits: &'a Limits,
@@ -37,65 +46,307 @@ pub struct Pull<'a> {
     pub registry: &'a RegistryOptions,
     /// Platforms to scan.
     pub platforms: &'a PlatformSel,
-    /// The layer cache.
-    pub cache: Option<&'a LayerCache>,
+    /// Layer facts and results.
+    pub cache: &'a LayerCache,
+    /// Completed images are recorded here; a run started again with it skips them.
+    pub state: Option<&'a Path>,
+    /// This process's part of the repositories: (K, N).
+    pub shard: Option<(u32, u32)>,
+    /// Repositories worked on at once.
+    pub jobs: usize,
+    /// Progress of the scans.
+    pub progress: &'a dyn BatchProgress,
 }
 
-/// Scans each image once; an image that cannot be scanned is a warning (its task definition
-/// findings stand on their own).
-#[must_use]
+/// The images the task definitions run, scanned (or resumed from the state file).
+#[derive(Debug, Default)]
+pub struct Images {
+    /// Container image as written → `host/repository@digest`, the reference scanned for it.
+    pub resolved: BTreeMap<String, String>,
+    /// One record per image scanned (and per ECR repository whose settings have findings).
+    pub records: Vec<Record>,
+    /// Images that could not be resolved or scanned, and skipped checks, one line each.
+    pub warnings: Vec<String>,
+    /// Records that came from the state file.
+    pub resumed: usize,
+    /// Repositories left to other shards.
+    pub other_shards: usize,
+}
+
+/// One repository's references: `(as written, tag, digest)`.
+type Refs = Vec<(String, Option<String>, Option<String>)>;
+
+/// Resolves every image the task definitions run to its digest and scans each digest once.
+/// An image that cannot be resolved or scanned is a warning: its task definitions' findings
+/// stand on their own.
+///
+/// # Errors
+/// When the state file cannot be read or written.
 pub fn scan_images(
     tds: &[TaskDefinition],
     pull: &Pull<'_>,
     cfg: &Config,
-) -> (BTreeMap<String, Report>, Vec<String>) {
-    let mut reports = BTreeMap::new();
-    let mut warnings = Vec::new();
+) -> Result<Images, ScanError> {
+    let (sink, previous) = Sink::open(pull.state, Box::new(std::io::sink()))?;
+    let done: HashSet<(String, String)> = previous
+        .iter()
+        .filter(|r| r.error.is_none())
+        .map(|r| (r.repository.clone(), r.digest.clone()))
+        .collect();
+    let mut repos: BTreeMap<(String, String), Refs> = BTreeMap::new();
     for image in images(tds) {
-        let Some(parsed) = crate::reference::ImageRef::parse(&image) else {
+        let Some(r) = ImageRef::parse(&image) else {
             continue;
         };
-        let source_path = format!("image/{}", parsed.name());
-        let spec = ImageSpec::Registry(parsed);
-        let job = ImageJob {
-            reference: &image,
-            spec: &spec,
-            platforms: pull.platforms,
-            limits: pull.limits,
-            registry: pull.registry,
-            dockerfile: None,
-            source_path,
-            posture: true,
-            image_src: &[ImageSource::Registry],
-            explicit_registry: true,
-            cache: pull.cache,
-            cache_layers: true,
-        };
-        match scan_image(&job, cfg, &()) {
-            Ok(r) => {
-                reports.insert(image, r);
-            }
-            Err(e) => warnings.push(format!(
-                "image `{image}` could not be scanned ({e}); its task definitions are judged without it (--no-images skips image scans)"
-            )),
-        }
+        repos
+            .entry((r.registry.clone(), r.repository.clone()))
+            .or_default()
+            .push((image, r.tag, r.digest));
     }
-    (reports, warnings)
+    let total = repos.len();
+    repos.retain(|(host, repo), _| {
+        pull.shard
+            .is_none_or(|(k, n)| records::shard_of(&format!("{host}/{repo}"), n) == k)
+    });
+    let work = Work {
+        pull,
+        cfg,
+        done,
+        sink: Mutex::new(sink),
+        resolved: Mutex::new(BTreeMap::new()),
+        warnings: Mutex::new(Vec::new()),
+    };
+    let queue = Mutex::new(repos.iter());
+    let failure: Mutex<Option<ScanError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..pull.jobs.clamp(1, 64) {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.next());
+                    let Some(((host, repo), refs)) = next else {
+                        break;
+                    };
+                    if let Err(e) = work.repository(host, repo, refs) {
+                        if let Ok(mut f) = failure.lock() {
+                            f.get_or_insert(e);
+                        }
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let poisoned = || ScanError::Invalid("image scan lock poisoned".into());
+    let sink = work.sink.into_inner().map_err(|_| poisoned())?;
+    let mut all = sink.records;
+    let resumed = previous.len();
+    all.extend(previous);
+    records::sort_dedup(&mut all);
+    let mut warnings = work.warnings.into_inner().map_err(|_| poisoned())?;
+    for r in all.iter().filter(|r| r.error.is_some()) {
+        warnings.push(format!(
+            "image `{}` could not be scanned ({}); its task definitions are judged without it (--no-images skips image scans)",
+            r.reference,
+            r.error.as_deref().unwrap_or_default()
+        ));
+    }
+    warnings.sort();
+    Ok(Images {
+        resolved: work.resolved.into_inner().map_err(|_| poisoned())?,
+        records: all,
+        warnings,
+        resumed,
+        other_shards: total - repos.len(),
+    })
 }
 
-/// Joins task definition findings (`findings`) with the image reports, in place: TD003 for a
-/// container without `user` becomes an error when its image runs as root and goes away when
+/// What the workers share.
+struct Work<'a> {
+    pull: &'a Pull<'a>,
+    cfg: &'a Config,
+    done: HashSet<(String, String)>,
+    sink: Mutex<Sink>,
+    resolved: Mutex<BTreeMap<String, String>>,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl Work<'_> {
+    fn warn(&self, w: String) {
+        if let Ok(mut ws) = self.warnings.lock() {
+            ws.push(w);
+        }
+    }
+
+    fn emit(&self, batch: Vec<Record>) -> Result<(), ScanError> {
+        let mut sink = self
+            .sink
+            .lock()
+            .map_err(|_| ScanError::Invalid("image scan lock poisoned".into()))?;
+        // Failures are not recorded as done: a resumed run tries them again.
+        let (ok, failed): (Vec<Record>, Vec<Record>) =
+            batch.into_iter().partition(|r| r.error.is_none());
+        sink.emit(ok)?;
+        sink.records.extend(failed);
+        Ok(())
+    }
+
+    /// One repository: its ECR settings, each reference resolved to a digest, each digest
+    /// not yet done scanned.
+    fn repository(&self, host: &str, repo: &str, refs: &Refs) -> Result<(), ScanError> {
+        let name = format!("{host}/{repo}");
+        let store = match RegistryStore::new(&image_ref(host, repo), self.pull.registry) {
+            Ok(s) => s,
+            Err(e) => {
+                self.warn(format!("`{name}`: {e}; its images were not scanned"));
+                return Ok(());
+            }
+        };
+        self.posture(host, repo)?;
+        let mut units: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (image, tag, digest) in refs {
+            let digest = if let Some(d) = digest {
+                d.clone()
+            } else {
+                let tag = tag.as_deref().unwrap_or("latest");
+                match store.manifest(tag, self.pull.limits.max_metadata_bytes) {
+                    Ok((bytes, _)) => crate::image::layer::sha256_digest(&bytes),
+                    Err(e) => {
+                        self.warn(format!(
+                            "image `{image}` could not be resolved ({}); its task definitions are judged without it (--no-images skips image scans)",
+                            super::error_chain(&e)
+                        ));
+                        continue;
+                    }
+                }
+            };
+            let tags = units.entry(digest.clone()).or_default();
+            tags.extend(tag.clone());
+            if let Ok(mut r) = self.resolved.lock() {
+                r.insert(image.clone(), format!("{name}@{digest}"));
+            }
+        }
+        let scanner = DigestScanner {
+            cfg: self.cfg,
+            limits: self.pull.limits,
+            cache: self.pull.cache,
+            platforms: self.pull.platforms,
+            progress: self.pull.progress,
+        };
+        for (digest, tags) in units {
+            if self.done.contains(&(name.clone(), digest.clone())) {
+                continue;
+            }
+            let unit = Unit {
+                digest,
+                tags: tags.into_iter().collect(),
+            };
+            self.emit(scanner.scan(host, &store, repo, &unit))?;
+        }
+        Ok(())
+    }
+
+    /// RG001–RG003 on the settings of an ECR image's repository; not readable (a missing
+    /// `ecr:DescribeRepositories`) is a warning.
+    fn posture(&self, host: &str, repo: &str) -> Result<(), ScanError> {
+        let name = format!("{host}/{repo}");
+        if !self.cfg.enabled.iter().any(|r| r.is_repository())
+            || self.done.contains(&(name.clone(), String::new()))
+        {
+            return Ok(());
+        }
+        let Some(reg) = Registry::for_host(host, &self.pull.registry.ecr_hosts) else {
+            return Ok(());
+        };
+        match ecr::client().and_then(|c| c.repositories(&reg, &[repo.to_string()])) {
+            Ok(found) => {
+                let records: Vec<Record> = found
+                    .iter()
+                    .filter_map(|p| posture_record(&name, p, self.cfg))
+                    .collect();
+                self.emit(records)?;
+            }
+            Err(e) => self.warn(format!(
+                "ECR repository checks (RG001-RG003) skipped for `{name}`: {e}"
+            )),
+        }
+        Ok(())
+    }
+}
+
+impl Images {
+    /// The report of each image scanned, by `host/repository@digest`.
+    fn reports(&self) -> BTreeMap<&str, Report> {
+        let mut out: BTreeMap<&str, Report> = BTreeMap::new();
+        for r in self
+            .records
+            .iter()
+            .filter(|r| r.error.is_none() && !r.digest.is_empty())
+        {
+            let mut report = r.to_report();
+            report.category.clear();
+            let entry = out.entry(r.reference.as_str()).or_default();
+            entry.findings.append(&mut report.findings);
+            entry.repo_paths.append(&mut report.repo_paths);
+        }
+        out
+    }
+
+    /// The images scanned, as a report lists them.
+    #[must_use]
+    pub fn scanned(&self) -> Vec<ScannedImage> {
+        self.records
+            .iter()
+            .filter(|r| r.error.is_none() && !r.digest.is_empty())
+            .map(|r| ScannedImage {
+                reference: r.reference.clone(),
+                source: "registry".into(),
+                platform: r.platform.clone(),
+                manifest_digest: Some(r.manifest_digest.clone().unwrap_or(r.digest.clone())),
+                layers: r.layers.len(),
+                files: usize::try_from(r.files).unwrap_or(usize::MAX),
+                bytes: r.size,
+                layer_digests: r.layers.clone(),
+            })
+            .collect()
+    }
+
+    /// Repository paths of the images (SARIF locations).
+    #[must_use]
+    pub fn repo_paths(&self) -> BTreeMap<String, String> {
+        self.records
+            .iter()
+            .map(|r| (r.reference.clone(), format!("image/{}", r.repository)))
+            .collect()
+    }
+}
+
+/// Joins task definition findings (`findings`) with the scanned images, in place: TD003 for
+/// a container without `user` becomes an error when its image runs as root and goes away when
 /// the image sets a user; IC001 of an image that task definitions run is replaced by their
 /// TD003 judgement; FS009 is a note when every container running the image has a read-only
-/// root filesystem. Returns the image findings to report beside the task definitions'.
+/// root filesystem; TD017 runs on each container with its image. `repo_paths` maps a task
+/// definition's file to its repository path (fingerprints). Returns the findings to report
+/// beside the task definitions': TD017, the images', their ECR repositories'.
 #[must_use]
 pub fn join(
     tds: &[TaskDefinition],
     findings: &mut Vec<Finding>,
-    images: &BTreeMap<String, Report>,
+    images: &Images,
+    cfg: &Config,
+    repo_paths: &BTreeMap<String, String>,
 ) -> Vec<Finding> {
+    let reports = images.reports();
+    let scanned = |image: &str| {
+        images
+            .resolved
+            .get(image)
+            .filter(|k| reports.contains_key(k.as_str()))
+    };
     let root_image = |image: &str| {
-        images.get(image).and_then(|r| {
+        reports.get(scanned(image)?.as_str()).and_then(|r| {
             r.findings
                 .iter()
                 .find(|f| f.rule == RuleId::IC001)
@@ -105,7 +356,7 @@ pub fn join(
     let mut drop: BTreeSet<String> = BTreeSet::new();
     for td in tds {
         for c in &td.containers {
-            let Some(image) = c.image.as_deref().filter(|i| images.contains_key(*i)) else {
+            let Some(image) = c.image.as_deref().filter(|i| scanned(i).is_some()) else {
                 continue;
             };
             if c.user.is_some() || c.has("user") {
@@ -138,11 +389,41 @@ pub fn join(
     }
     findings.retain(|f| !(f.rule == RuleId::TD003 && drop.contains(&f.anchor)));
     let mut out = Vec::new();
-    for (image, report) in images {
+    // TD017: each container against the image it runs.
+    for td in tds {
+        let repo_path = repo_paths.get(&td.file).unwrap_or(&td.file);
+        for c in &td.containers {
+            let Some(image) = c.image.as_deref() else {
+                continue;
+            };
+            let Some(exec) = scanned(image).and_then(|k| {
+                images
+                    .records
+                    .iter()
+                    .find(|r| r.reference == *k && r.error.is_none())
+                    .and_then(|r| r.exec.as_ref())
+            }) else {
+                continue;
+            };
+            let launch = Launch {
+                td,
+                container: c,
+                image,
+                exec,
+            };
+            out.extend(lint::lint_launch(&launch, cfg, repo_path));
+        }
+    }
+    for (key, report) in &reports {
         let users: Vec<_> = tds
             .iter()
             .flat_map(|td| &td.containers)
-            .filter(|c| c.image.as_deref() == Some(image.as_str()))
+            .filter(|c| {
+                c.image
+                    .as_deref()
+                    .and_then(|i| images.resolved.get(i))
+                    .is_some_and(|k| k == key)
+            })
             .collect();
         let read_only = !users.is_empty() && users.iter().all(|c| c.readonly_root == Some(true));
         for f in &report.findings {
@@ -158,6 +439,10 @@ pub fn join(
             }
             out.push(f);
         }
+    }
+    // The settings of the images' ECR repositories.
+    for r in images.records.iter().filter(|r| r.digest.is_empty()) {
+        out.extend(r.to_report().findings);
     }
     out
 }

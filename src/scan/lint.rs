@@ -172,26 +172,38 @@ pub fn lint_image(
     findings
 }
 
-/// Runs the enabled repository rules (RG001–RG003) on an ECR repository's settings.
-/// Fingerprints are keyed by the repository ARN.
-#[must_use]
-pub fn lint_repository(repo: &crate::repository::Repository, cfg: &Config) -> Vec<Finding> {
+/// Runs `each` for every enabled rule's check, then applies configured levels, sorts and
+/// fingerprints (keyed by `key`).
+fn judge(
+    cfg: &Config,
+    key: &str,
+    each: impl Fn(Check, &RuleContext<'_>, &mut Findings),
+) -> Vec<Finding> {
     let cx = RuleContext {
         settings: &cfg.settings,
     };
     let mut out = Findings::default();
     for id in &cfg.enabled {
-        if let Check::Repository(f) = id.check() {
-            f(repo, &cx, &mut out);
-        }
+        each(id.check(), &cx, &mut out);
     }
     let mut findings = out.0;
     for f in &mut findings {
         f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
     }
     sort(&mut findings);
-    fingerprint(&mut findings, &repo.arn);
+    fingerprint(&mut findings, key);
     findings
+}
+
+/// Runs the enabled repository rules (RG001–RG003) on an ECR repository's settings.
+/// Fingerprints are keyed by the repository ARN.
+#[must_use]
+pub fn lint_repository(repo: &crate::repository::Repository, cfg: &Config) -> Vec<Finding> {
+    judge(cfg, &repo.arn, |check, cx, out| {
+        if let Check::Repository(f) = check {
+            f(repo, cx, out);
+        }
+    })
 }
 
 /// Runs the enabled task definition rules (TD) on one task definition. Findings are located in
@@ -202,22 +214,22 @@ pub fn lint_task_definition(
     cfg: &Config,
     repo_path: &str,
 ) -> Vec<Finding> {
-    let cx = RuleContext {
-        settings: &cfg.settings,
-    };
-    let mut out = Findings::default();
-    for id in &cfg.enabled {
-        if let Check::TaskDefinition(f) = id.check() {
-            f(td, &cx, &mut out);
+    judge(cfg, repo_path, |check, cx, out| {
+        if let Check::TaskDefinition(f) = check {
+            f(td, cx, out);
         }
-    }
-    let mut findings = out.0;
-    for f in &mut findings {
-        f.level = cfg.levels.get(&f.rule).copied().unwrap_or(f.level);
-    }
-    sort(&mut findings);
-    fingerprint(&mut findings, repo_path);
-    findings
+    })
+}
+
+/// Runs the enabled rules that judge a container against its image's scan (TD017) on one
+/// container; findings are located and fingerprinted as [`lint_task_definition`]'s.
+#[must_use]
+pub fn lint_launch(launch: &crate::ecs::Launch<'_>, cfg: &Config, repo_path: &str) -> Vec<Finding> {
+    judge(cfg, repo_path, |check, cx, out| {
+        if let Check::Launch(f) = check {
+            f(launch, cx, out);
+        }
+    })
 }
 
 /// Sorts findings by path, line, then rule: output diffs cleanly between runs.

@@ -18,6 +18,7 @@ pub mod image;
 pub mod lint;
 pub mod mapping;
 pub mod records;
+mod scanner;
 pub mod single;
 pub mod stream;
 

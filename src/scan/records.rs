@@ -8,12 +8,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::{Context as _, ScanError};
 use crate::report::Report;
 use crate::rules::finding::Location;
 use crate::rules::{Finding, Level, RuleId};
 
 /// One scanned image (or one repository's settings, with an empty `digest`), one JSON line.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Record {
     /// `host/repository`.
     pub repository: String,
@@ -43,6 +44,13 @@ pub struct Record {
     /// Uncompressed bytes of all layers.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub size: u64,
+    /// Paths in the final filesystem.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub files: u64,
+    /// The shells the image can run and how it starts a process (`hullscan ecs` judges a
+    /// task's `entryPoint`, `command` and health check with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<crate::image::exec::Exec>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
@@ -221,6 +229,91 @@ pub fn read_records(path: &Path) -> std::io::Result<(Vec<Record>, u64)> {
     Ok((out, good))
 }
 
+/// Where finished records go: the state file first (synced), then the output.
+pub struct Sink {
+    state: Option<std::fs::File>,
+    out: Box<dyn Write + Send>,
+    /// Every record emitted or replayed.
+    pub records: Vec<Record>,
+}
+
+impl Sink {
+    /// A sink writing to `out` and appending to the state file `state`, if any. Returns the
+    /// records the state file holds from an earlier run (an incomplete last line, cut short
+    /// by a kill, is dropped from the file).
+    ///
+    /// # Errors
+    /// When the state file cannot be read or written.
+    pub fn open(
+        state: Option<&Path>,
+        out: Box<dyn Write + Send>,
+    ) -> Result<(Sink, Vec<Record>), ScanError> {
+        let mut previous = Vec::new();
+        let mut file = None;
+        if let Some(p) = state {
+            if p.exists() {
+                let (records, good) =
+                    read_records(p).ctx(|| format!("reading the state file `{}`", p.display()))?;
+                previous = records;
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .ctx(|| format!("opening `{}`", p.display()))?;
+                // Drop a line cut short by a kill before appending.
+                f.set_len(good)
+                    .ctx(|| format!("truncating `{}`", p.display()))?;
+            }
+            file = Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .ctx(|| format!("opening the state file `{}`", p.display()))?,
+            );
+        }
+        Ok((
+            Sink {
+                state: file,
+                out,
+                records: Vec::new(),
+            },
+            previous,
+        ))
+    }
+
+    /// Writes records to the state file (one write, one sync), then to the output.
+    ///
+    /// # Errors
+    /// When either cannot be written.
+    pub fn emit(&mut self, batch: Vec<Record>) -> Result<(), ScanError> {
+        // All records of one image reach the state file in one write and one sync, so a kill
+        // leaves either all of them or an incomplete last line, which is ignored on resume.
+        let mut buf = Vec::new();
+        for r in &batch {
+            write_record(r, &mut buf).ctx(|| "serialising a record".into())?;
+        }
+        if let Some(f) = &mut self.state {
+            f.write_all(&buf).ctx(|| "writing the state file".into())?;
+            f.sync_data().ctx(|| "syncing the state file".into())?;
+        }
+        self.out.write_all(&buf).ctx(|| "writing results".into())?;
+        self.out.flush().ctx(|| "writing results".into())?;
+        self.records.extend(batch);
+        Ok(())
+    }
+
+    /// Emits records the state file already holds: to the output only.
+    ///
+    /// # Errors
+    /// When the output cannot be written.
+    pub fn replay(&mut self, batch: Vec<Record>) -> Result<(), ScanError> {
+        let state = self.state.take();
+        let done = self.emit(batch);
+        self.state = state;
+        done
+    }
+}
+
 /// Writes one record as a JSON line.
 ///
 /// # Errors
@@ -351,6 +444,12 @@ mod tests {
             error: None,
             layers: vec!["sha256:2".into()],
             size: 3,
+            files: 4,
+            exec: Some(crate::image::exec::Exec {
+                path: vec!["/bin".into()],
+                shells: vec!["/bin/sh".into()],
+                entrypoint: true,
+            }),
         };
         let mut buf = Vec::new();
         write_record(&r, &mut buf).expect("write");

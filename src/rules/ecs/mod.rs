@@ -17,6 +17,8 @@ pub mod td013_confinement_disabled;
 pub mod td014_host_system_controls;
 pub mod td015_task_image_untrusted_registry;
 pub mod td016_fargate_unsupported_setting;
+pub mod td017_container_shell_missing;
+pub mod td018_capabilities_not_dropped;
 
 use crate::ecs::{Container, TaskDefinition};
 

@@ -6,13 +6,18 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports each container whose `user` is uid 0 (`root`, `0`, `0:0`, `root:x`, `+0`, the
 /// matcher DF001 and IC001 share) as an error, and one with no `user` as a note: it runs as
-/// the image's user, which only a scan of the image can tell.
+/// the image's user, which only a scan of the image can tell. In host network mode a
+/// container with no `user` is a warning (root there is root in the instance's network
+/// stack; Security Hub's former ECS.1 and Prowler fail it), unless it is privileged, which TD001
+/// reports.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
+    let host = td.network_mode.as_deref() == Some("host");
+    let in_host = if host { " in the host's network" } else { "" };
     for c in &td.containers {
         let f = match c.user.as_deref() {
             Some(u) if is_root_user(u) => Finding::new(
                 RuleId::TD003,
-                format!("{} runs as root (`user` is `{u}`)", super::who(td, c)),
+                format!("{} runs as root{in_host} (`user` is `{u}`)", super::who(td, c)),
             )
             .at_task_definition(td, &c.field("user"))
             .with_level(RuleId::TD003.meta().grade("root")),
@@ -21,12 +26,18 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
             None => Finding::new(
                 RuleId::TD003,
                 format!(
-                    "{} sets no `user`: it runs as the image's user, root unless the image sets one",
+                    "{} sets no `user`{in_host}: it runs as the image's user, root unless the image sets one",
                     super::who(td, c)
                 ),
             )
             .at_task_definition(td, &c.pointer)
-            .with_level(RuleId::TD003.meta().grade("unset")),
+            .with_level(RuleId::TD003.meta().grade(
+                if host && c.privileged != Some(true) {
+                    "unset-host"
+                } else {
+                    "unset"
+                },
+            )),
         };
         out.push(f);
     }
@@ -46,6 +57,24 @@ mod tests {
         }
         let f = run(super::check, &one(""));
         assert_eq!(f[0].level, Level::Note);
+    }
+
+    #[test]
+    fn no_user_in_host_network_mode() {
+        let td = |fields: &str| {
+            one(fields).replacen(
+                r#""family": "app","#,
+                r#""family": "app", "networkMode": "host","#,
+                1,
+            )
+        };
+        let f = run(super::check, &td(""));
+        assert_eq!(f[0].level, Level::Warning, "{f:?}");
+        assert!(f[0].message.contains("host's network"), "{f:?}");
+        // Privileged is TD001's error; a user set is fine.
+        let f = run(super::check, &td(r#""privileged": true"#));
+        assert_eq!(f[0].level, Level::Note);
+        assert!(run(super::check, &td(r#""user": "app""#)).is_empty());
     }
 
     #[test]
