@@ -611,3 +611,71 @@ fn images_once_by_digest_resumed_and_sharded() {
         String::from_utf8_lossy(&fresh.stderr)
     );
 }
+
+/// Live task definitions joined with the images they run, served by the test registry: the
+/// container without `user` on a root image is one error located by the task definition's
+/// ARN, the image's own findings stand beside it.
+#[test]
+fn live_task_definitions_joined_with_their_images() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let root = Image::new(vec![Layer::new("x").file("/usr/bin/su", 0o4755, b"su")]);
+    let _a = reg.push_image(&root, "api");
+    let moto = common::moto::Moto::start();
+    let h = &reg.host;
+    moto.py(&format!(
+        r"
+ecs = boto3.client('ecs', **kw)
+ecs.register_task_definition(family='api', containerDefinitions=[dict(name='api', image='{h}/api:1', memory=128)])
+ecs.create_cluster(clusterName='prod')
+ecs.create_service(cluster='prod', serviceName='api', taskDefinition='api:1', desiredCount=1)
+"
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+    ];
+    let out = common::moto::hullscan_aws(
+        &[
+            "ecs",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "TD002,TD009,TD010,TD018,IC002,IC004",
+            "--insecure-registry",
+            h,
+            "aws://us-east-1",
+        ],
+        home.path(),
+        &env,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let td003: Vec<&serde_json::Value> = findings.iter().filter(|f| f["rule"] == "TD003").collect();
+    assert_eq!(td003.len(), 1, "{findings:?}");
+    assert_eq!(td003[0]["level"], "error");
+    assert!(
+        td003[0]["path"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("arn:aws:ecs:us-east-1:") && a.ends_with("/api:1")),
+        "{}",
+        td003[0]
+    );
+    assert!(
+        td003[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{h}/api:1"))
+    );
+    let rules: BTreeSet<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(
+        rules.contains("FS001") && !rules.contains("IC001"),
+        "{rules:?}"
+    );
+    assert_eq!(v["images"].as_array().unwrap().len(), 1);
+}
