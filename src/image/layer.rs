@@ -539,7 +539,7 @@ struct Inflated {
     chunk: Chunk,
     pos: usize,
     after: std::sync::mpsc::SyncSender<Chunk>,
-    hashed: bool,
+    hasher: Option<Sha256>,
     total: u64,
 }
 
@@ -548,12 +548,10 @@ impl Read for Inflated {
         while self.pos >= self.chunk.1 {
             let done = std::mem::take(&mut self.chunk);
             if done.1 > 0 {
-                if self.hashed {
-                    // The hasher never blocks for long: it only hashes and recycles.
-                    let _ = self.after.send(done);
-                } else {
-                    let _ = self.after.try_send(done);
+                if let Some(h) = &mut self.hasher {
+                    h.update(&done.0[..done.1]);
                 }
+                let _ = self.after.try_send(done);
             }
             self.pos = 0;
             match self.rx.recv() {
@@ -594,7 +592,6 @@ fn walk_stream(
     };
     let (tx, rx) = sync_channel::<io::Result<Chunk>>(4);
     let (pool_tx, pool_rx) = sync_channel::<Chunk>(10);
-    let (hash_tx, hash_rx) = sync_channel::<Chunk>(4);
     let hashed = format != "none";
     let bounds = (limits.max_layer_bytes, limits.max_ratio);
     let compressed = Arc::clone(compressed);
@@ -602,25 +599,14 @@ fn walk_stream(
         let inflater =
             s.spawn(move || inflate(format, buffered, compressed, bounds, &tx, &pool_rx));
         // A compressed layer's diff id (the digest of its tar stream, which the config lists
-        // and the runtime checks) is hashed off both critical paths, from the walker's
-        // finished chunks; an uncompressed layer's diff id is its blob digest.
-        let recycle = pool_tx.clone();
-        let diff_hasher = hashed.then(|| {
-            s.spawn(move || {
-                let mut h = Sha256::new();
-                for (buf, n) in hash_rx {
-                    h.update(&buf[..n]);
-                    let _ = recycle.try_send((buf, 0));
-                }
-                format!("sha256:{}", hex(&h.finalize()))
-            })
-        });
+        // and the runtime checks) is hashed by the walker as it finishes each chunk, so the
+        // inflater has a core to itself; an uncompressed layer's diff id is its blob digest.
         let mut reader = Inflated {
             rx,
             chunk: (Vec::new(), 0),
             pos: 0,
-            after: if hashed { hash_tx } else { pool_tx },
-            hashed,
+            after: pool_tx,
+            hasher: hashed.then(Sha256::new),
             total: 0,
         };
         let mut result = walk_tar(&mut reader, &mut facts, limits, extra);
@@ -632,9 +618,12 @@ fn walk_stream(
                 .map_err(WalkError::Io);
         }
         let total = reader.total;
+        let diff_id = reader
+            .hasher
+            .take()
+            .map(|h| format!("sha256:{}", hex(&h.finalize())));
         drop(reader);
         let tripped = inflater.join().unwrap_or(None);
-        let diff_id = diff_hasher.and_then(|h| h.join().ok());
         (result, tripped, diff_id, total)
     });
     // Whatever the outcome, a crossed limit is the real cause.
