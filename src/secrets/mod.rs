@@ -33,7 +33,10 @@ pub struct Kind {
     /// Low-confidence kinds (the generic `password = value`) are reported as warnings.
     pub low_confidence: bool,
     keywords: Vec<String>,
-    regex: Regex,
+    /// The regex source, compiled on the first keyword hit: most kinds never see one in a
+    /// given image, and compiling all of them cost more than a small image's whole scan.
+    pattern: String,
+    regex: OnceLock<Regex>,
     /// Only configuration-like files ([`FileClass::config`]).
     config_only: bool,
     /// Also inside installed packages' trees.
@@ -44,7 +47,28 @@ pub struct Kind {
     checksum: Option<Checksum>,
     validate: Option<check::Validate>,
     requires: Option<AhoCorasick>,
-    allow: Vec<Regex>,
+    allow_patterns: Vec<String>,
+    allow: OnceLock<Vec<Regex>>,
+}
+
+impl Kind {
+    /// The compiled regex. The shipped kinds are compiled and checked for a `secret` group
+    /// by the tests, so a failure here is a build bug.
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id))
+        })
+    }
+
+    /// The compiled allow-list (values that look like the kind but are known placeholders).
+    fn allow(&self) -> &[Regex] {
+        self.allow.get_or_init(|| {
+            self.allow_patterns
+                .iter()
+                .map(|a| Regex::new(a).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id)))
+                .collect()
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -87,6 +111,28 @@ enum Checksum {
 #[derive(Debug, thiserror::Error)]
 #[error("rules/secrets/kinds.toml: {0}")]
 pub struct KindsError(String);
+
+/// Finds a capture group named `secret` in a regex's syntax tree.
+struct SecretGroup<'a>(&'a mut bool);
+
+impl regex_syntax::ast::Visitor for SecretGroup<'_> {
+    type Output = ();
+    type Err = std::convert::Infallible;
+
+    fn finish(self) -> Result<(), Self::Err> {
+        Ok(())
+    }
+
+    fn visit_pre(&mut self, ast: &regex_syntax::ast::Ast) -> Result<(), Self::Err> {
+        if let regex_syntax::ast::Ast::Group(g) = ast
+            && let regex_syntax::ast::GroupKind::CaptureName { name, .. } = &g.kind
+            && name.name == "secret"
+        {
+            *self.0 = true;
+        }
+        Ok(())
+    }
+}
 
 /// The compiled kinds plus one keyword prefilter per [`FileClass`].
 #[derive(Debug)]
@@ -157,8 +203,15 @@ impl Detector {
         let mut kinds = Vec::new();
         for k in raw.kind {
             let err = |m: String| KindsError(format!("kind `{}`: {m}", k.id));
-            let regex = Regex::new(&k.regex).map_err(|e| err(e.to_string()))?;
-            if regex.capture_names().all(|n| n != Some("secret")) {
+            // Compiled on first use (see `Kind::regex`); the syntax and the `secret` group
+            // are checked here, which costs a fraction of compiling.
+            let ast = regex_syntax::ast::parse::Parser::new()
+                .parse(&k.regex)
+                .map_err(|e| err(e.to_string()))?;
+            let mut named = false;
+            regex_syntax::ast::visit(&ast, SecretGroup(&mut named))
+                .map_err(|e: std::convert::Infallible| err(e.to_string()))?;
+            if !named {
                 return Err(err("the regex has no `secret` group".into()));
             }
             if k.keywords.is_empty() || k.keywords.iter().any(|w| w.is_empty() || !w.is_ascii()) {
@@ -196,11 +249,6 @@ impl Detector {
                         .map_err(|e| err(e.to_string()))?,
                 )
             };
-            let allow = k
-                .allow
-                .iter()
-                .map(|a| Regex::new(a).map_err(|e| err(e.to_string())))
-                .collect::<Result<_, _>>()?;
             let low_confidence = match k.confidence.as_deref() {
                 None | Some("high") => false,
                 Some("low") => true,
@@ -216,7 +264,8 @@ impl Detector {
                 name: k.name,
                 low_confidence,
                 keywords,
-                regex,
+                pattern: k.regex,
+                regex: OnceLock::new(),
                 config_only,
                 in_packages: k.packages.unwrap_or(true),
                 span: k.span.unwrap_or(1024).min(OVERLAP),
@@ -224,7 +273,8 @@ impl Detector {
                 checksum,
                 validate,
                 requires,
-                allow,
+                allow_patterns: k.allow,
+                allow: OnceLock::new(),
             });
         }
         let prefilters = FileClass::ALL
@@ -284,7 +334,7 @@ impl Detector {
             }
             for region in &regions[i] {
                 let slice = &text[region.clone()];
-                for caps in kind.regex.captures_iter(slice) {
+                for caps in kind.regex().captures_iter(slice) {
                     let Some(secret) = caps.name("secret") else {
                         continue;
                     };
@@ -297,7 +347,7 @@ impl Detector {
                         continue;
                     }
                     // A documented example a specific kind knows is no secret for a general one.
-                    if kind.allow.iter().any(|a| a.is_match(secret.as_bytes())) {
+                    if kind.allow().iter().any(|a| a.is_match(secret.as_bytes())) {
                         taken.insert(range.start, range.end);
                         continue;
                     }

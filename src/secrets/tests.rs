@@ -16,6 +16,24 @@ fn kinds_in(text: &str) -> Vec<String> {
 #[test]
 fn the_shipped_kinds_compile() {
     assert!(detector().kinds().len() >= 20);
+    // Compiled lazily in a scan: every one must compile, with its allow-list.
+    for k in detector().kinds() {
+        assert!(
+            k.regex().capture_names().any(|n| n == Some("secret")),
+            "{}",
+            k.id
+        );
+        let _ = k.allow();
+    }
+    let bad = |regex: &str| {
+        Detector::from_toml(&format!(
+            "[[kind]]\nid = \"x\"\nname = \"x\"\nkeywords = [\"k\"]\nregex = '{regex}'\n"
+        ))
+        .is_err()
+    };
+    assert!(bad("k(?P<other>[a-z]+)"));
+    assert!(bad("k(?P<secret>[a-z]+"));
+    assert!(!bad("k(?P<secret>[a-z]+)"));
 }
 
 #[test]
