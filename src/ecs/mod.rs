@@ -50,6 +50,8 @@ pub struct TaskDefinition {
     pub ipc_mode: Option<String>,
     /// `requiresCompatibilities` (`FARGATE`, `EC2`, …).
     pub compatibilities: Vec<String>,
+    /// `runtimePlatform.operatingSystemFamily` (`LINUX`, `WINDOWS_SERVER_2022_CORE`, …).
+    pub os_family: Option<String>,
     /// `volumes`.
     pub volumes: Vec<Volume>,
     /// `containerDefinitions`.
@@ -137,6 +139,15 @@ pub struct Volume {
 }
 
 impl TaskDefinition {
+    /// Windows containers: no root user, read-only root filesystem or Linux parameters; they
+    /// run as `ContainerAdministrator` unless told otherwise.
+    #[must_use]
+    pub fn is_windows(&self) -> bool {
+        self.os_family
+            .as_deref()
+            .is_some_and(|f| f.to_ascii_uppercase().starts_with("WINDOWS"))
+    }
+
     /// The 1-based line of a pointer in the file.
     #[must_use]
     pub fn line(&self, pointer: &str) -> u32 {
@@ -406,6 +417,8 @@ fn read(
         pid_mode: string(td, "pidMode"),
         ipc_mode: string(td, "ipcMode"),
         compatibilities: strings(get(td, "requiresCompatibilities").map(|(_, v)| v)),
+        os_family: block(td, "runtimePlatform")
+            .and_then(|(_, p)| string(p, "operatingSystemFamily")),
         volumes,
         containers,
         pointer,

@@ -46,6 +46,15 @@ pub(crate) mod testing {
         out.0
     }
 
+    /// [`one`] for a Windows task (`runtimePlatform`, as Terraform's plan spells it).
+    pub(crate) fn windows(fields: &str) -> String {
+        one(fields).replacen(
+            r#""family": "app","#,
+            r#""family": "app", "runtime_platform": [{"operating_system_family": "WINDOWS_SERVER_2019_FULL"}],"#,
+            1,
+        )
+    }
+
     /// A register-task-definition document with one container holding `fields`.
     pub(crate) fn one(fields: &str) -> String {
         format!(

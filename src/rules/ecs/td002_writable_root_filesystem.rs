@@ -4,8 +4,12 @@ use crate::ecs::TaskDefinition;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports each container whose root filesystem is writable (`readonlyRootFilesystem` false
-/// or absent); a value that is not a literal (a template parameter) stays unjudged.
+/// or absent); a value that is not a literal (a template parameter) stays unjudged. Windows
+/// containers cannot have a read-only root filesystem.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if td.is_windows() {
+        return;
+    }
     for c in &td.containers {
         let (how, at) = match c.readonly_root {
             Some(true) => continue,
@@ -28,7 +32,7 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{one, run};
+    use super::super::testing::{one, run, windows};
 
     #[test]
     fn writable() {
@@ -47,5 +51,7 @@ mod tests {
             )
             .is_empty()
         );
+        // Windows containers cannot have one.
+        assert!(run(super::check, &windows("")).is_empty());
     }
 }

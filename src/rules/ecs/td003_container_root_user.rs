@@ -11,6 +11,10 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// stack; Security Hub's former ECS.1 and Prowler fail it), unless it is privileged, which TD001
 /// reports.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if td.is_windows() {
+        windows(td, out);
+        return;
+    }
     let host = td.network_mode.as_deref() == Some("host");
     let in_host = if host { " in the host's network" } else { "" };
     for c in &td.containers {
@@ -43,6 +47,37 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
     }
 }
 
+/// Windows containers: `ContainerAdministrator` (the administrator inside the container) is
+/// an error; no `user` is a note, since it runs as the image's user (`ContainerAdministrator`
+/// in Server Core images, `ContainerUser` in Nano Server ones). Security Hub's ECS.21.
+fn windows(td: &TaskDefinition, out: &mut Findings) {
+    for c in &td.containers {
+        let f = match c.user.as_deref() {
+            Some(u) if u.trim().eq_ignore_ascii_case("ContainerAdministrator") => Finding::new(
+                RuleId::TD003,
+                format!(
+                    "{} runs as the container's administrator (`user` is `{u}`)",
+                    super::who(td, c)
+                ),
+            )
+            .at_task_definition(td, &c.field("user"))
+            .with_level(RuleId::TD003.meta().grade("root")),
+            Some(_) => continue,
+            None if c.has("user") => continue,
+            None => Finding::new(
+                RuleId::TD003,
+                format!(
+                    "{} sets no `user`: it runs as the image's user, `ContainerAdministrator` in Windows Server Core images",
+                    super::who(td, c)
+                ),
+            )
+            .at_task_definition(td, &c.pointer)
+            .with_level(RuleId::TD003.meta().grade("unset")),
+        };
+        out.push(f);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{one, run};
@@ -57,6 +92,17 @@ mod tests {
         }
         let f = run(super::check, &one(""));
         assert_eq!(f[0].level, Level::Note);
+    }
+
+    #[test]
+    fn windows_administrator() {
+        let td = super::super::testing::windows;
+        let f = run(super::check, &td(r#""user": "containeradministrator""#));
+        assert_eq!(f[0].level, Level::Error, "{f:?}");
+        assert_eq!(run(super::check, &td(""))[0].level, Level::Note);
+        // `root` means nothing to Windows; `ContainerUser` is the unprivileged account.
+        assert!(run(super::check, &td(r#""user": "root""#)).is_empty());
+        assert!(run(super::check, &td(r#""user": "ContainerUser""#)).is_empty());
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// `CMD-SHELL` health check (`/bin/sh -c`), or a `CMD` health check running one. Silent when
 /// the scan cannot tell (a shell outside the search path, a `PATH` the task overrides).
 pub(crate) fn check(l: &Launch<'_>, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if l.td.is_windows() {
+        return;
+    }
     let c = l.container;
     let path_overridden = c.env_names.iter().any(|n| n == "PATH");
     // The program the container starts: entryPoint's, else command's when no entrypoint

@@ -5,8 +5,12 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports each container that keeps the engine's default capabilities: no `ALL` in
 /// `linuxParameters.capabilities.drop` (with or without `CAP_`, any case). Privileged
-/// containers are TD001's; a `drop` that is not a literal list is not judged.
+/// containers are TD001's; a `drop` that is not a literal list is not judged; Windows
+/// containers have no Linux capabilities.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if td.is_windows() {
+        return;
+    }
     for c in &td.containers {
         let all = c.cap_drop.iter().any(|d| {
             let d = d.trim().to_ascii_uppercase();
@@ -35,7 +39,7 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{one, run};
+    use super::super::testing::{one, run, windows};
 
     #[test]
     fn defaults_kept() {
@@ -58,5 +62,6 @@ mod tests {
         ] {
             assert!(run(super::check, &one(fields)).is_empty(), "{fields}");
         }
+        assert!(run(super::check, &windows("")).is_empty());
     }
 }
