@@ -9,19 +9,37 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// the image's user, which only a scan of the image can tell. In host network mode a
 /// container with no `user` is a warning (root there is root in the instance's network
 /// stack; Security Hub's former ECS.1 and Prowler fail it), unless it is privileged, which TD001
-/// reports.
+/// reports. Windows task definitions are judged by their administrator account.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
-    if td.is_windows() {
-        windows(td, out);
-        return;
-    }
-    let host = td.network_mode.as_deref() == Some("host");
+    let windows = td.is_windows();
+    let host = !windows && td.network_mode.as_deref() == Some("host");
     let in_host = if host { " in the host's network" } else { "" };
+    // Windows has no uid 0: its administrator inside the container is `ContainerAdministrator`
+    // (Security Hub's ECS.21), the default of Server Core images (Nano Server's is
+    // `ContainerUser`).
+    let (admin, default): (fn(&str) -> bool, &str) = if windows {
+        (
+            |u| u.trim().eq_ignore_ascii_case("ContainerAdministrator"),
+            "`ContainerAdministrator` in Windows Server Core images",
+        )
+    } else {
+        (is_root_user, "root unless the image sets one")
+    };
     for c in &td.containers {
         let f = match c.user.as_deref() {
-            Some(u) if is_root_user(u) => Finding::new(
+            Some(u) if admin(u) => Finding::new(
                 RuleId::TD003,
-                format!("{} runs as root{in_host} (`user` is `{u}`)", super::who(td, c)),
+                if windows {
+                    format!(
+                        "{} runs as the container's administrator (`user` is `{u}`)",
+                        super::who(td, c)
+                    )
+                } else {
+                    format!(
+                        "{} runs as root{in_host} (`user` is `{u}`)",
+                        super::who(td, c)
+                    )
+                },
             )
             .at_task_definition(td, &c.field("user"))
             .with_level(RuleId::TD003.meta().grade("root")),
@@ -30,7 +48,7 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
             None => Finding::new(
                 RuleId::TD003,
                 format!(
-                    "{} sets no `user`{in_host}: it runs as the image's user, root unless the image sets one",
+                    "{} sets no `user`{in_host}: it runs as the image's user, {default}",
                     super::who(td, c)
                 ),
             )
@@ -42,37 +60,6 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
                     "unset"
                 },
             )),
-        };
-        out.push(f);
-    }
-}
-
-/// Windows containers: `ContainerAdministrator` (the administrator inside the container) is
-/// an error; no `user` is a note, since it runs as the image's user (`ContainerAdministrator`
-/// in Server Core images, `ContainerUser` in Nano Server ones). Security Hub's ECS.21.
-fn windows(td: &TaskDefinition, out: &mut Findings) {
-    for c in &td.containers {
-        let f = match c.user.as_deref() {
-            Some(u) if u.trim().eq_ignore_ascii_case("ContainerAdministrator") => Finding::new(
-                RuleId::TD003,
-                format!(
-                    "{} runs as the container's administrator (`user` is `{u}`)",
-                    super::who(td, c)
-                ),
-            )
-            .at_task_definition(td, &c.field("user"))
-            .with_level(RuleId::TD003.meta().grade("root")),
-            Some(_) => continue,
-            None if c.has("user") => continue,
-            None => Finding::new(
-                RuleId::TD003,
-                format!(
-                    "{} sets no `user`: it runs as the image's user, `ContainerAdministrator` in Windows Server Core images",
-                    super::who(td, c)
-                ),
-            )
-            .at_task_definition(td, &c.pointer)
-            .with_level(RuleId::TD003.meta().grade("unset")),
         };
         out.push(f);
     }
