@@ -210,9 +210,11 @@ fn join_images(
     let images = images?;
     report.warnings.extend(images.warnings.iter().cloned());
     if images.other_shards > 0 {
+        let n = images.other_shards;
         report.warnings.push(format!(
-            "--shard: {} image repositories are left to other shards, and their containers are judged without their images; merge the state files (`hullscan merge`) and run again with `--state` to join every image",
-            images.other_shards
+            "--shard: {n} image {} left to other shards, and {} containers are judged without their images; merge the state files (`hullscan merge`) and run again with `--state` to join every image",
+            if n == 1 { "repository is" } else { "repositories are" },
+            if n == 1 { "its" } else { "their" },
         ));
     }
     tracing::info!(

@@ -106,7 +106,7 @@ pub struct Container {
     pub health_check: Option<Vec<String>>,
     /// JSON pointer of the container object (or of the embedded string's key).
     pub pointer: String,
-    /// The real key names, by lower-case name, for pointers to fields.
+    /// The real key names of the fields set (not `null`), for pointers to fields.
     keys: Vec<String>,
 }
 
@@ -210,12 +210,12 @@ fn norm(k: &str) -> String {
         .collect()
 }
 
-/// The member named `name` (any spelling) and its real key.
+/// The member named `name` (any spelling) and its real key; a `null` member is absent.
 fn get<'a>(v: &'a Value, name: &str) -> Option<(&'a str, &'a Value)> {
     let want = norm(name);
     v.as_object()?
         .iter()
-        .find(|(k, _)| norm(k) == want)
+        .find(|(k, v)| norm(k) == want && !v.is_null())
         .map(|(k, v)| (k.as_str(), v))
 }
 
@@ -241,6 +241,20 @@ fn strings(v: Option<&Value>) -> Vec<String> {
             a.iter()
                 .filter_map(Value::as_str)
                 .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The keys of an object whose values are not `null`: files exported from the console spell
+/// out every unset field as `"user": null`, which is the field left unset, not a value the
+/// rules cannot read.
+fn set_keys(v: &Value) -> Vec<String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| k.clone())
                 .collect()
         })
         .unwrap_or_default()
@@ -422,10 +436,7 @@ fn read(
         volumes,
         containers,
         pointer,
-        keys: td
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default(),
+        keys: set_keys(td),
         lines: std::sync::Arc::clone(lines),
     }
 }
@@ -450,7 +461,7 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
         cap_add: strings(caps.and_then(|(_, c)| get(c, "add")).map(|(_, v)| v)),
         cap_drop: strings(caps.and_then(|(_, c)| get(c, "drop")).map(|(_, v)| v)),
         has_drop: caps.and_then(|(_, c)| get(c, "drop")).is_some(),
-        logging: get(c, "logConfiguration").is_some_and(|(_, v)| !v.is_null()),
+        logging: get(c, "logConfiguration").is_some(),
         devices: linux
             .and_then(|lp| get(lp, "devices"))
             .and_then(|(_, v)| v.as_array())
@@ -479,10 +490,7 @@ fn container(c: &Value, pointer: String, key: &Key) -> Container {
         health_check: block(c, "healthCheck")
             .and_then(|(_, h)| literal_strings(get(h, "command").map(|(_, v)| v))),
         pointer,
-        keys: c
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default(),
+        keys: set_keys(c),
     }
 }
 

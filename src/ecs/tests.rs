@@ -140,3 +140,17 @@ fn other_json_and_garbage() {
         );
     }
 }
+
+/// Console exports spell every unset field as `null`: unset, not unreadable.
+#[test]
+fn null_fields_are_unset() {
+    let key = crate::secrets::Key::derive(b"test");
+    let text = r#"{"family": "f", "volumes": [{"name": "v", "efsVolumeConfiguration": null, "host": null}],
+      "containerDefinitions": [{"name": "c", "image": "x", "user": null, "readonlyRootFilesystem": null,
+      "logConfiguration": null, "linuxParameters": null, "healthCheck": null}]}"#;
+    let tds = super::parse("td.json", text, &key).expect("parses");
+    let c = &tds[0].containers[0];
+    assert!(c.user.is_none() && !c.has("user") && !c.has("readonlyRootFilesystem"));
+    assert!(!c.logging && c.health_check.is_none());
+    assert!(!tds[0].volumes[0].efs && tds[0].volumes[0].host_path.is_none());
+}
