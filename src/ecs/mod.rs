@@ -403,7 +403,7 @@ fn read(
             a.iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    container(
+                    let mut c = container(
                         c,
                         if inner {
                             base.clone()
@@ -411,7 +411,12 @@ fn read(
                             format!("{base}/{i}")
                         },
                         key,
-                    )
+                    );
+                    // A name from a template parameter (`!Ref AppName`): by position.
+                    if c.name.is_empty() {
+                        c.name = format!("#{}", i + 1);
+                    }
+                    c
                 })
                 .collect()
         })

@@ -6,6 +6,7 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// Host paths whose mount gives a container the host: the engine sockets, the root, and the
 /// kernel's and the host's configuration.
 const SENSITIVE: &[&str] = &[
+    "/etc/ecs",
     "/",
     "/var/run/docker.sock",
     "/run/docker.sock",
@@ -23,7 +24,8 @@ const SENSITIVE: &[&str] = &[
 ];
 
 /// A host path normalised (`//var/run/` → `/var/run`); sensitive when it is listed, or below
-/// `/proc`, `/sys`, `/dev` or a container runtime's socket directory.
+/// `/proc`, `/sys`, `/dev`, a container runtime's socket or data directory, the ECS agent's,
+/// `/root` or `/boot`.
 fn sensitive(path: &str) -> Option<String> {
     let parts: Vec<&str> = path
         .split('/')
@@ -41,6 +43,14 @@ fn sensitive(path: &str) -> Option<String> {
             "/dev",
             "/run/containerd",
             "/var/run/containerd",
+            // Every container's layers and volumes; the ECS agent's state and its config
+            // (which can hold registry credentials); root's home (`.ssh`, `.aws`).
+            "/var/lib/docker",
+            "/var/lib/containerd",
+            "/var/lib/ecs",
+            "/etc/ecs",
+            "/root",
+            "/boot",
         ]
         .iter()
         .any(|r| below(r))
@@ -96,6 +106,10 @@ mod tests {
             "/proc/sys",
             "/etc",
             "/run/containerd/containerd.sock",
+            "/var/lib/docker/vfs/dir/",
+            "/var/lib/ecs/data",
+            "/etc/ecs/ecs.config",
+            "/root/.aws",
         ] {
             assert_eq!(run(super::check, &td(p)).len(), 1, "{p}");
         }
@@ -103,7 +117,14 @@ mod tests {
 
     #[test]
     fn data_paths() {
-        for p in ["/data", "/var/log/app", "/etc2", "/opt/cache"] {
+        for p in [
+            "/data",
+            "/var/log/app",
+            "/etc2",
+            "/opt/cache",
+            "/var/lib/dockerd-data",
+            "/etc/ssl/certs",
+        ] {
             assert!(run(super::check, &td(p)).is_empty(), "{p}");
         }
     }
