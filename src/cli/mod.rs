@@ -38,7 +38,7 @@ enum Command {
     Image(image::ImageArgs),
     /// Check ECR repository settings: tag immutability, scan on push, KMS encryption (RG001-RG003).
     EcrPosture(ecr::EcrPostureArgs),
-    /// Check ECS task definitions (register/describe JSON, CloudFormation JSON, Terraform plans) against the ECS best-practices guide.
+    /// Check ECS task definitions (register/describe JSON, CloudFormation JSON or YAML, Terraform plans, or live) against the ECS best-practices guide, joined with the images they run.
     Ecs(ecs::EcsArgs),
     /// Scan every repository and tag of a registry (or an ECR account), each unique layer once.
     Registry(batch::RegistryScanArgs),
