@@ -679,3 +679,80 @@ ecs.create_service(cluster='prod', serviceName='api', taskDefinition='api:1', de
     );
     assert_eq!(v["images"].as_array().unwrap().len(), 1);
 }
+
+/// Each container is judged against the platform its task runs: `ARM64` tasks against the
+/// arm64 image of an index, the others against amd64, whatever machine runs the scan.
+#[test]
+fn graviton_tasks_are_judged_against_the_arm64_image() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let amd = Image::new(vec![Layer::new("x").file("/bin/sh", 0o755, b"ELF")]);
+    let arm = Image::new(vec![Layer::new("y").file("/app/server", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1000"}))
+        .arch("arm64");
+    common::write_multi_platform(&dir.path().join("multi"), "1", &[amd, arm]);
+    reg.push(&dir.path().join("multi"), "1", "multi");
+    let h = &reg.host;
+    let container = format!(
+        r#"{{"name": "app", "image": "{h}/multi:1", "healthCheck": {{"command": ["CMD-SHELL", "true"]}}}}"#
+    );
+    std::fs::write(
+        dir.path().join("x86.json"),
+        format!(r#"{{"family": "x86", "containerDefinitions": [{container}]}}"#),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("arm.json"),
+        format!(
+            r#"{{"family": "arm", "runtimePlatform": {{"cpuArchitecture": "ARM64"}}, "containerDefinitions": [{container}]}}"#
+        ),
+    )
+    .unwrap();
+    let out = common::hullscan_with(
+        &[
+            "ecs",
+            "--no-config",
+            "-f",
+            "json",
+            "--disable",
+            "TD002,TD009,TD010,TD018,IC002,IC004,RG004",
+            "--insecure-registry",
+            h,
+            dir.path().join("x86.json").to_str().unwrap(),
+            dir.path().join("arm.json").to_str().unwrap(),
+        ],
+        "",
+        &[("XDG_CACHE_HOME", dir.path().join("cache").to_str().unwrap())],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["path"].as_str().unwrap_or_default();
+            let task = if file.ends_with("arm.json") {
+                "arm"
+            } else if file.ends_with("x86.json") {
+                "x86"
+            } else {
+                "image"
+            };
+            (f["rule"].as_str().unwrap().to_string(), task.to_string())
+        })
+        .collect();
+    assert!(found.contains(&pair("TD003", "x86")), "{found:?}");
+    assert!(!found.contains(&pair("TD003", "arm")), "{found:?}");
+    assert!(found.contains(&pair("TD017", "arm")), "{found:?}");
+    assert!(!found.contains(&pair("TD017", "x86")), "{found:?}");
+    let platforms: BTreeSet<&str> = v["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["platform"].as_str())
+        .collect();
+    assert_eq!(platforms, BTreeSet::from(["linux/amd64", "linux/arm64"]));
+}

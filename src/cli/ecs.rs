@@ -192,12 +192,10 @@ fn join_images(
         &LayerCache::default_dir().unwrap_or_else(|| tmp.clone()),
         &limits,
     );
-    let platforms = hullscan::source::PlatformSel::Default;
     let spinner = super::WaitSpinner::start(args.common.quiet);
     let pull = Pull {
         limits: &limits,
         registry: &registry,
-        platforms: &platforms,
         cache: &cache,
         state: state.as_deref(),
         shard,

@@ -52,6 +52,8 @@ pub struct TaskDefinition {
     pub compatibilities: Vec<String>,
     /// `runtimePlatform.operatingSystemFamily` (`LINUX`, `WINDOWS_SERVER_2022_CORE`, …).
     pub os_family: Option<String>,
+    /// `runtimePlatform.cpuArchitecture` (`X86_64`, `ARM64`).
+    pub cpu_architecture: Option<String>,
     /// `volumes`.
     pub volumes: Vec<Volume>,
     /// `containerDefinitions`.
@@ -146,6 +148,21 @@ impl TaskDefinition {
         self.os_family
             .as_deref()
             .is_some_and(|f| f.to_ascii_uppercase().starts_with("WINDOWS"))
+    }
+
+    /// The image platform its containers run: `linux/arm64` for `ARM64` (Graviton), else
+    /// `linux/amd64`, ECS's default, whatever machine runs the scan.
+    #[must_use]
+    pub fn platform(&self) -> &'static str {
+        if self
+            .cpu_architecture
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("ARM64"))
+        {
+            "linux/arm64"
+        } else {
+            "linux/amd64"
+        }
     }
 
     /// The 1-based line of a pointer in the file.
@@ -438,6 +455,8 @@ fn read(
         compatibilities: strings(get(td, "requiresCompatibilities").map(|(_, v)| v)),
         os_family: block(td, "runtimePlatform")
             .and_then(|(_, p)| string(p, "operatingSystemFamily")),
+        cpu_architecture: block(td, "runtimePlatform")
+            .and_then(|(_, p)| string(p, "cpuArchitecture")),
         volumes,
         containers,
         pointer,

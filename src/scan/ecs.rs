@@ -11,10 +11,10 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::config::Config;
-use crate::ecs::{Launch, TaskDefinition};
+use crate::ecs::{Container, Launch, TaskDefinition};
 use crate::image::layer::Limits;
 use crate::reference::ImageRef;
-use crate::report::{Report, ScannedImage};
+use crate::report::ScannedImage;
 use crate::rules::{Finding, Level, RuleId};
 use crate::source::PlatformSel;
 use crate::source::ecr::{self, Registry};
@@ -44,8 +44,6 @@ pub struct Pull<'a> {
     pub limits: &'a Limits,
     /// Registry connection settings.
     pub registry: &'a RegistryOptions,
-    /// Platforms to scan.
-    pub platforms: &'a PlatformSel,
     /// Layer facts and results.
     pub cache: &'a LayerCache,
     /// Completed images are recorded here; a run started again with it skips them.
@@ -61,9 +59,11 @@ pub struct Pull<'a> {
 /// The images the task definitions run, scanned (or resumed from the state file).
 #[derive(Debug, Default)]
 pub struct Images {
-    /// Container image as written → `host/repository@digest`, the reference scanned for it.
-    pub resolved: BTreeMap<String, String>,
-    /// One record per image scanned (and per ECR repository whose settings have findings).
+    /// (Container image as written, platform) → `host/repository@digest`, the reference
+    /// scanned for it.
+    pub resolved: BTreeMap<(String, String), String>,
+    /// One record per image and platform the containers run (and per ECR repository of
+    /// theirs whose settings have findings).
     pub records: Vec<Record>,
     /// Images that could not be resolved or scanned, and skipped checks, one line each.
     pub warnings: Vec<String>,
@@ -73,8 +73,24 @@ pub struct Images {
     pub other_shards: usize,
 }
 
-/// One repository's references: `(as written, tag, digest)`.
-type Refs = Vec<(String, Option<String>, Option<String>)>;
+/// One repository's references: `(as written, tag, digest, platform)`.
+type Refs = Vec<(String, Option<String>, Option<String>, &'static str)>;
+
+/// The record that answers for `digest` of `name` on `platform`: the platform's, or the only
+/// one of an image that is not an index (whatever platform it says it is for).
+fn record_for<'r>(
+    records: &'r [Record],
+    name: &str,
+    digest: &str,
+    platform: &str,
+) -> Option<&'r Record> {
+    records.iter().find(|r| {
+        r.error.is_none()
+            && r.repository == name
+            && r.digest == digest
+            && (r.platform == platform || r.manifest_digest.is_none())
+    })
+}
 
 /// Resolves every image the task definitions run to its digest and scans each digest once.
 /// An image that cannot be resolved or scanned is a warning: its task definitions' findings
@@ -88,20 +104,28 @@ pub fn scan_images(
     cfg: &Config,
 ) -> Result<Images, ScanError> {
     let (sink, previous) = Sink::open(pull.state, Box::new(std::io::sink()))?;
-    let done: HashSet<(String, String)> = previous
-        .iter()
-        .filter(|r| r.error.is_none())
-        .map(|r| (r.repository.clone(), r.digest.clone()))
-        .collect();
     let mut repos: BTreeMap<(String, String), Refs> = BTreeMap::new();
-    for image in images(tds) {
+    let wanted: BTreeSet<(String, &'static str)> = tds
+        .iter()
+        .flat_map(|td| {
+            let p = td.platform();
+            td.containers
+                .iter()
+                .filter_map(move |c| c.image.clone().map(|i| (i, p)))
+        })
+        .collect();
+    let pullable = images(tds);
+    for (image, platform) in wanted {
+        if !pullable.contains(&image) {
+            continue;
+        }
         let Some(r) = ImageRef::parse(&image) else {
             continue;
         };
         repos
             .entry((r.registry.clone(), r.repository.clone()))
             .or_default()
-            .push((image, r.tag, r.digest));
+            .push((image, r.tag, r.digest, platform));
     }
     let total = repos.len();
     repos.retain(|(host, repo), _| {
@@ -111,7 +135,7 @@ pub fn scan_images(
     let work = Work {
         pull,
         cfg,
-        done,
+        previous: &previous,
         sink: Mutex::new(sink),
         resolved: Mutex::new(BTreeMap::new()),
         warnings: Mutex::new(Vec::new()),
@@ -141,22 +165,55 @@ pub fn scan_images(
     }
     let poisoned = || ScanError::Invalid("image scan lock poisoned".into());
     let sink = work.sink.into_inner().map_err(|_| poisoned())?;
+    let resolved = work.resolved.into_inner().map_err(|_| poisoned())?;
+    let mut warnings = work.warnings.into_inner().map_err(|_| poisoned())?;
+    let previous_keys: HashSet<(String, String, String)> =
+        previous.iter().map(Record::key).collect();
     let mut all = sink.records;
-    let resumed = previous.len();
     all.extend(previous);
     records::sort_dedup(&mut all);
-    let mut warnings = work.warnings.into_inner().map_err(|_| poisoned())?;
-    for r in all.iter().filter(|r| r.error.is_some()) {
-        warnings.push(format!(
-            "image `{}` could not be scanned ({}); its task definitions are judged without it (--no-images skips image scans)",
-            r.reference,
-            r.error.as_deref().unwrap_or_default()
-        ));
+    // Only what these task definitions run: a state file may hold more (a merged one).
+    let mut keep: Vec<Record> = Vec::new();
+    for ((_, platform), reference) in &resolved {
+        let Some((name, digest)) = reference.split_once('@') else {
+            continue;
+        };
+        match record_for(&all, name, digest, platform) {
+            Some(r) => {
+                if !keep.contains(r) {
+                    keep.push(r.clone());
+                }
+            }
+            None => {
+                if let Some(r) = all
+                    .iter()
+                    .find(|r| r.reference == *reference && r.error.is_some())
+                {
+                    warnings.push(format!(
+                        "image `{}` could not be scanned ({}); its task definitions are judged without it (--no-images skips image scans)",
+                        r.reference,
+                        r.error.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+        }
     }
+    let repositories: BTreeSet<String> = keep.iter().map(|r| r.repository.clone()).collect();
+    keep.extend(
+        all.iter()
+            .filter(|r| r.digest.is_empty() && repositories.contains(&r.repository))
+            .cloned(),
+    );
+    records::sort_dedup(&mut keep);
+    let resumed = keep
+        .iter()
+        .filter(|r| previous_keys.contains(&r.key()))
+        .count();
     warnings.sort();
+    warnings.dedup();
     Ok(Images {
-        resolved: work.resolved.into_inner().map_err(|_| poisoned())?,
-        records: all,
+        resolved,
+        records: keep,
         warnings,
         resumed,
         other_shards: total - repos.len(),
@@ -167,9 +224,10 @@ pub fn scan_images(
 struct Work<'a> {
     pull: &'a Pull<'a>,
     cfg: &'a Config,
-    done: HashSet<(String, String)>,
+    /// The state file's records: done.
+    previous: &'a [Record],
     sink: Mutex<Sink>,
-    resolved: Mutex<BTreeMap<String, String>>,
+    resolved: Mutex<BTreeMap<(String, String), String>>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -205,8 +263,8 @@ impl Work<'_> {
             }
         };
         self.posture(host, repo)?;
-        let mut units: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (image, tag, digest) in refs {
+        let mut units: BTreeMap<(String, &'static str), BTreeSet<String>> = BTreeMap::new();
+        for (image, tag, digest, platform) in refs {
             let digest = if let Some(d) = digest {
                 d.clone()
             } else {
@@ -222,28 +280,49 @@ impl Work<'_> {
                     }
                 }
             };
-            let tags = units.entry(digest.clone()).or_default();
+            let tags = units.entry((digest.clone(), platform)).or_default();
             tags.extend(tag.clone());
             if let Ok(mut r) = self.resolved.lock() {
-                r.insert(image.clone(), format!("{name}@{digest}"));
+                r.insert(
+                    (image.clone(), (*platform).to_string()),
+                    format!("{name}@{digest}"),
+                );
             }
         }
-        let scanner = DigestScanner {
-            cfg: self.cfg,
-            limits: self.pull.limits,
-            cache: self.pull.cache,
-            platforms: self.pull.platforms,
-            progress: self.pull.progress,
-        };
-        for (digest, tags) in units {
-            if self.done.contains(&(name.clone(), digest.clone())) {
+        for ((digest, platform), tags) in units {
+            let scanned = self
+                .sink
+                .lock()
+                .is_ok_and(|s| record_for(&s.records, &name, &digest, platform).is_some());
+            if scanned || record_for(self.previous, &name, &digest, platform).is_some() {
                 continue;
             }
+            // The platform the task runs, whatever machine runs the scan.
+            let platforms = PlatformSel::One(platform.to_string());
+            let scanner = DigestScanner {
+                cfg: self.cfg,
+                limits: self.pull.limits,
+                cache: self.pull.cache,
+                platforms: &platforms,
+                progress: self.pull.progress,
+            };
             let unit = Unit {
                 digest,
                 tags: tags.into_iter().collect(),
             };
-            self.emit(scanner.scan(host, &store, repo, &unit))?;
+            let records = scanner.scan(host, &store, repo, &unit);
+            // One image scanned for two platforms that is not an index: one record.
+            let fresh: Vec<Record> = {
+                let sink = self
+                    .sink
+                    .lock()
+                    .map_err(|_| ScanError::Invalid("image scan lock poisoned".into()))?;
+                records
+                    .into_iter()
+                    .filter(|r| !sink.records.iter().any(|s| s.key() == r.key()))
+                    .collect()
+            };
+            self.emit(fresh)?;
         }
         Ok(())
     }
@@ -253,7 +332,10 @@ impl Work<'_> {
     fn posture(&self, host: &str, repo: &str) -> Result<(), ScanError> {
         let name = format!("{host}/{repo}");
         if !self.cfg.enabled.iter().any(|r| r.is_repository())
-            || self.done.contains(&(name.clone(), String::new()))
+            || self
+                .previous
+                .iter()
+                .any(|r| r.repository == name && r.digest.is_empty())
         {
             return Ok(());
         }
@@ -277,21 +359,16 @@ impl Work<'_> {
 }
 
 impl Images {
-    /// The report of each image scanned, by `host/repository@digest`.
-    fn reports(&self) -> BTreeMap<&str, Report> {
-        let mut out: BTreeMap<&str, Report> = BTreeMap::new();
-        for r in self
-            .records
-            .iter()
-            .filter(|r| r.error.is_none() && !r.digest.is_empty())
-        {
-            let mut report = r.to_report();
-            report.category.clear();
-            let entry = out.entry(r.reference.as_str()).or_default();
-            entry.findings.append(&mut report.findings);
-            entry.repo_paths.append(&mut report.repo_paths);
-        }
-        out
+    /// The record of the image a container of `td` runs, when it was scanned.
+    #[must_use]
+    pub fn record(&self, td: &TaskDefinition, c: &Container) -> Option<&Record> {
+        let image = c.image.as_deref()?;
+        let platform = td.platform();
+        let reference = self
+            .resolved
+            .get(&(image.to_string(), platform.to_string()))?;
+        let (name, digest) = reference.split_once('@')?;
+        record_for(&self.records, name, digest, platform)
     }
 
     /// The images scanned, as a report lists them.
@@ -301,7 +378,7 @@ impl Images {
             .iter()
             .filter(|r| r.error.is_none() && !r.digest.is_empty())
             .map(|r| ScannedImage {
-                reference: r.reference.clone(),
+                reference: shown(r),
                 source: "registry".into(),
                 platform: r.platform.clone(),
                 manifest_digest: Some(r.manifest_digest.clone().unwrap_or(r.digest.clone())),
@@ -318,8 +395,18 @@ impl Images {
     pub fn repo_paths(&self) -> BTreeMap<String, String> {
         self.records
             .iter()
-            .map(|r| (r.reference.clone(), format!("image/{}", r.repository)))
+            .map(|r| (shown(r), format!("image/{}", r.repository)))
             .collect()
+    }
+}
+
+/// How an image record is named in a report: its reference, and the platform when it was
+/// chosen from an index (two platforms of one image are two images).
+fn shown(r: &Record) -> String {
+    if r.manifest_digest.is_some() {
+        format!("{} ({})", r.reference, r.platform)
+    } else {
+        r.reference.clone()
     }
 }
 
@@ -327,9 +414,10 @@ impl Images {
 /// a container without `user` becomes an error when its image runs as root and goes away when
 /// the image sets a user; IC001 of an image that task definitions run is replaced by their
 /// TD003 judgement; FS009 is a note when every container running the image has a read-only
-/// root filesystem; TD017 runs on each container with its image. `repo_paths` maps a task
-/// definition's file to its repository path (fingerprints). Returns the findings to report
-/// beside the task definitions': TD017, the images', their ECR repositories'.
+/// root filesystem; TD017 runs on each container with its image. Each container is judged
+/// against the platform its task runs (`runtimePlatform.cpuArchitecture`). `repo_paths` maps
+/// a task definition's file to its repository path (fingerprints). Returns the findings to
+/// report beside the task definitions': TD017, the images', their ECR repositories'.
 #[must_use]
 pub fn join(
     tds: &[TaskDefinition],
@@ -338,27 +426,29 @@ pub fn join(
     cfg: &Config,
     repo_paths: &BTreeMap<String, String>,
 ) -> Vec<Finding> {
-    let reports = images.reports();
-    let scanned = |image: &str| {
-        images
-            .resolved
-            .get(image)
-            .filter(|k| reports.contains_key(k.as_str()))
-    };
-    let root_image = |image: &str| {
-        reports.get(scanned(image)?.as_str()).and_then(|r| {
-            r.findings
-                .iter()
-                .find(|f| f.rule == RuleId::IC001)
-                .map(|f| f.message.clone())
-        })
-    };
     let mut drop: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    // Which containers run each record (by index), for FS009.
+    let mut users: BTreeMap<usize, Vec<&Container>> = BTreeMap::new();
     for td in tds {
+        let repo_path = repo_paths.get(&td.file).unwrap_or(&td.file);
         for c in &td.containers {
-            let Some(image) = c.image.as_deref().filter(|i| scanned(i).is_some()) else {
+            let Some(record) = images.record(td, c) else {
                 continue;
             };
+            if let Some(i) = images.records.iter().position(|r| std::ptr::eq(r, record)) {
+                users.entry(i).or_default().push(c);
+            }
+            let image = c.image.as_deref().unwrap_or_default();
+            if let Some(exec) = &record.exec {
+                let launch = Launch {
+                    td,
+                    container: c,
+                    image,
+                    exec,
+                };
+                out.extend(lint::lint_launch(&launch, cfg, repo_path));
+            }
             if c.user.is_some() || c.has("user") {
                 continue;
             }
@@ -369,12 +459,13 @@ pub fn join(
             else {
                 continue;
             };
-            match root_image(image) {
-                Some(why) => {
+            match record.findings.iter().find(|f| f.rule == "IC001") {
+                Some(root) => {
                     let f = &mut findings[i];
                     f.message = format!(
-                        "{} sets no `user` and its image `{image}` runs as root ({why})",
-                        crate::rules::ecs::who(td, c)
+                        "{} sets no `user` and its image `{image}` runs as root ({})",
+                        crate::rules::ecs::who(td, c),
+                        root.message
                     );
                     if f.level < Level::Error {
                         f.level = RuleId::TD003.meta().grade("root");
@@ -388,50 +479,27 @@ pub fn join(
         }
     }
     findings.retain(|f| !(f.rule == RuleId::TD003 && drop.contains(&f.anchor)));
-    let mut out = Vec::new();
-    // TD017: each container against the image it runs.
-    for td in tds {
-        let repo_path = repo_paths.get(&td.file).unwrap_or(&td.file);
-        for c in &td.containers {
-            let Some(image) = c.image.as_deref() else {
-                continue;
-            };
-            let Some(exec) = scanned(image).and_then(|k| {
-                images
-                    .records
-                    .iter()
-                    .find(|r| r.reference == *k && r.error.is_none())
-                    .and_then(|r| r.exec.as_ref())
-            }) else {
-                continue;
-            };
-            let launch = Launch {
-                td,
-                container: c,
-                image,
-                exec,
-            };
-            out.extend(lint::lint_launch(&launch, cfg, repo_path));
+    for (i, r) in images.records.iter().enumerate() {
+        if r.digest.is_empty() {
+            // The settings of the images' ECR repositories.
+            out.extend(r.to_report().findings);
+            continue;
         }
-    }
-    for (key, report) in &reports {
-        let users: Vec<_> = tds
-            .iter()
-            .flat_map(|td| &td.containers)
-            .filter(|c| {
-                c.image
-                    .as_deref()
-                    .and_then(|i| images.resolved.get(i))
-                    .is_some_and(|k| k == key)
-            })
-            .collect();
-        let read_only = !users.is_empty() && users.iter().all(|c| c.readonly_root == Some(true));
-        for f in &report.findings {
+        let Some(running) = users.get(&i) else {
+            continue;
+        };
+        let read_only = running.iter().all(|c| c.readonly_root == Some(true));
+        let mut report = r.to_report();
+        for f in &mut report.findings {
+            if let crate::rules::finding::Location::Image { image, .. } = &mut f.location {
+                *image = shown(r);
+            }
+        }
+        for mut f in report.findings {
             // The task definitions' TD003 judges the user the container runs as.
             if f.rule == RuleId::IC001 {
                 continue;
             }
-            let mut f = f.clone();
             if f.rule == RuleId::FS009 && read_only {
                 f.level = Level::Note;
                 f.message
@@ -439,10 +507,6 @@ pub fn join(
             }
             out.push(f);
         }
-    }
-    // The settings of the images' ECR repositories.
-    for r in images.records.iter().filter(|r| r.digest.is_empty()) {
-        out.extend(r.to_report().findings);
     }
     out
 }
