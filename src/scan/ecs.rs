@@ -290,11 +290,11 @@ impl Work<'_> {
             }
         }
         for ((digest, platform), tags) in units {
-            let scanned = self
+            let done_now = self
                 .sink
                 .lock()
                 .is_ok_and(|s| record_for(&s.records, &name, &digest, platform).is_some());
-            if scanned || record_for(self.previous, &name, &digest, platform).is_some() {
+            if done_now || record_for(self.previous, &name, &digest, platform).is_some() {
                 continue;
             }
             // The platform the task runs, whatever machine runs the scan.
