@@ -33,9 +33,16 @@ pub fn images(tds: &[TaskDefinition]) -> BTreeSet<String> {
     tds.iter()
         .flat_map(|td| &td.containers)
         .filter_map(|c| c.image.clone())
-        .filter(|i| !i.contains('$') && !i.contains("{{") && !i.is_empty())
-        .filter(|i| ImageRef::parse(i).is_some())
+        .filter(|i| pullable(i).is_some())
         .collect()
+}
+
+/// An image as a task definition names it, parsed, when it can be pulled as written.
+fn pullable(image: &str) -> Option<ImageRef> {
+    if image.contains('$') || image.contains("{{") || image.is_empty() {
+        return None;
+    }
+    ImageRef::parse(image)
 }
 
 /// How to reach the images, and how the work is kept and split.
@@ -114,12 +121,8 @@ pub fn scan_images(
                 .filter_map(move |c| c.image.clone().map(|i| (i, p)))
         })
         .collect();
-    let pullable = images(tds);
     for (image, platform) in wanted {
-        if !pullable.contains(&image) {
-            continue;
-        }
-        let Some(r) = ImageRef::parse(&image) else {
+        let Some(r) = pullable(&image) else {
             continue;
         };
         repos
@@ -174,13 +177,14 @@ pub fn scan_images(
     records::sort_dedup(&mut all);
     // Only what these task definitions run: a state file may hold more (a merged one).
     let mut keep: Vec<Record> = Vec::new();
+    let mut kept: HashSet<(String, String, String)> = HashSet::new();
     for ((_, platform), reference) in &resolved {
         let Some((name, digest)) = reference.split_once('@') else {
             continue;
         };
         match record_for(&all, name, digest, platform) {
             Some(r) => {
-                if !keep.contains(r) {
+                if kept.insert(r.key()) {
                     keep.push(r.clone());
                 }
             }
@@ -262,7 +266,7 @@ impl Work<'_> {
                 return Ok(());
             }
         };
-        self.posture(host, repo)?;
+        self.posture(host, repo, &name)?;
         let mut units: BTreeMap<(String, &'static str), BTreeSet<String>> = BTreeMap::new();
         for (image, tag, digest, platform) in refs {
             let digest = if let Some(d) = digest {
@@ -289,12 +293,12 @@ impl Work<'_> {
                 );
             }
         }
+        // This repository's records of this run: only this thread adds them.
+        let mut this_run: Vec<Record> = Vec::new();
         for ((digest, platform), tags) in units {
-            let done_now = self
-                .sink
-                .lock()
-                .is_ok_and(|s| record_for(&s.records, &name, &digest, platform).is_some());
-            if done_now || record_for(self.previous, &name, &digest, platform).is_some() {
+            if record_for(&this_run, &name, &digest, platform).is_some()
+                || record_for(self.previous, &name, &digest, platform).is_some()
+            {
                 continue;
             }
             // The platform the task runs, whatever machine runs the scan.
@@ -310,18 +314,13 @@ impl Work<'_> {
                 digest,
                 tags: tags.into_iter().collect(),
             };
-            let records = scanner.scan(host, &store, repo, &unit);
-            // One image scanned for two platforms that is not an index: one record.
-            let fresh: Vec<Record> = {
-                let sink = self
-                    .sink
-                    .lock()
-                    .map_err(|_| ScanError::Invalid("image scan lock poisoned".into()))?;
-                records
-                    .into_iter()
-                    .filter(|r| !sink.records.iter().any(|s| s.key() == r.key()))
-                    .collect()
-            };
+            // An image that is not an index answers for every platform: one record.
+            let fresh: Vec<Record> = scanner
+                .scan(host, &store, repo, &unit)
+                .into_iter()
+                .filter(|r| !this_run.iter().any(|s| s.key() == r.key()))
+                .collect();
+            this_run.extend(fresh.iter().cloned());
             self.emit(fresh)?;
         }
         Ok(())
@@ -329,8 +328,7 @@ impl Work<'_> {
 
     /// RG001–RG003 on the settings of an ECR image's repository; not readable (a missing
     /// `ecr:DescribeRepositories`) is a warning.
-    fn posture(&self, host: &str, repo: &str) -> Result<(), ScanError> {
-        let name = format!("{host}/{repo}");
+    fn posture(&self, host: &str, repo: &str, name: &str) -> Result<(), ScanError> {
         if !self.cfg.enabled.iter().any(|r| r.is_repository())
             || self
                 .previous
@@ -346,7 +344,7 @@ impl Work<'_> {
             Ok(found) => {
                 let records: Vec<Record> = found
                     .iter()
-                    .filter_map(|p| posture_record(&name, p, self.cfg))
+                    .filter_map(|p| posture_record(name, p, self.cfg))
                     .collect();
                 self.emit(records)?;
             }
