@@ -227,7 +227,6 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         image_src: &image_src,
         explicit_registry: args.reference.starts_with("docker://"),
         cache: cache.as_ref(),
-        cache_layers: false,
     };
     let bar = Bar {
         quiet: args.common.quiet,

@@ -56,11 +56,10 @@ pub struct ImageJob<'a> {
     /// The reference was given as `docker://…`: the registry only.
     pub explicit_registry: bool,
     /// Layer facts and engine configs kept between runs (engine images re-scan from it).
+    /// Registry and layout layers are walked without it: one image gains little, and a layer
+    /// it reads is always read again (batch scans, `hullscan registry` and `hullscan ecs`,
+    /// cache them through their own scanner).
     pub cache: Option<&'a LayerCache>,
-    /// Walk registry and layout layers through `cache` too, as batch scans do (`hullscan ecs`
-    /// scanning many images on one base). `hullscan image` keeps them out: one image gains
-    /// little, and a layer it reads is always read again.
-    pub cache_layers: bool,
 }
 
 /// What a scan reports while it works (a byte progress bar, or nothing).
@@ -252,8 +251,7 @@ fn scan_store(
         };
         let _span = tracing::info_span!("image", reference = %shown).entered();
         progress.start(img, &shown);
-        let cache = job.cache.filter(|_| job.cache_layers);
-        let facts = super::scan_cached(store.as_ref(), img, job.limits, cache, &|n| {
+        let facts = super::scan_cached(store.as_ref(), img, job.limits, None, &|n| {
             progress.advance(n);
         })
         .ctx(|| format!("scanning `{shown}`"));
