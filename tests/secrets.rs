@@ -390,6 +390,33 @@ fn batch_records_state_and_sarif_hold_no_value() {
     );
     let records = std::fs::read_to_string(w.join("out.jsonl")).unwrap();
     assert!(records.contains("\"FS006\"") && records.contains("secret_fingerprint"));
+    // `hullscan ecs` scans the same image through the same records, into its own state file
+    // and cache, with the first planted value in the task's environment too.
+    let td = format!(
+        r#"{{"family": "app", "containerDefinitions": [{{"name": "app", "image": "{}/team/app:1",
+          "environment": [{{"name": "TOKEN", "value": "{}"}}]}}]}}"#,
+        reg.host, planted.values[0]
+    );
+    std::fs::write(w.join("td.json"), td).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hullscan"))
+        .args(["ecs", "--no-config", "--insecure-registry", &reg.host])
+        .args(["--state", "ecs-state.jsonl", "-f", "json", "td.json"])
+        .env("XDG_CACHE_HOME", w.join("ecs-cache"))
+        .current_dir(w)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"FS006\""));
+    assert_no_value(&planted.values, "ecs stdout", &out.stdout);
+    assert_no_value(&planted.values, "ecs stderr", &out.stderr);
+    assert!(!walk(&w.join("ecs-cache")).is_empty());
+    assert!(w.join("ecs-state.jsonl").exists());
+    std::fs::remove_file(w.join("td.json")).unwrap();
     for entry in walk(w) {
         let raw = std::fs::read(&entry).unwrap();
         let plain = zstd::stream::decode_all(&raw[..]).unwrap_or(raw);
