@@ -19,7 +19,8 @@ fn root() -> &'static Path {
 
 #[test]
 fn metadata_files_match_the_registry() {
-    // One `<ID>.toml` per rule; `rules/secrets/` holds the secret detector's kinds.
+    // One `<ID>.toml` per rule; `rules/secrets/` holds the secret detector's kinds and
+    // `rules/data/` the tables rules read (well-known base images).
     let files: BTreeSet<String> = std::fs::read_dir(root().join("rules"))
         .unwrap()
         .filter(|e| e.as_ref().is_ok_and(|e| e.path().is_file()))

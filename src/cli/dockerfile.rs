@@ -34,21 +34,6 @@ pub(crate) struct DockerfileArgs {
     pub(crate) common: CommonArgs,
 }
 
-/// True for file names Docker and Podman build from.
-fn is_dockerfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let ext = Path::new(&lower).extension().and_then(|e| e.to_str());
-    if matches!(ext, Some("dockerignore" | "md" | "orig" | "rej")) {
-        return false;
-    }
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
-}
-
 enum Input {
     Stdin,
     File(PathBuf),
@@ -61,17 +46,7 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<Input> {
         if p.as_os_str() == "-" {
             out.push(Input::Stdin);
         } else if p.is_dir() {
-            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(p)
-                .hidden(false)
-                .require_git(false)
-                .filter_entry(|e| e.file_name() != ".git")
-                .build()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
-                .map(ignore::DirEntry::into_path)
-                .collect();
-            found.sort();
+            let found = hullscan::dockerfile::discover::find_dockerfiles(p);
             if found.is_empty() {
                 errors.push(format!(
                     "`{}`: no Dockerfile or Containerfile found",
@@ -231,27 +206,6 @@ pub(crate) fn run(args: &DockerfileArgs) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names() {
-        for n in [
-            "Dockerfile",
-            "dockerfile",
-            "api.Dockerfile",
-            "Dockerfile.prod",
-            "Containerfile",
-        ] {
-            assert!(is_dockerfile_name(n), "{n}");
-        }
-        for n in [
-            "Dockerfile.dockerignore",
-            "docker-compose.yml",
-            "README.md",
-            "Dockerfile.md",
-        ] {
-            assert!(!is_dockerfile_name(n), "{n}");
-        }
-    }
 
     #[test]
     fn read_limits() {

@@ -2,6 +2,7 @@
 //! (`FROM` parts, `ENV`/`ARG` pairs, the shell scripts a `RUN` executes, variables in scope).
 
 pub mod analysis;
+pub mod discover;
 pub mod expand;
 pub mod parser;
 pub mod purpose;
@@ -227,10 +228,11 @@ impl Instruction {
     /// The parts of a `FROM`: image, `AS` alias, `--platform`.
     #[must_use]
     pub fn from_args(&self) -> FromArgs {
-        let words: Vec<&str> = self.args.split_whitespace().collect();
-        let image = words.first().copied().unwrap_or_default().to_string();
+        // Quotes are removed as the builder's word processing removes them (`FROM "a:1"`).
+        let words = split_words(&self.args, self.escape);
+        let image = words.first().cloned().unwrap_or_default();
         let alias = match words.as_slice() {
-            [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => Some((*name).to_string()),
+            [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => Some(name.clone()),
             _ => None,
         };
         FromArgs {

@@ -361,13 +361,19 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
                         .as_deref()
                         .is_some_and(|a| a.eq_ignore_ascii_case(&expanded.text))
                 });
+                // BuildKit substitutes an unset or empty build argument with nothing and
+                // then refuses a name the grammar rejects (`node:-slim`): such a base is
+                // whatever `--build-arg` names at build time, unknown here.
+                let buildable = parent.is_some()
+                    || expanded.text.eq_ignore_ascii_case("scratch")
+                    || crate::reference::is_valid_reference(&expanded.text);
                 df.stages.push(Stage {
                     index: idx,
                     from_line: ins.start_line,
                     first: i,
                     last: i,
                     base: expanded.text,
-                    base_resolved: !expanded.unresolved,
+                    base_resolved: !expanded.unresolved && buildable,
                     alias,
                     platform,
                     parent,

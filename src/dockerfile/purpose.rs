@@ -57,6 +57,76 @@ const CI_DIRS: &[&str] = &[
     ".buildkite",
     "ci",
     ".ci",
+    "toolchain",
+    "toolchains",
+    "cross",
+    "builder",
+    "builders",
+    "buildenv",
+    "build-env",
+    "devenv",
+    "dev-env",
+];
+
+/// Parts of a Dockerfile's own name (split at `.`, `-`, `_`) that say it builds a
+/// development, test or build environment: `Dockerfile.dev`, `build.Dockerfile`,
+/// `Dockerfile-ci`, `Dockerfile.toolchain`.
+const DEV_NAME_PARTS: &[&str] = &[
+    "dev",
+    "develop",
+    "development",
+    "devel",
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "ci",
+    "build",
+    "builder",
+    "buildenv",
+    "toolchain",
+    "sdk",
+    "cross",
+    "debug",
+    "devcontainer",
+];
+
+/// Commands that build or test software: an image whose command is one of these is a
+/// build or CI environment (`ENTRYPOINT ["make"]`, `CMD ["mvn", "verify"]`).
+const BUILD_COMMANDS: &[&str] = &[
+    "make",
+    "gmake",
+    "cmake",
+    "ninja",
+    "meson",
+    "mvn",
+    "mvnw",
+    "./mvnw",
+    "gradle",
+    "gradlew",
+    "./gradlew",
+    "ant",
+    "sbt",
+    "bazel",
+    "bazelisk",
+    "cargo",
+    "rustc",
+    "gcc",
+    "g++",
+    "cc",
+    "clang",
+    "javac",
+    "tsc",
+    "pytest",
+    "tox",
+    "nox",
+    "goreleaser",
+    "buildah",
+    "kaniko",
+    "executor",
+    "dockerd-entrypoint.sh",
+    "jenkins-agent",
+    "gitlab-runner",
 ];
 
 /// Commands that only open a shell or an interpreter's prompt.
@@ -110,7 +180,10 @@ impl Dockerfile {
                 .last()
                 .map(|n| n.to_ascii_lowercase())
                 .unwrap_or_default();
-            if in_ci_dir || name.contains("devcontainer") {
+            let dev_name = name
+                .split(['.', '-', '_'])
+                .any(|part| DEV_NAME_PARTS.contains(&part));
+            if in_ci_dir || dev_name || name.contains("devcontainer") {
                 return Purpose::Dev;
             }
         }
@@ -146,6 +219,37 @@ impl Dockerfile {
             || entry
                 .first()
                 .is_some_and(|e| super::shell::basename(e).contains("entrypoint"));
+        // The program the container starts: the entrypoint's, unless it is a generic
+        // wrapper (`tini --`, `docker-entrypoint.sh`) in front of the command.
+        let program = {
+            let argv = if entry.is_empty() { &cmd } else { &entry };
+            let mut words = argv.iter().map(|w| super::shell::basename(w));
+            let mut first = words.next();
+            while first
+                .is_some_and(|w| matches!(w, "tini" | "dumb-init" | "--" | "gosu" | "su-exec"))
+            {
+                first = words.next();
+            }
+            if first.is_some_and(|w| w.contains("entrypoint")) && !entry.is_empty() {
+                cmd.first().map(|w| super::shell::basename(w))
+            } else {
+                first
+            }
+        };
+        let build_program = program.is_some_and(|p| BUILD_COMMANDS.contains(&p))
+            || (program.is_some_and(|p| matches!(p, "go"))
+                && cmd
+                    .iter()
+                    .chain(&entry)
+                    .any(|a| matches!(a.as_str(), "build" | "test" | "generate")))
+            || (program.is_some_and(|p| matches!(p, "npm" | "yarn" | "pnpm"))
+                && cmd
+                    .iter()
+                    .chain(&entry)
+                    .any(|a| matches!(a.as_str(), "test" | "dev" | "build" | "watch" | "lint")));
+        if build_program {
+            return Purpose::Dev;
+        }
         if (cmd.is_empty() && entry.is_empty()) || (generic_entry && is_prompt(&cmd)) {
             return Purpose::Base;
         }
@@ -237,6 +341,35 @@ mod tests {
                 "FROM debian:12\nLABEL devcontainer.metadata='[]'\nCMD [\"app\"]\n"
             ),
             Purpose::Dev
+        );
+        for (path, src) in [
+            ("Dockerfile.dev", "FROM node:20\nCMD [\"npm\", \"start\"]\n"),
+            ("docker/build.Dockerfile", "FROM debian:12\nCMD [\"app\"]\n"),
+            ("Dockerfile-ci", "FROM debian:12\nCMD [\"app\"]\n"),
+            ("Dockerfile", "FROM debian:12\nENTRYPOINT [\"make\"]\n"),
+            ("Dockerfile", "FROM maven:3\nCMD [\"mvn\", \"verify\"]\n"),
+            (
+                "Dockerfile",
+                "FROM debian:12\nENTRYPOINT [\"tini\", \"--\", \"gradle\"]\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM node:20\nCMD [\"npm\", \"run\", \"dev\"]\n",
+            ),
+            (
+                "toolchains/arm/Dockerfile",
+                "FROM debian:12\nCMD [\"app\"]\n",
+            ),
+        ] {
+            assert_eq!(purpose(path, src), Purpose::Dev, "{path}: {src}");
+        }
+        // Build directories hold production images too; `npm start` runs an app.
+        assert_eq!(
+            purpose(
+                "build/docker/Dockerfile",
+                "FROM node:20\nCMD [\"npm\", \"start\"]\n"
+            ),
+            Purpose::App
         );
         // A directory merely named like a tool is not a CI directory.
         assert_eq!(

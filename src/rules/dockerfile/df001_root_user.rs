@@ -20,7 +20,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .rfind(|&i| df.instructions[i].keyword == Keyword::User);
     let Some(idx) = last_user else {
         let root = df.final_lineage()[0];
-        if runs_as_nonroot_by_default(&root.base) {
+        // A resolved base is read below; the built-in table answers for well-known bases
+        // when it was not asked for.
+        if df.base.is_none() && known_nonroot_base(&root.base).is_some() {
             return;
         }
         // A resolved base (`--resolve-bases`) decides: its `USER` is inherited.
@@ -38,7 +40,18 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             None => "final stage has no `USER`; the container runs as root".to_string(),
         };
         let from = &df.instructions[final_stage.first];
-        out.push(Finding::new(RuleId::DF001, msg).at(from));
+        // Which source decided the base's user: the registry (`--resolve-bases`), or none
+        // (the base is not in the table of known non-root bases and was not looked up).
+        let source = if df.base.is_some() {
+            "registry"
+        } else {
+            "unknown: not in the table of non-root bases, not resolved (--resolve-bases)"
+        };
+        out.push(
+            Finding::new(RuleId::DF001, msg)
+                .at(from)
+                .evidence("base-user", source),
+        );
         return;
     };
     let ins = &df.instructions[idx];
@@ -101,13 +114,75 @@ fn windows(df: &Dockerfile, out: &mut Findings) {
     }
 }
 
-/// Base images documented to default to a non-root user: distroless `nonroot` tags and
-/// Chainguard images (uid 65532).
-fn runs_as_nonroot_by_default(base: &str) -> bool {
-    let Some(r) = ImageRef::parse(base) else {
-        return false;
-    };
-    r.tag.as_deref().is_some_and(|t| t.contains("nonroot")) || r.registry == "cgr.dev"
+/// One entry of `rules/data/base-images.toml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownBase {
+    image: String,
+    tag: Option<String>,
+    user: String,
+    source: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownBases {
+    base: Vec<KnownBase>,
+}
+
+/// The table of well-known bases that run as a non-root user, compiled once.
+fn known_bases() -> &'static [(
+    globset::GlobMatcher,
+    Option<globset::GlobMatcher>,
+    KnownBase,
+)] {
+    static TABLE: std::sync::OnceLock<
+        Vec<(
+            globset::GlobMatcher,
+            Option<globset::GlobMatcher>,
+            KnownBase,
+        )>,
+    > = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let glob = |g: &str| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher())
+        };
+        // The shipped table is checked by `the_base_table_loads`; a broken one is empty.
+        toml::from_str::<KnownBases>(BASES_TOML)
+            .map(|t| {
+                t.base
+                    .into_iter()
+                    .filter_map(|b| {
+                        let image = glob(&b.image).ok()?;
+                        let tag = match &b.tag {
+                            Some(t) => Some(glob(t).ok()?),
+                            None => None,
+                        };
+                        Some((image, tag, b))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The table, as shipped.
+const BASES_TOML: &str = include_str!("../../../rules/data/base-images.toml");
+
+/// The documented non-root default user of a well-known base image (distroless `nonroot`
+/// tags, Chainguard, .NET chiseled, Jenkins and the rest of `rules/data/base-images.toml`)
+/// and where that is documented.
+pub(crate) fn known_nonroot_base(base: &str) -> Option<(&'static str, &'static str)> {
+    let r = ImageRef::parse(base)?;
+    let full = r.name();
+    let tag = r.tag.as_deref().unwrap_or("latest");
+    known_bases()
+        .iter()
+        .find(|(image, t, _)| image.is_match(&full) && t.as_ref().is_none_or(|t| t.is_match(tag)))
+        .map(|(_, _, b)| (b.user.as_str(), b.source.as_str()))
 }
 
 #[cfg(test)]
@@ -204,5 +279,40 @@ mod tests {
         assert!(lines(check, "FROM a:1\nUSER root\nRUN x\nUSER 65532:65532\n").is_empty());
         assert!(lines(check, "FROM gcr.io/distroless/static-debian12:nonroot\n").is_empty());
         assert!(lines(check, "FROM cgr.dev/chainguard/static\n").is_empty());
+    }
+
+    #[test]
+    fn the_base_table_loads() {
+        let table: super::KnownBases = toml::from_str(super::BASES_TOML).unwrap();
+        assert_eq!(super::known_bases().len(), table.base.len());
+    }
+
+    #[test]
+    fn well_known_nonroot_bases_pass() {
+        for base in [
+            "gcr.io/distroless/static-debian12:nonroot",
+            "cgr.dev/chainguard/static:latest",
+            "mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled",
+            "jenkins/jenkins:lts-jdk17",
+            "solr:9",
+            "registry.access.redhat.com/ubi9/python-311:1",
+        ] {
+            assert!(
+                lines(check, &format!("FROM {base}\nCOPY app /app\n")).is_empty(),
+                "{base}"
+            );
+        }
+        for base in [
+            "gcr.io/distroless/static-debian12",
+            "mcr.microsoft.com/dotnet/aspnet:8.0",
+            "registry.access.redhat.com/ubi9/ubi:9.4",
+            "node:20",
+        ] {
+            assert_eq!(
+                lines(check, &format!("FROM {base}\nCOPY app /app\n")),
+                [1],
+                "{base}"
+            );
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! DF004 `single-stage-build-tooling`. Docs, level and peers: `rules/DF004.toml`.
 
 use super::{PkgOp, final_runs, pkg_args, pkg_op, run_commands};
-use crate::dockerfile::Dockerfile;
 use crate::dockerfile::purpose::Purpose;
 use crate::dockerfile::shell::Command;
+use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports the first `RUN` in the final image's stages that installs or runs build tooling,
@@ -11,9 +11,14 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// `apk add --virtual .build-deps …; apk del .build-deps`, or `apt-mark auto` then
 /// `apt-get purge --auto-remove`, or a purge naming the packages). A bare
 /// `apt-get autoremove` removes nothing the user installed by name, so it does not count.
-/// Development and CI images ship their tooling on purpose and are not judged.
+/// Development, CI and build images ship their tooling on purpose and are not judged. A base
+/// image (no command, or only a shell or interpreter prompt) that installs or builds a
+/// toolchain *is* the toolchain (a JDK, Go or cross-compiler image); it is judged only when it
+/// compiles sources copied from the build context. A version probe (`javac --version`)
+/// builds nothing.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    if df.purpose() == Purpose::Dev {
+    let purpose = df.purpose();
+    if purpose == Purpose::Dev {
         return;
     }
     for ins in final_runs(df) {
@@ -21,6 +26,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         let Some((tool, installed)) = cmds.iter().find_map(build_tool) else {
             continue;
         };
+        if purpose == Purpose::Base && (installed.is_some() || !context_copied_before(df, ins)) {
+            continue;
+        }
         if removes_build_packages(&cmds, installed.as_ref()) {
             continue;
         }
@@ -40,6 +48,20 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         );
         return;
     }
+}
+
+/// True if a `COPY`/`ADD` from the build context (not `--from` another stage or image)
+/// precedes `ins` in the final image's stages: the sources a build would compile.
+fn context_copied_before(df: &Dockerfile, ins: &crate::dockerfile::Instruction) -> bool {
+    df.final_instructions()
+        .take_while(|i| !std::ptr::eq(*i, ins))
+        .any(|i| {
+            matches!(i.keyword, Keyword::Copy | Keyword::Add)
+                && i.flag("from").is_none()
+                && !super::df005_add_local_files::add_sources(i)
+                    .iter()
+                    .all(|s| super::df005_add_local_files::is_remote(s))
+        })
 }
 
 /// Packages an install brought in: their names and the group name (`apk add --virtual NAME`).
@@ -117,6 +139,29 @@ fn is_build_package(p: &str) -> bool {
         || p.starts_with("gcc-")
 }
 
+/// A command that only prints the tool's version, help or configuration.
+fn is_probe(c: &Command) -> bool {
+    !c.args().is_empty()
+        && c.args().iter().all(|a| {
+            matches!(
+                a.as_str(),
+                "--version"
+                    | "-version"
+                    | "-v"
+                    | "-V"
+                    | "version"
+                    | "--help"
+                    | "-h"
+                    | "help"
+                    | "-dumpversion"
+                    | "-dumpfullversion"
+                    | "-dumpmachine"
+                    | "-vv"
+                    | "--print-sysroot"
+            ) || a.starts_with("-print-")
+        })
+}
+
 /// Names the build tooling a command installs or runs, if any.
 fn build_tool(c: &Command) -> Option<(String, Option<Installed>)> {
     if let Some((_, PkgOp::Install)) = pkg_op(c) {
@@ -135,6 +180,9 @@ fn build_tool(c: &Command) -> Option<(String, Option<Installed>)> {
             .filter(|p| Some(p) != group.as_ref())
             .collect();
         return Some((shown, Some(Installed { names, group })));
+    }
+    if is_probe(c) {
+        return None;
     }
     let sub = c.subcommand().unwrap_or("");
     let hit = match c.name() {
@@ -184,12 +232,15 @@ mod tests {
         assert_eq!(
             lines(
                 check,
-                "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential\n"
+                "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential\nCMD [\"app\"]\n"
             ),
             [2]
         );
         assert_eq!(
-            lines(check, "FROM alpine:3\nRUN apk add --no-cache musl-dev\n"),
+            lines(
+                check,
+                "FROM alpine:3\nRUN apk add --no-cache musl-dev\nCMD [\"app\"]\n"
+            ),
             [2]
         );
     }
@@ -207,7 +258,7 @@ mod tests {
             "dotnet publish -c Release",
         ] {
             assert_eq!(
-                lines(check, &format!("FROM x:1\nRUN {cmd}\n")),
+                lines(check, &format!("FROM x:1\nRUN {cmd}\nCMD [\"app\"]\n")),
                 [2],
                 "{cmd}"
             );
@@ -228,18 +279,18 @@ mod tests {
 
     #[test]
     fn env_lists_and_script_variables_are_read() {
-        let src = "FROM php:8-cli\nENV PHPIZE_DEPS=\"autoconf dpkg-dev file g++ gcc make\"\nRUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS\n";
+        let src = "FROM php:8-cli\nENV PHPIZE_DEPS=\"autoconf dpkg-dev file g++ gcc make\"\nRUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS\nCMD [\"php\", \"app.php\"]\n";
         assert_eq!(lines(check, src), [3]);
-        let src = "FROM debian:12\nRUN buildDeps='gcc libc6-dev'; apt-get install -y $buildDeps && ./configure\n";
+        let src = "FROM debian:12\nRUN buildDeps='gcc libc6-dev'; apt-get install -y $buildDeps && ./configure\nCMD [\"app\"]\n";
         assert_eq!(lines(check, src), [2]);
     }
 
     #[test]
     fn autoremove_alone_does_not_purge_named_packages() {
-        let src =
-            "FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get autoremove -y\n";
+        let src = "FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get autoremove -y\nCMD [\"app\"]\n";
         assert_eq!(lines(check, src), [2]);
-        let src = "FROM debian:12\nRUN apt-get install -y gcc && apt-get purge -y curl\n";
+        let src =
+            "FROM debian:12\nRUN apt-get install -y gcc && apt-get purge -y curl\nCMD [\"app\"]\n";
         assert_eq!(lines(check, src), [2]);
     }
 
@@ -266,5 +317,26 @@ mod tests {
         let src = "FROM debian:12\nRUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make\n";
         assert!(lines(check, src).is_empty());
         assert!(lines(check, "FROM debian:12\nRUN npm install && npm test\n").is_empty());
+    }
+
+    #[test]
+    fn probes_and_toolchain_images_pass() {
+        for src in [
+            // A version probe.
+            "FROM eclipse-temurin:21-jdk\nRUN javac --version && gcc -v && make --version\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+            // A toolchain image: installs a cross-compiler, no command of its own.
+            "FROM debian:12\nRUN apt-get update && apt-get install -y gcc-arm-linux-gnueabihf make\n",
+            // Builds a downloaded toolchain (no sources from the context).
+            "FROM buildpack-deps:bookworm\nRUN curl -fsSL https://x/gcc.tar.xz | tar -xJ && cd gcc && ./configure && make && make install\n",
+            // A build image by its command.
+            "FROM debian:12\nRUN apt-get install -y build-essential\nENTRYPOINT [\"make\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        // A base-shaped file that compiles the project's sources still ships them.
+        assert_eq!(
+            lines(check, "FROM golang:1.22\nCOPY . .\nRUN go build -o /app\n"),
+            [3]
+        );
     }
 }

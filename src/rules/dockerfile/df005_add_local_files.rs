@@ -4,11 +4,20 @@ use crate::dockerfile::{Dockerfile, Instruction, Keyword, split_words};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports `ADD` of local files or directories that `COPY` would copy the same way. Local
-/// tar archives are exempt: `ADD` unpacks them, which `COPY` cannot.
+/// tar archives are exempt: `ADD` unpacks them, which `COPY` cannot. Sources are judged after
+/// `ARG`/`ENV` substitution, as the builder sees them: `ADD ${URL} /x` with a URL-valued
+/// `ARG` is a download (DF006's concern), and a source whose value is unknown is not judged.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    for ins in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
-        let sources = add_sources(ins);
-        if let Some(src) = sources.iter().find(|s| !is_remote(s) && !is_archive(s)) {
+    for (idx, ins) in df.instructions.iter().enumerate() {
+        if ins.keyword != Keyword::Add {
+            continue;
+        }
+        let sources = expanded_sources(df, idx);
+        let local = sources.iter().find_map(|s| {
+            let v = s.as_deref()?;
+            (!is_remote(v) && !is_archive(v)).then_some(v)
+        });
+        if let Some(src) = local {
             out.push(
                 Finding::new(
                     RuleId::DF005,
@@ -17,10 +26,27 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                     ),
                 )
                 .at(ins)
-                .evidence("source", src.as_str()),
+                .evidence("source", src),
             );
         }
     }
+}
+
+/// The sources of the `ADD`/`COPY` at `idx` after variable substitution; `None` for a source
+/// built from a variable whose value is not known here (a build argument without default).
+pub(crate) fn expanded_sources(df: &Dockerfile, idx: usize) -> Vec<Option<String>> {
+    let ins = &df.instructions[idx];
+    let raw = add_sources(ins);
+    if !raw.iter().any(|s| s.contains('$')) {
+        return raw.into_iter().map(Some).collect();
+    }
+    let vars = df.vars_before(idx);
+    raw.iter()
+        .map(|s| {
+            let e = vars.expand(s);
+            (!e.unresolved && !e.text.is_empty()).then_some(e.text)
+        })
+        .collect()
 }
 
 /// The source arguments of `ADD`/`COPY` (all but the destination); heredoc names included.
@@ -79,5 +105,12 @@ mod tests {
             lines(check, "FROM a:1\nADD <<EOF /etc/motd\nhi\nEOF\n"),
             [2]
         );
+    }
+
+    #[test]
+    fn sources_are_judged_after_substitution() {
+        // A URL-valued ARG: a download, not a local copy.
+        let src = "FROM a:1\nARG URL=https://example.com/tool\nADD ${URL} /opt/tool\nENV SRC=app.py\nADD $SRC /app/\nARG UNKNOWN\nADD ${UNKNOWN} /x\n";
+        assert_eq!(lines(check, src), [5]);
     }
 }

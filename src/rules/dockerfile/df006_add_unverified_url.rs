@@ -1,16 +1,21 @@
 //! DF006 `add-unverified-url`. Docs, level and peers: `rules/DF006.toml`.
 
-use super::df005_add_local_files::{add_sources, is_remote};
+use super::df005_add_local_files::{expanded_sources, is_remote};
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports `ADD <url>` without `--checksum`: the build trusts whatever the server returns.
+/// Sources are read after `ARG`/`ENV` substitution (`ARG URL=https://…` then `ADD ${URL} …`).
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
-    for ins in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
-        if ins.flag("checksum").is_some_and(|c| !c.is_empty()) {
+    for (idx, ins) in df.instructions.iter().enumerate() {
+        if ins.keyword != Keyword::Add || ins.flag("checksum").is_some_and(|c| !c.is_empty()) {
             continue;
         }
-        if let Some(url) = add_sources(ins).into_iter().find(|s| is_remote(s)) {
+        if let Some(url) = expanded_sources(df, idx)
+            .into_iter()
+            .flatten()
+            .find(|s| is_remote(s))
+        {
             out.push(
                 Finding::new(
                     RuleId::DF006,
@@ -39,5 +44,11 @@ mod tests {
     fn checksum_and_local_pass() {
         let src = "FROM a:1\nADD --checksum=sha256:24454f830c https://example.com/x /x\nADD local.txt /x\n";
         assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn url_from_a_build_argument() {
+        let src = "FROM a:1\nARG TOOL_URL=https://example.com/tool.tgz\nADD ${TOOL_URL} /opt/\nARG SUM\nADD --checksum=${SUM} ${TOOL_URL} /opt/\nARG OTHER\nADD $OTHER /opt/\n";
+        assert_eq!(lines(check, src), [3]);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
-use crate::secrets::{detector, is_flag_value, secret_name};
+use crate::secrets::{detector, is_flag_value, is_placeholder, secret_name};
 
 /// The first credential the detector finds in `text` that the settings do not allow (the
 /// generic `password = value` kind aside: names are judged here).
@@ -37,6 +37,11 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
         }
         for (name, value) in ins.key_values() {
             let value = value.unwrap_or_default();
+            // `sa_password="_"`, `TOKEN=changeme`, `xxxx`: a slot to fill at run time, not a
+            // secret. A value built from variables (`${GITHUB_TOKEN}`) bakes in whatever the
+            // build passes, so it is judged by name.
+            let placeholder =
+                !value.contains('$') && (value.chars().count() < 4 || is_placeholder(&value));
             let msg = if let Some(kind) = credential(&value, cx) {
                 format!(
                     "`{}` sets `{name}` to what looks like {kind}",
@@ -45,7 +50,7 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
             } else if !secret_name(&name) {
                 continue;
             } else if ins.keyword == Keyword::Arg {
-                if value.is_empty() {
+                if value.is_empty() || placeholder {
                     format!(
                         "`ARG` `{name}` passes a secret as a build argument, recorded in the image history"
                     )
@@ -54,7 +59,7 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
                         "`ARG` `{name}` has a secret default, kept in the Dockerfile and image history"
                     )
                 }
-            } else if value.is_empty() || is_flag_value(&value) {
+            } else if value.is_empty() || is_flag_value(&value) || placeholder {
                 continue;
             } else {
                 format!("`ENV` `{name}` stores a secret in the image config")
@@ -99,5 +104,13 @@ mod tests {
     fn pointers_flags_and_plain_names_pass() {
         let src = "FROM a:1\nENV POSTGRES_PASSWORD_FILE=/run/secrets/db TOKEN_URL=https://x/token\nENV PWD=/app KEYCLOAK_VERSION=24 SECRET_ENABLED=true\nENV PASSWORD=\nARG PASSENGER_VERSION=6\n";
         assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn placeholders_are_slots_not_secrets() {
+        let src = "FROM a:1\nENV sa_password=\"_\" DB_PASSWORD=changeme API_TOKEN=xxxxxxxx\nENV SECRET_KEY=\"<your-secret>\"\nENV GITHUB_TOKEN=${GITHUB_TOKEN}\n";
+        assert_eq!(lines(check, src), [4]);
+        // An ARG whose default is a placeholder still passes a secret at build time.
+        insta::assert_snapshot!(render(check, "FROM a:1\nARG NPM_TOKEN=changeme\n"), @"2: `ARG` `NPM_TOKEN` passes a secret as a build argument, recorded in the image history");
     }
 }

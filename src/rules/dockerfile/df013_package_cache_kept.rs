@@ -13,11 +13,28 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         if ins.keyword != Keyword::Run {
             continue;
         }
-        if ins.flags.iter().any(|f| {
-            f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache"))
-        }) {
-            continue;
-        }
+        // A cache mount keeps out of the layer only what lives under its target.
+        let cached: Vec<String> = ins
+            .flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .filter_map(|f| f.value.as_deref())
+            .filter(|v| v.split(',').any(|kv| kv == "type=cache"))
+            .filter_map(|v| {
+                v.split(',').find_map(|kv| {
+                    kv.strip_prefix("target=")
+                        .or_else(|| kv.strip_prefix("dst="))
+                        .or_else(|| kv.strip_prefix("destination="))
+                })
+            })
+            .map(|t| t.trim_matches('"').trim_end_matches('/').to_string())
+            .collect();
+        let under_cache = |dir: &str| {
+            cached
+                .iter()
+                .any(|t| !t.is_empty() && (dir.starts_with(t.as_str())))
+        };
+        let any_cache = !cached.is_empty();
         let facts = df.run_facts(ins);
         let cmds = &facts.commands;
         // The index only lands in this layer when this `RUN` refreshed it.
@@ -39,7 +56,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                             a.contains("Install-Recommends=false")
                                 || a.contains("Install-Recommends=0")
                         });
-                    if !no_recommends {
+                    // With a cache mount the install is tuned for rebuilds; recommends are
+                    // not judged there (as before: a cache says the author thought about it).
+                    if !no_recommends && !any_cache {
                         problems.push(format!(
                             "`{name} install` without `--no-install-recommends`"
                         ));
@@ -49,16 +68,24 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                             matches!(x.name(), "apt-get" | "apt")
                                 && x.subcommand() == Some("dist-clean")
                         });
-                    if apt_update && !cleaned {
+                    if apt_update && !cleaned && !under_cache("/var/lib/apt/lists") {
                         problems.push("`/var/lib/apt/lists` is not removed".to_string());
                     }
                 }
                 // `--no-network` installs from local files only: nothing is downloaded or cached.
                 (Some(("apk", PkgOp::Install)), _)
                     if !c.has_flag(&["--no-cache", "--no-network"])
-                        && !removes(cmds, "/var/cache/apk") =>
+                        && !removes(cmds, "/var/cache/apk")
+                        && !under_cache("/var/cache/apk")
+                        && !under_cache("/etc/apk/cache") =>
                 {
                     problems.push("`apk add` without `--no-cache`".to_string());
+                }
+                // `apk update` writes the index to /var/cache/apk whatever the install does.
+                (Some(("apk", PkgOp::Update)), _)
+                    if !removes(cmds, "/var/cache/apk") && !under_cache("/var/cache/apk") =>
+                {
+                    problems.push("`apk update` leaves the index in `/var/cache/apk`".to_string());
                 }
                 (Some(("yum", PkgOp::Install)), name) => {
                     let cleaned = cmds.iter().any(|x| {
@@ -66,7 +93,8 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                             && x.subcommand() == Some("clean")
                     }) || removes(cmds, "/var/cache/yum")
                         || removes(cmds, "/var/cache/dnf");
-                    if !cleaned {
+                    if !cleaned && !under_cache("/var/cache/yum") && !under_cache("/var/cache/dnf")
+                    {
                         problems.push(format!("`{name} install` without `{name} clean all`"));
                     }
                 }
@@ -80,6 +108,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                     if !c.has_flag(&["--no-cache-dir"])
                         && !env_off
                         && !removes(cmds, "/root/.cache")
+                        && !under_cache("/root/.cache/pip")
                     {
                         problems.push("`pip install` without `--no-cache-dir`".to_string());
                     }
@@ -172,6 +201,37 @@ mod tests {
             lines(
                 check,
                 "FROM debian:12 AS b\nRUN apt-get install -y gcc\nFROM scratch\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_cache_mount_covers_only_its_target() {
+        // uv's cache is mounted; apt's lists still land in the layer.
+        assert_eq!(
+            lines(
+                check,
+                "FROM debian:12\nRUN --mount=type=cache,target=/cache/uv/ apt-get update && apt-get install -y --no-install-recommends curl\n"
+            ),
+            [2]
+        );
+        for src in [
+            "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y curl\n",
+            "FROM alpine:3\nRUN --mount=type=cache,target=/var/cache/apk apk update && apk add curl\n",
+            "FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn apk_update_leaves_an_index() {
+        insta::assert_snapshot!(render(check, "FROM alpine:3\nRUN apk update && apk add --no-cache curl\n"), @"2: package cache kept in the layer: `apk update` leaves the index in `/var/cache/apk`");
+        assert!(
+            lines(
+                check,
+                "FROM alpine:3\nRUN apk update && apk add curl && rm -rf /var/cache/apk/*\n"
             )
             .is_empty()
         );

@@ -1,8 +1,9 @@
 //! DF015 `full-distro-base`. Docs, level and peers: `rules/DF015.toml`.
 
 use super::{PkgOp, final_runs, pkg_op, run_commands};
-use crate::dockerfile::Dockerfile;
 use crate::dockerfile::purpose::{Os, Purpose};
+use crate::dockerfile::shell::{basename, is_shell_name};
+use crate::dockerfile::{Dockerfile, Instruction, Keyword};
 use crate::reference::ImageRef;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
@@ -34,7 +35,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                 ) && matches!(c.subcommand(), Some("install" | "ci" | "add")))
         })
     });
-    if installs {
+    if installs || needs_shell_at_run_time(df) {
         return;
     }
     out.push(
@@ -45,6 +46,63 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .at(&df.instructions[root.first])
         .evidence("suggest", suggest),
     );
+}
+
+/// Commands a final stage may run that a `COPY --chown`/`--chmod` or the builder stage could
+/// do instead: moving to distroless loses nothing they need.
+const TIDY: &[&str] = &[
+    "mkdir", "chown", "chmod", "chgrp", "ln", "rm", "touch", "cp", "mv", "true", "useradd",
+    "adduser", "groupadd", "addgroup", "echo", "printf", "cd", "set",
+];
+
+/// True when the image needs a shell or OS tools when it is built or started, so a
+/// distroless base would not run it as written: a `RUN` beyond file tidying in the final
+/// stages (`dpkg -i`, `python manage.py collectstatic`), a shell-form `CMD`/`ENTRYPOINT`
+/// (`/bin/sh -c`), a start through a shell or a shell script (`docker-entrypoint.sh`,
+/// `tini -- /start.sh`, `bash -c`), s6-overlay's `/init` or supervisord, or a health check
+/// through a shell or `curl`/`wget`.
+fn needs_shell_at_run_time(df: &Dockerfile) -> bool {
+    if final_runs(df).any(|ins| {
+        run_commands(df, ins)
+            .iter()
+            .any(|c| !TIDY.contains(&c.name()))
+    }) {
+        return true;
+    }
+    let last = |k: Keyword| df.final_instructions().filter(|i| i.keyword == k).last();
+    let starts_shell = |ins: &Instruction| {
+        let Some(argv) = ins.exec_form() else {
+            // Shell form runs `/bin/sh -c`.
+            return !ins.args.trim().is_empty();
+        };
+        argv.iter()
+            .map(|w| basename(w))
+            .find(|w| !matches!(*w, "tini" | "dumb-init" | "--" | "-g" | "-s" | "catatonit"))
+            .is_some_and(|w| {
+                is_shell_name(w)
+                    || std::path::Path::new(w)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("sh"))
+                    || w.contains("entrypoint")
+                    || matches!(w, "init" | "s6-svscan" | "supervisord" | "runsvdir" | "env")
+            })
+    };
+    if last(Keyword::Entrypoint).is_some_and(starts_shell)
+        || (last(Keyword::Entrypoint).is_none() && last(Keyword::Cmd).is_some_and(starts_shell))
+    {
+        return true;
+    }
+    last(Keyword::Healthcheck).is_some_and(|h| {
+        let args = h.args.trim();
+        let cmd = args
+            .split_once("CMD")
+            .or_else(|| args.split_once("cmd"))
+            .map_or("", |(_, c)| c.trim());
+        !cmd.starts_with('[')
+            || ["curl", "wget", "nc", "sh", "bash"]
+                .iter()
+                .any(|t| cmd.contains(&format!("\"{t}\"")))
+    })
 }
 
 /// A distroless base for a full distribution or language image, or `None` if the base is
@@ -137,5 +195,32 @@ mod tests {
         ] {
             assert!(lines(check, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn images_that_need_a_shell_or_tools_pass() {
+        for src in [
+            // A shell-script entrypoint.
+            "FROM golang:1 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nCOPY docker-entrypoint.sh /\nENTRYPOINT [\"/docker-entrypoint.sh\"]\nCMD [\"/app\"]\n",
+            "FROM golang:1 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nENTRYPOINT [\"tini\", \"--\", \"/start.sh\"]\n",
+            // Shell form: `/bin/sh -c`.
+            "FROM golang:1 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nCMD /app --port $PORT\n",
+            // Installs a package file.
+            "FROM golang:1 AS b\nRUN make deb\nFROM debian:12-slim\nCOPY --from=b /out/app.deb /tmp/\nRUN dpkg -i /tmp/app.deb\nCMD [\"/usr/bin/app\"]\n",
+            // s6-overlay.
+            "FROM golang:1 AS b\nRUN go build -o /app\nFROM ubuntu:24.04\nCOPY --from=b /app /app\nENTRYPOINT [\"/init\"]\n",
+            // A health check through curl.
+            "FROM golang:1 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD [\"/app\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        // Tidying with `chown`/`mkdir` can move to `COPY --chown`: still judged.
+        assert_eq!(
+            lines(
+                check,
+                "FROM golang:1 AS b\nRUN go build -o /app\nFROM debian:12-slim\nCOPY --from=b /app /app\nRUN mkdir -p /data && chown 1000 /data\nUSER 1000\nCMD [\"/app\"]\n"
+            ),
+            [3]
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use super::run_commands;
 use crate::dockerfile::shell::Command;
-use crate::dockerfile::{Dockerfile, Keyword};
+use crate::dockerfile::{Dockerfile, Instruction, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports switches that turn off TLS certificate or package signature checks, in `RUN`
@@ -17,14 +17,20 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
                 .into_iter()
                 .filter_map(|(k, v)| insecure_env(&k, v.as_deref().unwrap_or("")))
                 .collect(),
-            Keyword::Run => run_commands(df, ins)
-                .iter()
-                .flat_map(|c| {
-                    insecure_command(c)
-                        .into_iter()
-                        .chain(c.env.iter().filter_map(|(k, v)| insecure_env(k, v)))
-                })
-                .collect(),
+            Keyword::Run => {
+                let cmds = run_commands(df, ins);
+                let local_ok = packages_built_or_checked_here(df, ins, &cmds);
+                cmds.iter()
+                    .flat_map(|c| {
+                        let skip = local_ok && signature_switch(c) && local_operands(c);
+                        (!skip)
+                            .then(|| insecure_command(c))
+                            .flatten()
+                            .into_iter()
+                            .chain(c.env.iter().filter_map(|(k, v)| insecure_env(k, v)))
+                    })
+                    .collect()
+            }
             _ => continue,
         };
         let mut seen = std::collections::HashSet::new();
@@ -44,6 +50,72 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             );
         }
     }
+}
+
+/// Package-manager switches that skip signature checks (not TLS switches).
+fn signature_switch(c: &Command) -> bool {
+    match c.name() {
+        "apk" => c.has_flag(&["--allow-untrusted"]),
+        "apt-get" | "apt" | "aptitude" => c.has_flag(&["--allow-unauthenticated"]),
+        "yum" | "dnf" | "microdnf" | "tdnf" => c.has_flag(&["--nogpgcheck"]),
+        "zypper" => c.has_flag(&["--no-gpg-checks"]),
+        "rpm" => c.has_flag(&["--nosignature"]),
+        _ => false,
+    }
+}
+
+/// True when every package the command installs is a file (`/pkgs/*.apk`, `./x.rpm`), not a
+/// name the package manager would fetch from a repository.
+fn local_operands(c: &Command) -> bool {
+    let ops: Vec<&str> = if c.name() == "rpm" {
+        c.args()
+            .iter()
+            .map(String::as_str)
+            .filter(|a| !a.starts_with('-'))
+            .collect()
+    } else {
+        super::pkg_args(c)
+    };
+    !ops.is_empty()
+        && ops.iter().all(|p| {
+            let l = p.to_ascii_lowercase();
+            p.contains('/') || [".apk", ".deb", ".rpm"].iter().any(|e| l.ends_with(e))
+        })
+}
+
+/// True when local package files installed by this `RUN` were made or checked by the build
+/// itself: bind-mounted from another stage (`--mount=type=bind,from=builder`), copied in by an
+/// earlier `COPY`, or verified in the same `RUN` (`gpg --verify`, `sha256sum -c`, `rpm -K`) —
+/// and nothing in the final image's stages downloads them (a `curl -o x.rpm` earlier keeps
+/// the finding: the file came from the network unverified).
+fn packages_built_or_checked_here(df: &Dockerfile, ins: &Instruction, cmds: &[Command]) -> bool {
+    let mounted = ins.flags.iter().any(|f| {
+        f.name == "mount"
+            && f.value
+                .as_deref()
+                .is_some_and(|v| v.split(',').any(|kv| kv.starts_with("from=")))
+    });
+    let copied = df
+        .instructions
+        .iter()
+        .take_while(|i| !std::ptr::eq(*i, ins))
+        .any(|i| i.keyword == Keyword::Copy && i.stage == ins.stage);
+    let verified = cmds.iter().any(|c| match c.name() {
+        "gpg" | "gpg2" => c.has_flag(&["--verify"]),
+        "gpgv" | "gpgv2" | "cosign" | "minisign" | "signify" => true,
+        "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "shasum" => {
+            c.has_flag(&["--check"]) || c.has_short('c')
+        }
+        "rpm" | "rpmkeys" => c.has_flag(&["--checksig"]) || c.has_short('K'),
+        _ => false,
+    });
+    let downloads = df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::Run && i.stage == ins.stage)
+        .flat_map(|i| run_commands(df, i).into_owned())
+        .any(|c| matches!(c.name(), "curl" | "wget" | "fetch" | "aria2c"));
+    (mounted || copied || verified) && (!downloads || verified)
 }
 
 fn insecure_env(k: &str, v: &str) -> Option<String> {
@@ -167,5 +239,27 @@ mod tests {
     fn verified_forms_pass() {
         let src = "FROM a:1\nRUN curl -fsSL https://x -o y && wget -q https://x\nENV NODE_TLS_REJECT_UNAUTHORIZED=1 GIT_SSL_NO_VERIFY=\nRUN echo --insecure\n";
         assert!(lines(check, src).is_empty());
+    }
+
+    #[test]
+    fn packages_built_or_checked_by_the_build_pass() {
+        for src in [
+            // Built in an earlier stage and bind-mounted.
+            "FROM alpine:3 AS b\nRUN abuild -r\nFROM alpine:3\nRUN --mount=type=bind,from=b,source=/home/packages,target=/pkgs apk add --allow-untrusted /pkgs/*.apk\n",
+            // Copied from the builder.
+            "FROM fedora:40 AS b\nRUN rpmbuild -ba x.spec\nFROM fedora:40\nCOPY --from=b /root/rpmbuild/RPMS /rpms\nRUN dnf install -y --nogpgcheck /rpms/x86_64/*.rpm\n",
+            // Downloaded and verified with gpg first.
+            "FROM debian:12\nRUN curl -fsSLO https://x/x.deb && curl -fsSLO https://x/x.deb.asc && gpg --verify x.deb.asc x.deb && apt-get install -y --allow-unauthenticated ./x.deb\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        for src in [
+            // Downloaded, not verified.
+            "FROM alpine:3\nCOPY keys /etc/apk/keys\nRUN wget -O /tmp/x.apk https://x/x.apk && apk add --allow-untrusted /tmp/x.apk\n",
+            // A repository package name: fetched over the network.
+            "FROM alpine:3\nCOPY . /src\nRUN apk add --allow-untrusted curl\n",
+        ] {
+            assert_eq!(lines(check, src).len(), 1, "{src}");
+        }
     }
 }
