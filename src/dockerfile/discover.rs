@@ -10,9 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-/// Extensions of files that mention Dockerfiles but are not one: source code, documents,
-/// data, patches, and templates that a generator turns into a Dockerfile.
-const NOT_DOCKERFILE_EXT: &[&str] = &[
+/// Extensions of documents, templates, patches and backups: never what a builder reads.
+const NEVER_EXT: &[&str] = &[
     "dockerignore",
     "md",
     "markdown",
@@ -27,35 +26,6 @@ const NOT_DOCKERFILE_EXT: &[&str] = &[
     "bak",
     "swp",
     "log",
-    "go",
-    "py",
-    "js",
-    "mjs",
-    "ts",
-    "rs",
-    "java",
-    "kt",
-    "rb",
-    "php",
-    "cs",
-    "c",
-    "h",
-    "cpp",
-    "sh",
-    "bash",
-    "ps1",
-    "bat",
-    "cmd",
-    "json",
-    "yml",
-    "yaml",
-    "toml",
-    "xml",
-    "ini",
-    "cfg",
-    "lock",
-    "sum",
-    "mod",
     "template",
     "tmpl",
     "tpl",
@@ -71,26 +41,70 @@ const NOT_DOCKERFILE_EXT: &[&str] = &[
     "m4",
     "snap",
     "golden",
+    "in",
 ];
 
-/// True for file names Docker, `BuildKit` and Podman users build from.
+/// Extensions that name a variant as often as a source or data file (`Dockerfile.cpp` builds
+/// the C++ backend, `dockerfile.go` is Go source): the content decides.
+const AMBIGUOUS_EXT: &[&str] = &[
+    "go", "py", "js", "mjs", "ts", "rs", "java", "kt", "rb", "php", "cs", "c", "h", "cpp", "sh",
+    "bash", "ps1", "bat", "cmd", "json", "yml", "yaml", "toml", "xml", "ini", "cfg", "lock", "sum",
+    "mod",
+];
+
+/// What a file name says about a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameMatch {
+    /// A Dockerfile by its name.
+    Yes,
+    /// Named like one, with an extension that sources and data use too: read its start.
+    Maybe,
+    /// Not a Dockerfile.
+    No,
+}
+
+/// How a file name reads (see the module docs).
 #[must_use]
-pub fn is_dockerfile_name(name: &str) -> bool {
+pub fn dockerfile_name(name: &str) -> NameMatch {
     let lower = name.to_ascii_lowercase();
     if lower == "dockerfile" || lower == "containerfile" {
-        return true;
+        return NameMatch::Yes;
     }
-    let ext = Path::new(&lower).extension().and_then(|e| e.to_str());
-    if ext.is_some_and(|e| NOT_DOCKERFILE_EXT.contains(&e)) {
-        return false;
-    }
-    lower
+    if !lower
         .split(['.', '-', '_'])
         .any(|part| part == "dockerfile" || part == "containerfile")
+    {
+        return NameMatch::No;
+    }
+    match Path::new(&lower).extension().and_then(|e| e.to_str()) {
+        Some(e) if NEVER_EXT.contains(&e) => NameMatch::No,
+        Some(e) if AMBIGUOUS_EXT.contains(&e) => NameMatch::Maybe,
+        _ => NameMatch::Yes,
+    }
+}
+
+/// True for file names Docker, `BuildKit` and Podman users build from ([`NameMatch::Yes`]).
+#[must_use]
+pub fn is_dockerfile_name(name: &str) -> bool {
+    dockerfile_name(name) == NameMatch::Yes
+}
+
+/// True when `head` (a file's first bytes) reads as a Dockerfile: after blank lines,
+/// comments and parser directives, the first instruction is `FROM` or `ARG`.
+#[must_use]
+pub fn looks_like_dockerfile(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}');
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.split_whitespace().next())
+        .is_some_and(|w| w.eq_ignore_ascii_case("from") || w.eq_ignore_ascii_case("arg"))
 }
 
 /// Every Dockerfile under `dir`, sorted. Hidden directories are searched (`.devcontainer`,
-/// `.github`); `.git` is not, and `.gitignore` rules apply inside Git work trees only.
+/// `.github`); `.git` is not, and `.gitignore` rules apply inside Git work trees only. A
+/// name with an ambiguous extension is kept when its first 8 KiB read as a Dockerfile.
 #[must_use]
 pub fn find_dockerfiles(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
@@ -99,7 +113,19 @@ pub fn find_dockerfiles(dir: &Path) -> Vec<PathBuf> {
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
+        .filter(|e| match e.file_name().to_str().map(dockerfile_name) {
+            Some(NameMatch::Yes) => true,
+            Some(NameMatch::Maybe) => {
+                let mut head = Vec::with_capacity(8192);
+                std::fs::File::open(e.path())
+                    .and_then(|f| {
+                        std::io::Read::read_to_end(&mut std::io::Read::take(f, 8192), &mut head)
+                    })
+                    .is_ok()
+                    && looks_like_dockerfile(&head)
+            }
+            _ => false,
+        })
         .map(ignore::DirEntry::into_path)
         .collect();
     found.sort();
@@ -108,7 +134,7 @@ pub fn find_dockerfiles(dir: &Path) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dockerfile_name;
+    use super::{NameMatch, dockerfile_name, is_dockerfile_name, looks_like_dockerfile};
 
     #[test]
     fn names_builders_read() {
@@ -127,6 +153,7 @@ mod tests {
             "Containerfile-rhel9",
             "app.containerfile",
             "Dockerfile.windows.ltsc2022",
+            "Dockerfile.arm64",
         ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
@@ -142,13 +169,31 @@ mod tests {
             "Dockerfile.template",
             "Dockerfile-linux.template",
             "Dockerfile.j2",
-            "dockerfile.go",
-            "dockerfile_test.py",
             "dockerfiles",
             "mydockerfile",
             "Dockerfile.orig",
         ] {
             assert!(!is_dockerfile_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn ambiguous_names_are_read() {
+        for n in [
+            "Dockerfile.cpp",
+            "dockerfile.go",
+            "dockerfile_test.py",
+            "Dockerfile.json",
+        ] {
+            assert_eq!(dockerfile_name(n), NameMatch::Maybe, "{n}");
+        }
+        assert!(looks_like_dockerfile(
+            b"# syntax=docker/dockerfile:1\n\nARG BASE=ubuntu\nFROM $BASE\n"
+        ));
+        assert!(looks_like_dockerfile(b"\xef\xbb\xbffrom alpine\n"));
+        assert!(!looks_like_dockerfile(
+            b"package dockerfile\n\nimport \"fmt\"\n"
+        ));
+        assert!(!looks_like_dockerfile(b"{\"from\": 1}"));
     }
 }

@@ -14,12 +14,23 @@ fn credential(text: &str, cx: &RuleContext<'_>) -> Option<&'static str> {
     })
 }
 
+/// A signing key's public id or fingerprint (`SWIFT_SIGNING_KEY=E813C892…`, `GPG_KEY=…`):
+/// 16 or 40 hex digits under a name about signing or GPG keys, which official images pin
+/// to verify downloads. It identifies a public key; it is no secret.
+fn key_fingerprint(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let hex: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    (upper.contains("SIGNING") || upper.contains("GPG") || upper.contains("PGP"))
+        && matches!(hex.len(), 16 | 40)
+        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Reports `ENV` and `ARG` that carry a secret: a secret-like name with a value (or, for
 /// `ARG`, any secret-like name, since build args are recorded in the image history), or a
 /// value shaped like a known credential whatever its name; and credentials written into any
 /// other instruction (`RUN git clone https://user:token@…`). Values never appear in output.
 pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
-    for ins in &df.instructions {
+    for (idx, ins) in df.instructions.iter().enumerate() {
         if !matches!(ins.keyword, Keyword::Env | Keyword::Arg) {
             if let Some(kind) = credential(&ins.args, cx) {
                 out.push(
@@ -37,6 +48,15 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
         }
         for (name, value) in ins.key_values() {
             let value = value.unwrap_or_default();
+            // `ENV KEY=$KEY` takes the build argument's value when its default is known.
+            let known = if value.contains('$') {
+                df.vars_before(idx).expand(&value).known()
+            } else {
+                Some(value.clone())
+            };
+            if known.as_deref().is_some_and(|v| key_fingerprint(&name, v)) {
+                continue;
+            }
             // `sa_password="_"`, `TOKEN=changeme`, `xxxx`: a slot to fill at run time, not a
             // secret. A value built from variables (`${GITHUB_TOKEN}`) bakes in whatever the
             // build passes, so it is judged by name.
@@ -112,5 +132,11 @@ mod tests {
         assert_eq!(lines(check, src), [4]);
         // An ARG whose default is a placeholder still passes a secret at build time.
         insta::assert_snapshot!(render(check, "FROM a:1\nARG NPM_TOKEN=changeme\n"), @"2: `ARG` `NPM_TOKEN` passes a secret as a build argument, recorded in the image history");
+    }
+
+    #[test]
+    fn signing_key_fingerprints_are_public() {
+        let src = "FROM a:1\nARG SWIFT_SIGNING_KEY=E813C892820A6FA13755B268F167DF1ACF9CE069\nENV SWIFT_SIGNING_KEY=$SWIFT_SIGNING_KEY\nENV JWT_SIGNING_KEY=q8Zr2LmP4xVt9NwB\n";
+        assert_eq!(lines(check, src), [4]);
     }
 }
