@@ -24,7 +24,14 @@ export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds"/{dockerfile,layer,metadata,reference,secrets,ecs}
-find testdata/dockerfiles -name '*.Dockerfile' -exec cp {} "$seeds/dockerfile/" \;
+# Dockerfile seeds: the rule fixtures and every 10th file of the committed real-world corpus,
+# each behind the byte that picks its path (see fuzz/fuzz_targets/dockerfile.rs).
+i=0
+while IFS= read -r f; do
+  i=$((i + 1))
+  { printf "\\$(printf '%03o' $((i % 8)))"; cat "$f"; } > "$seeds/dockerfile/seed-$i"
+done < <( { find testdata/dockerfiles -name '*.Dockerfile'; \
+            tail -n +2 testdata/corpus/dockerfiles/ORIGINS.tsv | awk -F'\t' 'NR % 10 == 0 { print "testdata/corpus/dockerfiles/" $1 }'; } | sort)
 # Layers: a small tree as plain tar, gzip and zstd, with a symlink, a setuid file and PAX.
 tree=$(mktemp -d)
 mkdir -p "$tree/etc" "$tree/usr/bin"

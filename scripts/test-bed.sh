@@ -8,13 +8,14 @@
 # Debian packages: debootstrap (a real rootfs), umoci and skopeo (OCI layouts and archives),
 # buildah (real Dockerfile builds), docker.io and podman (local engines the tests start on
 # temp sockets), docker-registry and apache2-utils (registries on
-# 127.0.0.1, htpasswd), jq, chromium (renders the HTML report headless). PyPI: moto's server
+# 127.0.0.1, htpasswd), jq, chromium (renders the HTML report headless), time (GNU time: peak
+# memory in tests/hostile.rs). PyPI: moto's server
 # (the AWS API for the ECR tests). Each is installed only when missing; nothing is downloaded
 # outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=(debootstrap umoci skopeo buildah jq docker-registry apache2-utils docker.io podman chromium)
+need=(debootstrap umoci skopeo buildah jq docker-registry apache2-utils docker.io podman chromium time)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,11 +33,19 @@ if [ "${1:-}" = "--test" ]; then
   # The suite's output as cargo prints it, then one closing line over every test binary
   # (cargo's own last line is the doc-test run, which has no tests).
   log=$(mktemp)
+  # Variables that turn snapshot, docs and corpus checks into rewrites would make a failing
+  # suite pass: the test command never honours them.
+  unset INSTA_FORCE_PASS INSTA_UPDATE HULLSCAN_UPDATE_DOCS HULLSCAN_UPDATE_CORPUS
+  export INSTA_UPDATE=no
   set +e
-  cargo test --locked "$@" 2>&1 | tee "$log"
+  # --no-fail-fast: every test binary runs, so one crash cannot hide the others' results.
+  cargo test --locked --no-fail-fast "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
-  awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' "$log"
+  # A binary that crashed prints no `test result:` line: count it as a failure, so the
+  # closing line never reads "0 failed" on a failing run.
+  awk -v status="$status" '/^test result:/ { p += $4; f += $6 }
+       END { if (status != 0 && f == 0) f = 1; printf "%d passed, %d failed\n", p, f }' "$log"
   rm -f "$log"
   exit "$status"
 fi

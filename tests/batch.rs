@@ -667,7 +667,7 @@ fn batch_output_formats() {
 #[test]
 fn batch_progress_shows_bytes_on_a_terminal() {
     if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: no `script`");
+        common::skip_unless_ci("no `script` (util-linux)");
         return;
     }
     let reg = common::registry::Registry::start(None);

@@ -313,7 +313,7 @@ fn waiting_is_shown_on_a_terminal() {
         .output()
         .is_err()
     {
-        eprintln!("skipped: no `script`");
+        common::skip_unless_ci("no `script` (util-linux)");
         return;
     }
     let reg = Registry::start(None);

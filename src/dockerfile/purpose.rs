@@ -66,6 +66,7 @@ const CI_DIRS: &[&str] = &[
     "build-env",
     "devenv",
     "dev-env",
+    "packaging",
 ];
 
 /// Parts of a Dockerfile's own name (split at `.`, `-`, `_`) that say it builds a
@@ -89,11 +90,20 @@ const DEV_NAME_PARTS: &[&str] = &[
     "cross",
     "debug",
     "devcontainer",
+    "runner",
+    "dind",
+    "lint",
+    "check",
 ];
 
 /// Commands that build or test software: an image whose command is one of these is a
 /// build or CI environment (`ENTRYPOINT ["make"]`, `CMD ["mvn", "verify"]`).
 const BUILD_COMMANDS: &[&str] = &[
+    "composer",
+    "emcc",
+    "cpack",
+    "rpmbuild",
+    "dpkg-buildpackage",
     "make",
     "gmake",
     "cmake",
@@ -180,9 +190,13 @@ impl Dockerfile {
                 .last()
                 .map(|n| n.to_ascii_lowercase())
                 .unwrap_or_default();
+            // The variant a name gives (`Dockerfile.build.arm64`, `ci-runner.Dockerfile`)
+            // starts with its purpose; a word later in a longer name says less
+            // (`npm-build-single-stage.Dockerfile` is an application).
             let dev_name = name
                 .split(['.', '-', '_'])
-                .any(|part| DEV_NAME_PARTS.contains(&part));
+                .find(|part| *part != "dockerfile" && *part != "containerfile")
+                .is_some_and(|part| DEV_NAME_PARTS.contains(&part));
             if in_ci_dir || dev_name || name.contains("devcontainer") {
                 return Purpose::Dev;
             }
@@ -195,6 +209,23 @@ impl Dockerfile {
                     .key_values()
                     .iter()
                     .any(|(k, _)| k.trim_matches('"') == "devcontainer.metadata")
+        }) {
+            return Purpose::Dev;
+        }
+        // A final stage named for development (`FROM base AS dev`, the last stage), or an
+        // OpenShift source-to-image builder (it compiles applications at assemble time).
+        let final_alias = self.final_stage().alias.as_deref().unwrap_or("");
+        if matches!(
+            final_alias,
+            "dev" | "develop" | "development" | "devel" | "ci" | "test"
+        ) || lineage.iter().any(|i| {
+            ins(i).keyword == Keyword::Label
+                && ins(i).key_values().iter().any(|(k, v)| {
+                    let k = k.trim_matches('"');
+                    k.starts_with("io.openshift.s2i.")
+                        || (k == "io.openshift.tags"
+                            && v.as_deref().is_some_and(|v| v.contains("builder")))
+                })
         }) {
             return Purpose::Dev;
         }

@@ -206,6 +206,7 @@ pub fn secret_name(name: &str) -> bool {
         || pair("MASTER", "KEY")
         || pair("ENCRYPTION", "KEY")
         || pair("SIGNING", "KEY")
+        || pair("FERNET", "KEY")
         || pair("CLIENT", "KEY")
         || (has("PASS") && tokens.len() > 1)
 }

@@ -8,7 +8,13 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a final image that runs as root: no `USER` in the final stage or the stages it
 /// is built from, or a last `USER` that resolves to uid 0.
+///
+/// Development images are not judged: a devcontainer's user comes from `devcontainer.json`
+/// (`remoteUser`), and CI and build images run as whoever the job starts them as.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if df.purpose() == crate::dockerfile::purpose::Purpose::Dev {
+        return;
+    }
     if df.os() == Os::Windows {
         return windows(df, out);
     }

@@ -26,7 +26,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         let Some((tool, installed)) = cmds.iter().find_map(build_tool) else {
             continue;
         };
-        if purpose == Purpose::Base && (installed.is_some() || !context_copied_before(df, ins)) {
+        if purpose == Purpose::Base && !copies_sources(df) {
             continue;
         }
         if removes_build_packages(&cmds, installed.as_ref()) {
@@ -50,17 +50,43 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     }
 }
 
-/// True if a `COPY`/`ADD` from the build context (not `--from` another stage or image)
-/// precedes `ins` in the final image's stages: the sources a build would compile.
-fn context_copied_before(df: &Dockerfile, ins: &crate::dockerfile::Instruction) -> bool {
+/// True if the final image's stages copy application sources from the build context (not
+/// `--from` another stage): the context itself (`.`), a directory, or a dependency manifest
+/// (`requirements.txt`, `package.json`, `go.mod`, …). Scripts and config files do not count:
+/// official toolchain images copy an entrypoint script and nothing to compile.
+fn copies_sources(df: &Dockerfile) -> bool {
+    const MANIFESTS: &[&str] = &[
+        "requirements",
+        "package",
+        "pyproject",
+        "setup",
+        "go",
+        "cargo",
+        "pom",
+        "build",
+        "gemfile",
+        "composer",
+        "pipfile",
+        "poetry",
+        "makefile",
+        "cmakelists",
+    ];
     df.final_instructions()
-        .take_while(|i| !std::ptr::eq(*i, ins))
-        .any(|i| {
-            matches!(i.keyword, Keyword::Copy | Keyword::Add)
-                && i.flag("from").is_none()
-                && !super::df005_add_local_files::add_sources(i)
-                    .iter()
-                    .all(|s| super::df005_add_local_files::is_remote(s))
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
+        .flat_map(super::df005_add_local_files::add_sources)
+        .any(|s| {
+            let name = s
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let stem = name.split(['.', '*', '-', '_']).next().unwrap_or("");
+            s == "."
+                || s == "./"
+                || s.ends_with('/')
+                || (!name.contains('.') && !name.is_empty())
+                || MANIFESTS.contains(&stem)
         })
 }
 
@@ -128,15 +154,23 @@ const EXACT: &[&str] = &[
     "Development Tools",
 ];
 
-/// Packages that are compilers, build systems or headers.
+/// Header and static-library packages: build inputs beside a compiler, and often installed
+/// alone for the shared library they pull in (`libxrender-dev` for `OpenCV`, `libjemalloc-dev`
+/// to preload, `libc-dev` for a `libdl.so` link): alone, they are not build tooling.
+fn is_header_package(p: &str) -> bool {
+    let p = p.split(['=', ':']).next().unwrap_or(p);
+    p.ends_with("-dev")
+        || p.ends_with("-devel")
+        || matches!(p, "musl-dev" | "libc6-dev" | "libc-dev" | "nodejs-dev")
+}
+
+/// Packages that are compilers or build systems.
 fn is_build_package(p: &str) -> bool {
     let p = p.split(['=', ':']).next().unwrap_or(p);
-    EXACT.contains(&p)
-        || p.ends_with("-dev")
-        || p.ends_with("-devel")
+    (EXACT.contains(&p) && !is_header_package(p))
         || (p.starts_with("openjdk-") && p.ends_with("-jdk"))
         || p.starts_with("golang-1")
-        || p.starts_with("gcc-")
+        || (p.starts_with("gcc-") && !is_header_package(p))
 }
 
 /// A command that only prints the tool's version, help or configuration.
@@ -186,9 +220,27 @@ fn build_tool(c: &Command) -> Option<(String, Option<Installed>)> {
     }
     let sub = c.subcommand().unwrap_or("");
     let hit = match c.name() {
-        "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" | "make" | "gmake" | "cmake"
-        | "ninja" | "javac" | "rustc" | "tsc" | "mvn" | "mvnw" | "gradle" | "gradlew" | "bazel"
-        | "scons" => true,
+        "gcc"
+        | "cc"
+        | "g++"
+        | "c++"
+        | "clang"
+        | "clang++"
+        | "make"
+        | "gmake"
+        | "cmake"
+        | "ninja"
+        | "javac"
+        | "rustc"
+        | "tsc"
+        | "mvn"
+        | "mvnw"
+        | "gradle"
+        | "gradlew"
+        | "bazel"
+        | "scons"
+        | "docker-php-ext-install"
+        | "phpize" => true,
         "go" => matches!(sub, "build" | "install"),
         "cargo" => matches!(sub, "build" | "install"),
         "dotnet" => matches!(sub, "build" | "publish"),
@@ -197,6 +249,9 @@ fn build_tool(c: &Command) -> Option<(String, Option<Installed>)> {
             matches!(args.as_slice(), ["run", "build", ..] | ["build", ..])
         }
         "pip" | "pip3" => sub == "wheel",
+        // The official PHP images' extension builds (`docker-php-ext-install`, `phpize`, above)
+        // compile with gcc; so does `pecl install`.
+        "pecl" => sub == "install",
         "python" | "python3" => {
             c.args().first().is_some_and(|a| a.ends_with("setup.py"))
                 && c.args()
@@ -239,7 +294,7 @@ mod tests {
         assert_eq!(
             lines(
                 check,
-                "FROM alpine:3\nRUN apk add --no-cache musl-dev\nCMD [\"app\"]\n"
+                "FROM alpine:3\nRUN apk add --no-cache gcc musl-dev\nCMD [\"app\"]\n"
             ),
             [2]
         );
@@ -338,5 +393,15 @@ mod tests {
             lines(check, "FROM golang:1.22\nCOPY . .\nRUN go build -o /app\n"),
             [3]
         );
+    }
+
+    #[test]
+    fn headers_alone_are_libraries() {
+        for src in [
+            "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libxrender-dev libgl1\nCMD [\"python\", \"app.py\"]\n",
+            "FROM debian:12\nRUN apt-get install -y libc-dev && ln -s /usr/lib/x86_64-linux-gnu/libdl.so.2 /usr/lib/libdl.so\nCMD [\"app\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
     }
 }

@@ -18,15 +18,18 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             (!is_remote(v) && !is_archive(v)).then_some(v)
         });
         if let Some(src) = local {
-            out.push(
-                Finding::new(
-                    RuleId::DF005,
-                    format!(
-                        "`ADD` of local `{src}`; `COPY` copies it without fetching or unpacking"
-                    ),
+            let heredoc = ins.heredocs.iter().any(|h| h.delimiter == src);
+            let msg = if heredoc {
+                format!(
+                    "`ADD` of the inline file `<<{src}`; `COPY <<{src}` writes it the same way without `ADD`'s fetching and unpacking"
                 )
-                .at(ins)
-                .evidence("source", src),
+            } else {
+                format!("`ADD` of local `{src}`; `COPY` copies it without fetching or unpacking")
+            };
+            out.push(
+                Finding::new(RuleId::DF005, msg)
+                    .at(ins)
+                    .evidence("source", src),
             );
         }
     }

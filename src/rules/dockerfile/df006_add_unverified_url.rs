@@ -14,7 +14,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         if let Some(url) = expanded_sources(df, idx)
             .into_iter()
             .flatten()
-            .find(|s| is_remote(s))
+            .find(|s| is_remote(s) && !git_pinned_to_commit(s))
         {
             out.push(
                 Finding::new(
@@ -28,6 +28,21 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             );
         }
     }
+}
+
+/// A Git source pinned to a full commit id (`…git#<40 hex>`, `?commit=<40 hex>`, `BuildKit`'s
+/// `?ref=<40 hex>`): Git checks every object against its hash, so the content cannot change.
+fn git_pinned_to_commit(url: &str) -> bool {
+    let full_sha = |s: &str| {
+        let s = s.split(['&', ':', '#']).next().unwrap_or(s);
+        matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    url.rsplit_once('#').is_some_and(|(_, r)| full_sha(r))
+        || ["commit=", "ref="].iter().any(|k| {
+            url.split(['?', '&'])
+                .filter_map(|p| p.strip_prefix(k))
+                .any(full_sha)
+        })
 }
 
 #[cfg(test)]
@@ -50,5 +65,14 @@ mod tests {
     fn url_from_a_build_argument() {
         let src = "FROM a:1\nARG TOOL_URL=https://example.com/tool.tgz\nADD ${TOOL_URL} /opt/\nARG SUM\nADD --checksum=${SUM} ${TOOL_URL} /opt/\nARG OTHER\nADD $OTHER /opt/\n";
         assert_eq!(lines(check, src), [3]);
+    }
+
+    #[test]
+    fn git_sources_pinned_to_a_commit_pass() {
+        let sha = "c6242cb0e5c9a1e8f1d6b1f0b0e36c9f4e3a2b1d";
+        let src = format!(
+            "FROM a:1\nADD https://github.com/a/b.git#{sha} /src\nADD https://github.com/a/b.git?commit={sha}&keep-git-dir=1 /src\nADD https://github.com/a/b.git#v1.4.3 /src\n"
+        );
+        assert_eq!(lines(check, &src), [4]);
     }
 }

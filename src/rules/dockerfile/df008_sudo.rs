@@ -6,13 +6,19 @@ use crate::dockerfile::shell;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports `sudo` in `RUN`: build steps already run as root or as the `USER` chosen, and
-/// `sudo` in an image means the runtime user can escalate.
+/// `sudo` in an image means the runtime user can escalate. Not reported: `sudo -u USER` to
+/// a non-root user (a privilege drop, as `makepkg` requires), and a script that checks who
+/// it runs as (`id -u`, `$EUID`, `whoami`) and uses `sudo` only as the fallback.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
     for ins in all_runs(df) {
         let uses = ins.scripts().iter().any(|s| {
-            shell::all_commands(&s.text)
+            let checks_user = ["id -u", "$EUID", "${EUID", "whoami", "$(id -u)"]
                 .iter()
-                .any(|c| c.name() == "sudo")
+                .any(|t| s.text.contains(t));
+            !checks_user
+                && shell::all_commands(&s.text)
+                    .iter()
+                    .any(|c| c.name() == "sudo" && !drops_to_user(c))
         });
         if uses {
             out.push(
@@ -26,6 +32,20 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     }
 }
 
+/// `sudo -u NAME …` / `sudo --user=NAME …` for a user other than root.
+fn drops_to_user(c: &shell::Command) -> bool {
+    let args = c.args();
+    let user = args.iter().enumerate().find_map(|(i, a)| {
+        if a == "-u" || a == "--user" {
+            args.get(i + 1).map(String::as_str)
+        } else {
+            a.strip_prefix("--user=")
+                .or_else(|| a.strip_prefix("-u").filter(|u| !u.is_empty()))
+        }
+    });
+    user.is_some_and(|u| !matches!(u, "root" | "0" | "#0"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::check;
@@ -35,7 +55,7 @@ mod tests {
     fn sudo_anywhere_in_the_script() {
         insta::assert_snapshot!(render(check, "FROM a:1\nRUN apt-get update && sudo apt-get install -y x\n"), @"2: `sudo` in `RUN`; switch users with `USER` instead");
         assert_eq!(
-            lines(check, "FROM a:1\nRUN if true; then sudo -u app make; fi\n"),
+            lines(check, "FROM a:1\nRUN if true; then sudo -u root make; fi\n"),
             [2]
         );
     }
@@ -49,5 +69,15 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn privilege_drops_and_fallbacks_pass() {
+        for src in [
+            "FROM archlinux\nRUN sudo -u builduser makepkg -s\n",
+            "FROM a:1\nRUN if [ \"$(id -u)\" -ne 0 ]; then sudo apt-get update; else apt-get update; fi\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
     }
 }

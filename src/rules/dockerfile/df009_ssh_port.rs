@@ -3,8 +3,16 @@
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
-/// Reports `EXPOSE` of port 22 (alone or inside a range) in the final image's stages.
+/// Reports `EXPOSE` of port 22 (alone or inside a range) in the final image's stages, unless
+/// ssh is the product: a Git server (`git-shell` as the login shell) or an SFTP-only server
+/// (`internal-sftp`), where the port is the service rather than a way into the container.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    let ssh_is_the_service = df
+        .final_instructions()
+        .any(|i| i.args.contains("git-shell") || i.args.contains("internal-sftp"));
+    if ssh_is_the_service {
+        return;
+    }
     for ins in df.final_instructions() {
         if ins.keyword != Keyword::Expose {
             continue;
@@ -52,5 +60,18 @@ mod tests {
     fn other_ports_and_builder_stages_pass() {
         assert!(lines(check, "FROM a:1\nEXPOSE 2222 220 8022/udp\n").is_empty());
         assert!(lines(check, "FROM a:1 AS b\nEXPOSE 22\nFROM c:1\nEXPOSE 80\n").is_empty());
+    }
+
+    #[test]
+    fn git_and_sftp_servers_serve_ssh() {
+        assert!(lines(check, "FROM alpine:3\nRUN adduser -D -s /usr/bin/git-shell git\nEXPOSE 22\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n").is_empty());
+        // A general sshd in a container is the back door the rule is about.
+        assert_eq!(
+            lines(
+                check,
+                "FROM ubuntu:24.04\nEXPOSE 22\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n"
+            ),
+            [2]
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
-use crate::secrets::{detector, is_flag_value, is_placeholder, secret_name};
+use crate::secrets::{detector, is_flag_value, secret_name};
 
 /// The first credential the detector finds in `text` that the settings do not allow (the
 /// generic `password = value` kind aside: names are judged here).
@@ -12,6 +12,43 @@ fn credential(text: &str, cx: &RuleContext<'_>) -> Option<&'static str> {
         let k = &det.kinds()[f.kind];
         (!k.low_confidence && !cx.settings.secret_allowed(&k.id, None)).then_some(k.name.as_str())
     })
+}
+
+/// A value that marks a slot to fill rather than a secret: too short to be one (`_`), one
+/// or two repeated characters (`xxxx`), or a template marker (`<your-token>`, `changeme`,
+/// `{{ token }}`, `FAKE_…`). Weak real values (`supersecret`) are still secrets.
+fn slot(value: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "example",
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "placeholder",
+        "your_",
+        "your-",
+        "<",
+        ">",
+        "{{",
+        "xxxx",
+        "****",
+        "redacted",
+        "dummy",
+        "fake",
+        "notreal",
+        "not_real",
+        "not-real",
+        "todo",
+        "fixme",
+        "replace_me",
+        "replaceme",
+        "insert",
+    ];
+    let lower = value.to_ascii_lowercase();
+    let mut distinct: Vec<char> = lower.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    value.chars().count() < 4 || distinct.len() <= 2 || MARKERS.iter().any(|m| lower.contains(m))
 }
 
 /// A signing key's public id or fingerprint (`SWIFT_SIGNING_KEY=E813C892…`, `GPG_KEY=…`):
@@ -60,8 +97,7 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
             // `sa_password="_"`, `TOKEN=changeme`, `xxxx`: a slot to fill at run time, not a
             // secret. A value built from variables (`${GITHUB_TOKEN}`) bakes in whatever the
             // build passes, so it is judged by name.
-            let placeholder =
-                !value.contains('$') && (value.chars().count() < 4 || is_placeholder(&value));
+            let placeholder = !value.contains('$') && slot(&value);
             let msg = if let Some(kind) = credential(&value, cx) {
                 format!(
                     "`{}` sets `{name}` to what looks like {kind}",
@@ -70,6 +106,12 @@ pub(crate) fn check(df: &Dockerfile, cx: &RuleContext<'_>, out: &mut Findings) {
             } else if !secret_name(&name) {
                 continue;
             } else if ins.keyword == Keyword::Arg {
+                // A global `ARG` (before the first `FROM`) reaches only `FROM` lines unless a
+                // stage declares it again: without a value, nothing is recorded.
+                let global = df.stages.first().is_none_or(|s| idx < s.first);
+                if global && (value.is_empty() || placeholder) {
+                    continue;
+                }
                 if value.is_empty() || placeholder {
                     format!(
                         "`ARG` `{name}` passes a secret as a build argument, recorded in the image history"
@@ -138,5 +180,12 @@ mod tests {
     fn signing_key_fingerprints_are_public() {
         let src = "FROM a:1\nARG SWIFT_SIGNING_KEY=E813C892820A6FA13755B268F167DF1ACF9CE069\nENV SWIFT_SIGNING_KEY=$SWIFT_SIGNING_KEY\nENV JWT_SIGNING_KEY=q8Zr2LmP4xVt9NwB\n";
         assert_eq!(lines(check, src), [4]);
+    }
+
+    #[test]
+    fn global_args_without_value_reach_no_step() {
+        let src =
+            "ARG HF_TOKEN\nFROM a:1\nRUN --mount=type=secret,id=hf true\nFROM b:1\nARG NPM_TOKEN\n";
+        assert_eq!(lines(check, src), [5]);
     }
 }

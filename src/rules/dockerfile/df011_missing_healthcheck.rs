@@ -1,11 +1,21 @@
 //! DF011 `missing-healthcheck`. Docs, level and peers: `rules/DF011.toml`.
 
+use crate::dockerfile::purpose::Purpose;
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
-/// Reports a final image without `HEALTHCHECK` in its stages. `HEALTHCHECK NONE` is an
-/// explicit choice and passes.
+/// Reports a final image without `HEALTHCHECK` in its stages when it is a long-running
+/// network service: an application image (not a base, toolchain, CLI, development or CI
+/// image, see [`Purpose`]) that `EXPOSE`s a port. A health check means nothing for a
+/// command-line tool or a language image. `HEALTHCHECK NONE` is an explicit choice and passes.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    if df.purpose() != Purpose::App
+        || !df
+            .final_instructions()
+            .any(|i| i.keyword == Keyword::Expose)
+    {
+        return;
+    }
     if df
         .final_instructions()
         .any(|i| i.keyword == Keyword::Healthcheck)
@@ -34,7 +44,7 @@ mod tests {
 
     #[test]
     fn missing() {
-        insta::assert_snapshot!(render(check, "FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\n"), @"3: final stage has no `HEALTHCHECK`");
+        insta::assert_snapshot!(render(check, "FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\nEXPOSE 8080\nCMD [\"/app\"]\n"), @"3: final stage has no `HEALTHCHECK`");
     }
 
     #[test]
@@ -51,7 +61,7 @@ mod tests {
 
     #[test]
     fn resolved_base_healthcheck_is_inherited() {
-        let mut df = crate::dockerfile::parse("FROM a:1\nCMD [\"app\"]\n").unwrap();
+        let mut df = crate::dockerfile::parse("FROM a:1\nEXPOSE 80\nCMD [\"app\"]\n").unwrap();
         let mut out = crate::rules::Findings::default();
         df.base = Some(crate::rules::testing::base_image("", true));
         check(&df, &crate::rules::RuleContext::default(), &mut out);
@@ -62,5 +72,16 @@ mod tests {
             out.0[0].message,
             "final stage has no `HEALTHCHECK`, nor does its base `a:1` (sha256:0123456789ab…)"
         );
+    }
+
+    #[test]
+    fn tools_and_language_images_pass() {
+        for src in [
+            "FROM debian:12\nCOPY shellcheck /bin/\nENTRYPOINT [\"shellcheck\"]\n",
+            "FROM buildpack-deps:bookworm\nCMD [\"julia\"]\n",
+            "FROM maven:3\nCMD [\"mvn\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
     }
 }

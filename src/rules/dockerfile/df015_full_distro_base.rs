@@ -23,9 +23,16 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     let Some(r) = ImageRef::parse(&root.base) else {
         return;
     };
-    let Some(suggest) = distroless_for(&r) else {
+    let Some(mut suggest) = distroless_for(&r) else {
         return;
     };
+    if !program_fits(df, suggest) {
+        return;
+    }
+    // A program built by a Rust or C/C++ stage links libgcc: distroless `cc` carries it.
+    if suggest == "gcr.io/distroless/base-debian12" && built_by_cc_toolchain(df) {
+        suggest = "gcr.io/distroless/cc-debian12";
+    }
     let installs = final_runs(df).any(|ins| {
         run_commands(df, ins).iter().any(|c| {
             pkg_op(c).is_some_and(|(_, op)| op == PkgOp::Install)
@@ -46,6 +53,62 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .at(&df.instructions[root.first])
         .evidence("suggest", suggest),
     );
+}
+
+/// The program the image starts (the entrypoint's first word, else the command's), with
+/// `tini`/`dumb-init` wrappers skipped.
+fn program(df: &Dockerfile) -> Option<String> {
+    let last = |k: Keyword| df.final_instructions().filter(|i| i.keyword == k).last();
+    let argv = last(Keyword::Entrypoint)
+        .or_else(|| last(Keyword::Cmd))
+        .and_then(Instruction::exec_form)?;
+    argv.into_iter()
+        .find(|w| !matches!(basename(w), "tini" | "dumb-init" | "--" | "-g" | "-s"))
+}
+
+/// True when the suggested base can start the image's program as written: a language
+/// distroless image runs its interpreter (`java`, `python3`, `node`), not a launcher script
+/// a build tool made (`bin/app` from Gradle's `installDist`, sbt's `stage/bin`); a plain
+/// distroless base runs a program, not a vendor tree laid over the whole root from the build
+/// context (`COPY ./install /`), which leans on the distribution's libraries and tools.
+fn program_fits(df: &Dockerfile, suggest: &str) -> bool {
+    let Some(prog) = program(df) else {
+        return false;
+    };
+    let name = basename(&prog);
+    if suggest.contains("/java") {
+        return name == "java";
+    }
+    if suggest.contains("/python") {
+        return name.starts_with("python");
+    }
+    if suggest.contains("/nodejs") {
+        return name == "node" || name == "nodejs";
+    }
+    !df.final_instructions().any(|i| {
+        matches!(i.keyword, Keyword::Copy | Keyword::Add)
+            && i.flag("from").is_none()
+            && i.exec_form()
+                .unwrap_or_else(|| crate::dockerfile::split_words(&i.args, i.escape))
+                .last()
+                .is_some_and(|dest| dest == "/")
+    })
+}
+
+/// True when an earlier stage builds from a Rust or GCC/Clang image.
+fn built_by_cc_toolchain(df: &Dockerfile) -> bool {
+    let finals: Vec<usize> = df.final_lineage().iter().map(|s| s.index).collect();
+    df.stages
+        .iter()
+        .filter(|s| !finals.contains(&s.index))
+        .any(|s| {
+            ImageRef::parse(&s.base).is_some_and(|r| {
+                matches!(
+                    r.short_name(),
+                    "rust" | "gcc" | "clang" | "rust-musl-builder"
+                )
+            })
+        })
 }
 
 /// Commands a final stage may run that a `COPY --chown`/`--chmod` or the builder stage could
@@ -94,10 +157,11 @@ fn needs_shell_at_run_time(df: &Dockerfile) -> bool {
     }
     last(Keyword::Healthcheck).is_some_and(|h| {
         let args = h.args.trim();
-        let cmd = args
-            .split_once("CMD")
-            .or_else(|| args.split_once("cmd"))
-            .map_or("", |(_, c)| c.trim());
+        let Some((_, cmd)) = args.split_once("CMD").or_else(|| args.split_once("cmd")) else {
+            // `HEALTHCHECK NONE`: nothing runs.
+            return false;
+        };
+        let cmd = cmd.trim();
         !cmd.starts_with('[')
             || ["curl", "wget", "nc", "sh", "bash"]
                 .iter()

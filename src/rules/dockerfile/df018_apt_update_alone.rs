@@ -11,6 +11,9 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// upgrade, `xargs apt-get install`, a script such as `bash install.sh` or
 /// `install_packages`) or that deletes the index (`rm -rf /var/lib/apt/lists/*`,
 /// `apt-get dist-clean`) keeps the rule silent.
+///
+/// A lone `apk update` followed only by `apk add --no-cache` in later steps is silent too:
+/// `--no-cache` fetches a fresh index itself, so the stale one is never read.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
     for ins in all_runs(df) {
         let cmds = run_commands(df, ins);
@@ -20,6 +23,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             };
             let rest = &cmds[i + 1..];
             if rest.iter().any(|c| uses_index(c, mgr)) {
+                continue;
+            }
+            if mgr == "apk" && later_adds_fetch_their_own_index(df, ins) {
                 continue;
             }
             let text = format!("{} {}", c.name(), c.subcommand().unwrap_or(""));
@@ -33,6 +39,22 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
             break;
         }
     }
+}
+
+/// True when the `RUN`s after `ins` in its stage add packages with `apk`, every one of
+/// them with `--no-cache`.
+fn later_adds_fetch_their_own_index(df: &Dockerfile, ins: &crate::dockerfile::Instruction) -> bool {
+    let adds: Vec<bool> = df
+        .instructions
+        .iter()
+        .skip_while(|i| !std::ptr::eq(*i, ins))
+        .skip(1)
+        .filter(|i| i.stage == ins.stage && i.keyword == crate::dockerfile::Keyword::Run)
+        .flat_map(|i| run_commands(df, i).into_owned())
+        .filter(|c| matches!(pkg_op(c), Some(("apk", PkgOp::Install))))
+        .map(|c| c.has_flag(&["--no-cache"]))
+        .collect();
+    !adds.is_empty() && adds.iter().all(|&n| n)
 }
 
 /// True if `c` may install from (or removes) the index `mgr` just refreshed.
@@ -97,5 +119,20 @@ mod tests {
                 "{run}"
             );
         }
+    }
+
+    #[test]
+    fn wrappers_satisfy_and_no_cache_adds_pass() {
+        for src in [
+            "FROM debian:12\nRUN apt-get update && xx-apt-get install -y gcc\n",
+            "FROM debian:12\nRUN apt-get update && apt-get satisfy -y 'libc6 (>= 2.31)'\n",
+            "FROM alpine:3\nRUN apk update\nRUN apk add --no-cache curl\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(check, "FROM alpine:3\nRUN apk update\nRUN apk add curl\n"),
+            [2]
+        );
     }
 }

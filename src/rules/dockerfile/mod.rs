@@ -122,17 +122,18 @@ pub(crate) fn pkg_op(cmd: &Command) -> Option<(&'static str, PkgOp)> {
     }
     let sub = cmd.subcommand().unwrap_or("");
     let (mgr, op) = match cmd.name() {
-        "apt-get" | "apt" | "aptitude" => (
+        // `xx-apt-get`/`xx-apk`: tonistiigi/xx's cross-compilation wrappers.
+        "apt-get" | "apt" | "aptitude" | "xx-apt-get" | "xx-apt" => (
             "apt",
             match sub {
-                "install" | "reinstall" | "build-dep" => PkgOp::Install,
+                "install" | "reinstall" | "build-dep" | "satisfy" => PkgOp::Install,
                 "remove" | "purge" | "autoremove" => PkgOp::Remove,
                 "update" => PkgOp::Update,
                 "upgrade" | "dist-upgrade" | "full-upgrade" => PkgOp::Upgrade,
                 _ => return None,
             },
         ),
-        "apk" => (
+        "apk" | "xx-apk" => (
             "apk",
             match sub {
                 "add" => PkgOp::Install,

@@ -1,4 +1,4 @@
-# expect: DF002 DF011
+# expect: DF002
 FROM node:latest
 RUN npm install -g serve --no-fund
 USER node

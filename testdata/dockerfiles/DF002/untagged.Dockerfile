@@ -1,4 +1,4 @@
-# expect: DF002 DF011
+# expect: DF002
 FROM ubuntu
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 USER 1000

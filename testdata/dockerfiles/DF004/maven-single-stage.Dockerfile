@@ -1,4 +1,3 @@
-# expect: DF015
 FROM maven:3.9-eclipse-temurin-21@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
 WORKDIR /app
 COPY pom.xml .

@@ -1,5 +1,4 @@
 # Setgid and sticky bits on directories are the shared-directory idiom, not a privilege.
-# expect: DF015
 FROM debian:12-slim@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
 RUN install --verbose --directory --owner app --group app --mode 3777 /var/run/app
 # expect: DF014

@@ -1,4 +1,4 @@
-# expect: DF003 DF011
+# expect: DF003
 FROM centos:7
 # expect: DF013 DF017
 RUN yum install -y --nogpgcheck epel-release httpd

@@ -5,7 +5,6 @@ RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q -DskipTests package
 
-# expect: DF015
 FROM eclipse-temurin:21-jre-jammy@sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f
 RUN groupadd --system spring && useradd --system --gid spring spring
 # expect: DF014

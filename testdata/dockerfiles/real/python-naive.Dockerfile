@@ -1,4 +1,4 @@
-# expect: DF001 DF003 DF011
+# expect: DF001 DF003
 FROM python:3.11
 WORKDIR /code
 # expect: DF010

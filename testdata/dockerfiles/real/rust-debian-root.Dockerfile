@@ -4,7 +4,7 @@ WORKDIR /usr/src/myapp
 COPY . .
 RUN cargo install --path .
 
-# expect: DF001 DF003 DF011
+# expect: DF001 DF003
 FROM debian:bookworm-slim
 # expect: DF013
 RUN apt-get update && apt-get install -y extra-runtime-dependencies
