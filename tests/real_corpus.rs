@@ -103,6 +103,24 @@ fn sample(rows: &[Row], fixtures: &[String]) -> BTreeMap<String, Vec<Row>> {
     by_rule
 }
 
+/// `BELOW-TARGET.tsv`: rules known to be under the target, with the floor they must hold.
+fn below_target(dir: &Path) -> BTreeMap<String, (usize, usize)> {
+    std::fs::read_to_string(dir.join("BELOW-TARGET.tsv"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("rule\t") && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let (a, b) = f[1].split_once('/').unwrap();
+            assert!(
+                f.len() == 3 && !f[2].trim().is_empty(),
+                "BELOW-TARGET.tsv: {l}"
+            );
+            (f[0].to_string(), (a.parse().unwrap(), b.parse().unwrap()))
+        })
+        .collect()
+}
+
 /// `verdicts.tsv`: (rule, path, line) → (TRUE/FALSE, reason).
 fn verdicts(dir: &Path) -> BTreeMap<(String, String, u32), (bool, String)> {
     let Ok(text) = std::fs::read_to_string(dir.join("verdicts.tsv")) else {
@@ -166,6 +184,7 @@ fn check_family(family: &str, rows: &[Row]) -> Vec<(String, usize, usize, usize,
         );
     }
     let judged = verdicts(&dir);
+    let below = below_target(&dir);
     let mut todo = String::new();
     let mut failures = String::new();
     let mut table = Vec::new();
@@ -195,6 +214,20 @@ fn check_family(family: &str, rows: &[Row]) -> Vec<(String, usize, usize, usize,
                 "{rule}: {} sampled findings have no verdict",
                 picked.len() - n
             );
+        } else if let Some(&(floor_yes, floor_n)) = below.get(&rule) {
+            #[allow(clippy::cast_precision_loss)]
+            let floor = floor_yes as f64 / floor_n as f64;
+            if precision >= MIN_PRECISION {
+                let _ = writeln!(
+                    failures,
+                    "{rule}: precision {yes}/{n} reached the target; remove it from BELOW-TARGET.tsv"
+                );
+            } else if precision < floor {
+                let _ = writeln!(
+                    failures,
+                    "{rule}: precision {yes}/{n} fell under its recorded floor {floor_yes}/{floor_n}"
+                );
+            }
         } else if precision < MIN_PRECISION {
             let _ = writeln!(
                 failures,

@@ -26,6 +26,9 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .rfind(|&i| df.instructions[i].keyword == Keyword::User);
     let Some(idx) = last_user else {
         let root = df.final_lineage()[0];
+        if files_only(df) || drops_privileges_at_start(df) {
+            return;
+        }
         // A resolved base is read below; the built-in table answers for well-known bases
         // when it was not asked for.
         if df.base.is_none() && known_nonroot_base(&root.base).is_some() {
@@ -79,6 +82,41 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         .at(ins)
         .evidence("user", value.text),
     );
+}
+
+/// A `FROM scratch` image with no command: files for other builds to `COPY --from`, never
+/// run as a container.
+fn files_only(df: &Dockerfile) -> bool {
+    df.final_lineage()[0].base.eq_ignore_ascii_case("scratch")
+        && !df
+            .final_instructions()
+            .any(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+}
+
+/// An entrypoint script that hands the service to an unprivileged user with `gosu`,
+/// `su-exec` or `setpriv` (the official database images' idiom: start as root to fix volume
+/// ownership, then `exec gosu redis …`). The tool must be in the final image and the image
+/// must start through a script.
+fn drops_privileges_at_start(df: &Dockerfile) -> bool {
+    const DROPPERS: &[&str] = &["gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid"];
+    let has_dropper = df.final_instructions().any(|i| {
+        matches!(i.keyword, Keyword::Run | Keyword::Copy | Keyword::Add)
+            && DROPPERS.iter().any(|d| i.args.contains(d))
+    });
+    let script_entry = df
+        .final_instructions()
+        .filter(|i| i.keyword == Keyword::Entrypoint)
+        .last()
+        .is_some_and(|i| {
+            let words = i
+                .exec_form()
+                .unwrap_or_else(|| i.args.split_whitespace().map(str::to_string).collect());
+            words.iter().any(|w| {
+                let b = crate::dockerfile::shell::basename(w);
+                b.contains("entrypoint") || b.ends_with(".sh")
+            })
+        });
+    has_dropper && script_entry
 }
 
 /// Windows containers have no root: Server Core and Windows images run as
@@ -320,5 +358,23 @@ mod tests {
                 "{base}"
             );
         }
+    }
+
+    #[test]
+    fn privilege_drops_and_file_images_pass() {
+        for src in [
+            "FROM alpine:3\nRUN apk add --no-cache su-exec redis\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"redis-server\"]\n",
+            "FROM golang:1 AS b\nRUN go build -o /out/x\nFROM scratch\nCOPY --from=b /out/x /\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        // gosu without an entrypoint script: nothing drops.
+        assert_eq!(
+            lines(
+                check,
+                "FROM debian:12\nRUN apt-get install -y gosu\nCMD [\"app\"]\n"
+            ),
+            [1]
+        );
     }
 }

@@ -9,7 +9,21 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// `sudo` in an image means the runtime user can escalate. Not reported: `sudo -u USER` to
 /// a non-root user (a privilege drop, as `makepkg` requires), and a script that checks who
 /// it runs as (`id -u`, `$EUID`, `whoami`) and uses `sudo` only as the fallback.
+///
+/// A patch over an image named only at build time (`FROM ${ORIGINAL_IMAGE}` without a
+/// default) or over a development container image, that never sets `USER`, must keep that
+/// image's user; `sudo` there is how it
+/// reaches root without changing the user, and is not judged.
 pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) {
+    let root = df.final_lineage()[0];
+    let patch_over_unknown = (!root.base_resolved || root.base.contains("devcontainers"))
+        && !df
+            .instructions
+            .iter()
+            .any(|i| i.keyword == crate::dockerfile::Keyword::User);
+    if patch_over_unknown {
+        return;
+    }
     for ins in all_runs(df) {
         let uses = ins.scripts().iter().any(|s| {
             let checks_user = ["id -u", "$EUID", "${EUID", "whoami", "$(id -u)"]
