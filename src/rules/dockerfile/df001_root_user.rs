@@ -113,7 +113,10 @@ fn drops_privileges_at_start(df: &Dockerfile) -> bool {
                 .unwrap_or_else(|| i.args.split_whitespace().map(str::to_string).collect());
             words.iter().any(|w| {
                 let b = crate::dockerfile::shell::basename(w);
-                b.contains("entrypoint") || b.ends_with(".sh")
+                b.contains("entrypoint")
+                    || std::path::Path::new(b)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("sh"))
             })
         });
     has_dropper && script_entry
