@@ -393,3 +393,50 @@ fn hadolint_users_keep_their_ids_and_config() {
     let out = hullscan(&["dockerfile", "-f", "json", "Dockerfile"], p);
     assert!(rules(&out).contains(&"DF002".to_string()));
 }
+
+/// Issue 30: no format prints a secret value from a Dockerfile, snippets included (the human
+/// report shows source lines; the Action prints it into CI logs).
+#[test]
+fn no_format_prints_a_dockerfile_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = hullscan::secrets::synthetic::checksummed("ghp_", 31);
+    let aws = hullscan::secrets::synthetic::random(
+        32,
+        40,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    );
+    let password = "Tr0ub4dor-and-3";
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!(
+            "FROM debian:12\nARG GITHUB_TOKEN={token}\nENV AWS_SECRET_ACCESS_KEY={aws} \\\n\tDB_PASSWORD=\"{password}\"\nRUN git clone https://x:{token}@github.com/a/b\n"
+        ),
+    )
+    .unwrap();
+    for format in ["human", "json", "sarif", "github", "html"] {
+        let out = hullscan(
+            &["dockerfile", "--no-config", "-f", format, "Dockerfile"],
+            dir.path(),
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("DF010"), "{format}: no DF010 finding:\n{all}");
+        for (what, value) in [
+            ("token", &token[4..]),
+            ("aws", &aws[4..]),
+            ("password", password),
+        ] {
+            assert!(
+                !all.contains(value),
+                "{format} prints the {what} in clear:\n{all}"
+            );
+        }
+        if format == "human" {
+            assert!(all.contains("chars hidden"), "{all}");
+            assert!(!all.contains("\\t"), "tabs are shown as spaces:\n{all}");
+        }
+    }
+}

@@ -198,7 +198,7 @@ fn write_dockerfile_finding(
                 "{} {} {}",
                 st.paint("34", &format!("{n:>width$}")),
                 st.paint("34", "|"),
-                printable(text.trim_end())
+                super::snippet_line(text.trim_end())
             )?;
         }
         if count > MAX_SNIPPET_LINES {

@@ -139,6 +139,87 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A source line as a report shows it: every value the secret detector finds, and every value
+/// assigned to a secret-named variable (`DB_PASSWORD=…`, `ARG GITHUB_TOKEN=…`,
+/// `--build-arg NPM_TOKEN=…`), replaced by its length; tabs expanded to 4-column stops so the
+/// line keeps its shape; then made [`printable`].
+#[must_use]
+pub fn snippet_line(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let mut spans: Vec<std::ops::Range<usize>> = crate::secrets::detector()
+        .find(bytes)
+        .into_iter()
+        .map(|f| f.secret)
+        .collect();
+    spans.extend(named_values(line));
+    spans.sort_by_key(|r| r.start);
+    let mut masked = String::with_capacity(line.len());
+    let mut at = 0;
+    for r in spans {
+        if r.start < at
+            || r.end > line.len()
+            || !line.is_char_boundary(r.start)
+            || !line.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        masked.push_str(&line[at..r.start]);
+        let n = line[r.clone()].chars().count();
+        let _ = std::fmt::Write::write_fmt(&mut masked, format_args!("…({n} chars hidden)"));
+        at = r.end;
+    }
+    masked.push_str(&line[at..]);
+    let mut expanded = String::with_capacity(masked.len());
+    let mut col = 0;
+    for c in masked.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            expanded.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else {
+            expanded.push(c);
+            col += 1;
+        }
+    }
+    printable(&expanded).into_owned()
+}
+
+/// Byte ranges of values assigned to secret-named variables in `NAME=value` words (quotes
+/// excluded from the range). Values that only refer to a variable (`$TOKEN`) are kept.
+fn named_values(line: &str) -> Vec<std::ops::Range<usize>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(eq) = line[i..].find('=').map(|p| p + i) {
+        let start = line[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
+            .map_or(0, |p| p + 1);
+        let name = &line[start..eq];
+        let mut v = eq + 1;
+        let quote = b.get(v).copied().filter(|q| *q == b'"' || *q == b'\'');
+        if quote.is_some() {
+            v += 1;
+        }
+        let end = match quote {
+            Some(q) => line[v..].find(char::from(q)).map_or(line.len(), |p| p + v),
+            None => line[v..]
+                .find(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+                .map_or(line.len(), |p| p + v),
+        };
+        let value = &line[v..end];
+        if !name.is_empty()
+            && crate::secrets::secret_name(name)
+            && !value.is_empty()
+            && !value.starts_with('$')
+            && !crate::secrets::is_flag_value(value)
+        {
+            out.push(v..end);
+        }
+        i = end.max(eq + 1);
+    }
+    out
+}
+
 /// Writes `report` in `format`.
 ///
 /// # Errors
@@ -171,5 +252,27 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write, color: bool) 
                 out,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snippets_hide_secret_values_and_expand_tabs() {
+        let token = crate::secrets::synthetic::checksummed("ghp_", 7);
+        let line = format!("ARG GITHUB_TOKEN={token}");
+        let shown = super::snippet_line(&line);
+        assert!(!shown.contains(&token[4..]), "{shown}");
+        assert_eq!(shown, "ARG GITHUB_TOKEN=…(40 chars hidden)");
+        assert_eq!(
+            super::snippet_line("ENV DB_PASSWORD=\"hunter22\" LOG_LEVEL=debug"),
+            "ENV DB_PASSWORD=\"…(8 chars hidden)\" LOG_LEVEL=debug"
+        );
+        assert_eq!(super::snippet_line("ENV TOKEN=$TOKEN"), "ENV TOKEN=$TOKEN");
+        assert_eq!(
+            super::snippet_line("\tapt-get update; \\"),
+            "    apt-get update; \\"
+        );
+        assert_eq!(super::snippet_line("a\tb"), "a   b");
     }
 }
