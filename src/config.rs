@@ -81,6 +81,8 @@ struct RawRegistry {
     endpoints: BTreeMap<String, String>,
     #[serde(default)]
     ecr_hosts: Vec<String>,
+    #[serde(default)]
+    token_realms: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,6 +198,9 @@ pub struct Config {
     pub registry_endpoints: BTreeMap<String, String>,
     /// `[registry] ecr-hosts`: alias hosts to authenticate as ECR.
     pub ecr_hosts: Vec<String>,
+    /// `[registry] token-realms`: hosts trusted to receive registry credentials when a
+    /// registry's token challenge names them (beyond the registry's own host).
+    pub token_realms: Vec<String>,
     /// `[secrets]`: content detection in layers, config and history.
     pub secrets: SecretsConfig,
 }
@@ -239,6 +244,7 @@ impl Default for Config {
             limits: Limits::default(),
             registry_endpoints: BTreeMap::new(),
             ecr_hosts: Vec::new(),
+            token_realms: Vec::new(),
             secrets: SecretsConfig::default(),
         }
     }
@@ -458,6 +464,7 @@ impl Config {
             cfg.settings.secrets_allow_kinds = kinds;
         }
         cfg.ecr_hosts = raw.registry.ecr_hosts;
+        cfg.token_realms = raw.registry.token_realms;
         if let Some(m) = raw.dockerfile.max_file_size {
             cfg.max_file_size = m;
         }

@@ -302,6 +302,44 @@ fn bearer_token_auth() {
     common::assert_su_only(&out);
 }
 
+/// Issue 28: a bearer challenge whose realm is another host does not receive the user's
+/// credentials (the token is asked for anonymously, and the error says why a private pull
+/// failed), unless the configuration names that host in `[registry] token-realms`.
+#[test]
+fn credentials_are_not_sent_to_another_hosts_realm() {
+    let mut issuer = common::registry::TokenIssuer::start("scanner", "s3cret");
+    // The same issuer, named by another host name: the registry is 127.0.0.1.
+    issuer.realm = issuer.realm.replace("127.0.0.1", "localhost");
+    let reg = Registry::start_token(&issuer, ("scanner", "s3cret"));
+    let _layout = reg.push_image(&common::su_image(), "team/private");
+    let r = format!("{}/team/private:1", reg.host);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |config: &str| {
+        let cfg = dir.path().join("c.toml");
+        std::fs::write(&cfg, config).unwrap();
+        let args = [
+            "image",
+            "--config",
+            cfg.to_str().unwrap(),
+            "-f",
+            "json",
+            "--disable",
+            "IC002,IC004,RG004",
+            "--insecure-registry",
+            &reg.host,
+            &r,
+            "--username",
+            "scanner",
+            "--password-stdin",
+        ];
+        common::hullscan_with(&args, "s3cret\n", &[])
+    };
+    let out = run("");
+    one_line_error(&out, "credentials were not sent");
+    let out = run("[registry]\ntoken-realms = [\"localhost\"]\n");
+    common::assert_su_only(&out);
+}
+
 #[test]
 fn tls_with_a_private_ca() {
     let (reg, ca) = Registry::start_tls();
@@ -444,7 +482,7 @@ fn dockerfile_bases_are_resolved_on_request() {
     let write = |name: &str, base: &str| {
         std::fs::write(
             dir.path().join(name),
-            format!("FROM {}/{base}:1\nCMD [\"app\"]\n", reg.host),
+            format!("FROM {}/{base}:1\nEXPOSE 8080\nCMD [\"app\"]\n", reg.host),
         )
         .unwrap();
     };

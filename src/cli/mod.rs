@@ -423,6 +423,7 @@ impl RegistryArgs {
             read_timeout: Some(std::time::Duration::from_secs(self.registry_timeout.max(1))),
             endpoints: cfg.registry_endpoints.clone(),
             ecr_hosts: cfg.ecr_hosts.clone(),
+            token_realms: cfg.token_realms.clone(),
             ..Default::default()
         };
         for pair in &self.registry_endpoint {

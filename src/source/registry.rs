@@ -50,6 +50,9 @@ pub struct RegistryOptions {
     pub ecr_hosts: Vec<String>,
     /// `--tls-verify=false`: no certificate checks at all (throwaway registries only).
     pub skip_tls_verify: bool,
+    /// Hosts (`host` or `host:port`) that may receive credentials as a token realm though they
+    /// are not the registry's own host (`[registry] token-realms`).
+    pub token_realms: Vec<String>,
 }
 
 /// A repository in a registry, opened for reading.
@@ -62,6 +65,8 @@ pub struct RegistryStore {
     ecr: Option<crate::source::ecr::Registry>,
     /// The `Authorization` value that last worked; reused until the registry refuses it.
     authorization: Mutex<Option<String>>,
+    /// Extra hosts trusted as token realms ([`RegistryOptions::token_realms`]).
+    token_realms: Vec<String>,
     attempts: u32,
     /// The per-read timeout; whole metadata requests get four times it, and blob bodies must
     /// keep up [`MIN_BLOB_RATE`] once this long has passed.
@@ -429,6 +434,7 @@ impl RegistryStore {
             ecr: if credentials.is_none() { ecr } else { None },
             credentials,
             authorization: Mutex::new(None),
+            token_realms: opts.token_realms.clone(),
             attempts: opts.attempts.unwrap_or(4).max(1),
             read_timeout: opts.read_timeout.unwrap_or(Duration::from_secs(30)),
         })
@@ -623,16 +629,28 @@ impl RegistryStore {
             if realm.contains('?') { "&" } else { "?" },
             query.join("&")
         );
+        // Credentials go to a realm only where the registry itself would receive them:
+        // a challenge cannot send them to a host of the registry's choosing.
+        let withheld =
+            basic.is_some() && !realm_may_receive(&realm, &self.base, &self.token_realms);
         let mut req = self.agent.get(&url);
-        if let Some(b) = &basic {
+        if let Some(b) = basic.as_ref().filter(|_| !withheld) {
             req = req.header("Authorization", b);
         }
         let mut resp = req
             .call()
             .map_err(|e| SourceError::Registry(format!("token from {realm}: {e}")))?;
         if resp.status().as_u16() != 200 {
+            let advice = if withheld {
+                format!(
+                    "credentials were not sent: the token realm is not {}'s own host over HTTPS; if you trust it, add its host to `[registry] token-realms`",
+                    authority_of(&self.base)
+                )
+            } else {
+                "check the credentials".to_string()
+            };
             return Err(SourceError::Registry(format!(
-                "token from {realm}: status {}; check the credentials",
+                "token from {realm}: status {}; {advice}",
                 resp.status().as_u16()
             )));
         }
@@ -1094,6 +1112,49 @@ pub fn resolve(
     Ok(images)
 }
 
+/// `host[:port]` of a URL.
+fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.rsplit_once('@').map_or(authority, |(_, h)| h)
+}
+
+/// Whether a bearer challenge's `realm` may receive the registry's credentials: the realm is on
+/// the registry's own host (any port) over HTTPS, or over HTTP when the registry itself is
+/// spoken to over HTTP (its credentials already travel in the clear there); or its host is
+/// one the user trusts (`[registry] token-realms`); or it is Docker Hub's `auth.docker.io`.
+fn realm_may_receive(realm: &str, base: &str, trusted: &[String]) -> bool {
+    let (realm_host, base_host) = (authority_of(realm), authority_of(base));
+    let name = |h: &str| {
+        if h.starts_with('[') {
+            h.split_once(']')
+                .map_or(h, |(a, _)| a)
+                .trim_start_matches('[')
+                .to_string()
+        } else {
+            h.rsplit_once(':')
+                .map_or(h, |(a, _)| a)
+                .to_ascii_lowercase()
+        }
+    };
+    if trusted.iter().any(|t| {
+        t.eq_ignore_ascii_case(realm_host) || name(t) == name(realm_host) && !t.contains(':')
+    }) {
+        return true;
+    }
+    let https = realm.to_ascii_lowercase().starts_with("https://");
+    let plain_registry = base.to_ascii_lowercase().starts_with("http://");
+    if name(realm_host) == name(base_host) {
+        return https || plain_registry;
+    }
+    https
+        && name(realm_host) == "auth.docker.io"
+        && matches!(
+            name(base_host).as_str(),
+            "registry-1.docker.io" | "index.docker.io" | "docker.io"
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1150,5 +1211,49 @@ mod tests {
     fn hub_host() {
         assert_eq!(api_host("docker.io"), "registry-1.docker.io");
         assert_eq!(api_host("127.0.0.1:5000"), "127.0.0.1:5000");
+    }
+
+    #[test]
+    fn credentials_go_only_to_the_registrys_own_realm() {
+        use super::realm_may_receive as ok;
+        let none: Vec<String> = Vec::new();
+        assert!(ok("https://ghcr.io/token", "https://ghcr.io", &none));
+        assert!(ok(
+            "https://auth.docker.io/token",
+            "https://registry-1.docker.io",
+            &none
+        ));
+        assert!(ok(
+            "http://127.0.0.1:5001/token",
+            "http://127.0.0.1:5000",
+            &none
+        ));
+        // Another host, or the same host in the clear while the registry speaks TLS.
+        assert!(!ok(
+            "https://evil.example/token",
+            "https://registry.example",
+            &none
+        ));
+        assert!(!ok(
+            "http://localhost:5001/token",
+            "http://127.0.0.1:5000",
+            &none
+        ));
+        assert!(!ok(
+            "http://registry.example/token",
+            "https://registry.example",
+            &none
+        ));
+        assert!(!ok(
+            "https://auth.docker.io.evil/token",
+            "https://registry-1.docker.io",
+            &none
+        ));
+        let trusted = vec!["auth.example".to_string()];
+        assert!(ok(
+            "https://auth.example/token",
+            "https://registry.example",
+            &trusted
+        ));
     }
 }
