@@ -73,6 +73,46 @@ fn throttling_honours_retry_after() {
     assert!(took >= Duration::from_secs(2), "waited {took:?}");
 }
 
+/// Issue 28: a registry that answers 429 forever holds a scan for a bounded time, with and
+/// without `Retry-After`, and the error says what happened and what to do.
+#[test]
+fn endless_throttling_is_bounded() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    for retry_after in [None, Some(30)] {
+        let proxy = FaultProxy::start(&reg.host, move |path| {
+            if path.contains("/manifests/") {
+                Fault::Status(429, retry_after)
+            } else {
+                Fault::Pass
+            }
+        });
+        let (out, took) = scan_via(&proxy, &[], None);
+        one_line_error(&out, "rate limited by");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("try again later or lower --jobs"), "{err}");
+        assert!(took < Duration::from_secs(25), "{retry_after:?}: {took:?}");
+    }
+}
+
+/// Issue 28: a manifest trickled a byte at a time fails in seconds with the default
+/// time-outs (each byte arrives well inside the 30 s read time-out).
+#[test]
+fn a_trickled_manifest_fails_fast() {
+    let reg = Registry::start(None);
+    let _img = pushed(&reg);
+    let proxy = FaultProxy::start(&reg.host, |path| {
+        if path.contains("/manifests/") {
+            Fault::Trickle(Duration::from_millis(200))
+        } else {
+            Fault::Pass
+        }
+    });
+    let (out, took) = scan_via(&proxy, &[], None);
+    one_line_error(&out, "trickling");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
 #[test]
 fn persistent_errors_fail_after_bounded_retries() {
     let reg = Registry::start(None);

@@ -73,6 +73,69 @@ pub struct RegistryStore {
     read_timeout: Duration,
 }
 
+/// Longest one request waits out `429 Too Many Requests` in all before it fails.
+const RATE_LIMIT_BUDGET: Duration = Duration::from_secs(20);
+
+/// Grace before a small document (manifest, index, catalog page) must keep up
+/// [`MIN_BLOB_RATE`] on average: a registry that trickles one a byte at a time fails in
+/// seconds, not after four read time-outs.
+const DOCUMENT_GRACE: Duration = Duration::from_secs(5);
+
+/// A small document's body, read within [`DOCUMENT_GRACE`] plus the time [`MIN_BLOB_RATE`]
+/// allows for its size so far, and at most `limit` bytes.
+fn read_document(body: impl Read, limit: u64, url: &str) -> Result<Vec<u8>, SourceError> {
+    let mut paced = Paced::new(body, url);
+    let mut out = Vec::new();
+    (&mut paced)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+    if out.len() as u64 > limit {
+        return Err(SourceError::Registry(format!(
+            "GET {url}: larger than {limit} bytes"
+        )));
+    }
+    Ok(out)
+}
+
+/// A reader that fails once its average rate, after [`DOCUMENT_GRACE`], falls under
+/// [`MIN_BLOB_RATE`].
+struct Paced<R> {
+    inner: R,
+    start: std::time::Instant,
+    read: u64,
+    url: String,
+}
+
+impl<R> Paced<R> {
+    fn new(inner: R, url: &str) -> Self {
+        Paced {
+            inner,
+            start: std::time::Instant::now(),
+            read: 0,
+            url: url.to_string(),
+        }
+    }
+}
+
+impl<R: Read> Read for Paced<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let allowed = DOCUMENT_GRACE + Duration::from_secs(self.read / MIN_BLOB_RATE);
+        let took = self.start.elapsed();
+        if took > allowed {
+            return Err(std::io::Error::other(format!(
+                "{} bytes in {} s, under {} KiB/s: the registry is trickling a document that should arrive at once",
+                self.read,
+                took.as_secs(),
+                MIN_BLOB_RATE >> 10
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// Slowest average a blob body may arrive at (after the read timeout's grace): a registry
 /// that trickles a byte at a time, just inside the per-read timeout, fails instead of holding
 /// the scan for hours.
@@ -456,6 +519,9 @@ impl RegistryStore {
         let mut challenged = false;
         let mut last = String::new();
         let mut timeouts = 0;
+        // Time spent waiting out `429 Too Many Requests` for this request: bounded, so a
+        // registry that throttles forever fails the scan instead of holding it.
+        let mut throttled = Duration::ZERO;
         for attempt in 1..=self.attempts {
             let mut req = self.agent.get(url);
             if let Some(a) = accept {
@@ -549,9 +615,20 @@ impl RegistryStore {
                 }
                 429 | 500..=599 => {
                     // Retry-After in seconds, capped so a hostile registry cannot stall us long.
-                    let wait = header(&resp, "retry-after")
+                    let mut wait = header(&resp, "retry-after")
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map_or(delay, |s| Duration::from_secs(s.min(30)));
+                    if status == 429 {
+                        if throttled >= RATE_LIMIT_BUDGET || attempt == self.attempts {
+                            return Err(SourceError::Registry(format!(
+                                "GET {url}: rate limited by {} for {} s (429 Too Many Requests); try again later or lower --jobs",
+                                authority_of(&self.base),
+                                throttled.as_secs().max(1)
+                            )));
+                        }
+                        wait = wait.min(RATE_LIMIT_BUDGET - throttled);
+                        throttled += wait;
+                    }
                     last = format!("{status}");
                     tracing::debug!(%url, attempt, status, "retrying");
                     if status == 429 {
@@ -773,12 +850,7 @@ impl RegistryStore {
             };
             let mut resp = self.get(&url, Some("application/json"))?;
             next = header(&resp, "link").and_then(|l| next_link(&l));
-            let body = resp
-                .body_mut()
-                .with_config()
-                .limit(MAX_PAGE_BYTES)
-                .read_to_vec()
-                .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+            let body = read_document(resp.into_body().into_reader(), MAX_PAGE_BYTES, &url)?;
             // Typed, so a page costs its names, not a JSON tree of them.
             let names = if field == "repositories" {
                 serde_json::from_slice::<CatalogPage>(&body).map(|c| c.repositories)
@@ -808,12 +880,7 @@ impl RegistryStore {
         let url = self.url("manifests", reference);
         let mut resp = self.get(&url, Some(MANIFEST_ACCEPT))?;
         let content_type = header(&resp, "content-type").unwrap_or_default();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+        let body = read_document(resp.into_body().into_reader(), limit, &url)?;
         Ok((body, content_type))
     }
 }
@@ -1060,8 +1127,9 @@ impl BlobStore for RegistryStore {
     }
 
     fn open_manifest(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
-        let resp = self.get(&self.url("manifests", digest), Some(MANIFEST_ACCEPT))?;
-        Ok(Box::new(resp.into_body().into_reader()))
+        let url = self.url("manifests", digest);
+        let resp = self.get(&url, Some(MANIFEST_ACCEPT))?;
+        Ok(Box::new(Paced::new(resp.into_body().into_reader(), &url)))
     }
 }
 
