@@ -89,7 +89,7 @@ fn read_document(body: impl Read, limit: u64, url: &str) -> Result<Vec<u8>, Sour
     (&mut paced)
         .take(limit + 1)
         .read_to_end(&mut out)
-        .map_err(|e| SourceError::Registry(format!("GET {url}: {e}")))?;
+        .map_err(|e| SourceError::Registry(format!("GET {e}")))?;
     if out.len() as u64 > limit {
         return Err(SourceError::Registry(format!(
             "GET {url}: larger than {limit} bytes"
@@ -124,7 +124,8 @@ impl<R: Read> Read for Paced<R> {
         let took = self.start.elapsed();
         if took > allowed {
             return Err(std::io::Error::other(format!(
-                "{} bytes in {} s, under {} KiB/s: the registry is trickling a document that should arrive at once",
+                "{}: {} bytes in {} s, under {} KiB/s: the registry is trickling a document that should arrive at once",
+                self.url,
                 self.read,
                 took.as_secs(),
                 MIN_BLOB_RATE >> 10
@@ -848,7 +849,7 @@ impl RegistryStore {
             } else {
                 format!("{}{path}", self.base)
             };
-            let mut resp = self.get(&url, Some("application/json"))?;
+            let resp = self.get(&url, Some("application/json"))?;
             next = header(&resp, "link").and_then(|l| next_link(&l));
             let body = read_document(resp.into_body().into_reader(), MAX_PAGE_BYTES, &url)?;
             // Typed, so a page costs its names, not a JSON tree of them.
@@ -878,7 +879,7 @@ impl RegistryStore {
     /// Network, auth, size or status errors.
     pub fn manifest(&self, reference: &str, limit: u64) -> Result<(Vec<u8>, String), SourceError> {
         let url = self.url("manifests", reference);
-        let mut resp = self.get(&url, Some(MANIFEST_ACCEPT))?;
+        let resp = self.get(&url, Some(MANIFEST_ACCEPT))?;
         let content_type = header(&resp, "content-type").unwrap_or_default();
         let body = read_document(resp.into_body().into_reader(), limit, &url)?;
         Ok((body, content_type))
