@@ -627,7 +627,7 @@ impl RegistryStore {
                                 throttled.as_secs().max(1)
                             )));
                         }
-                        wait = wait.min(RATE_LIMIT_BUDGET - throttled);
+                        wait = wait.min(RATE_LIMIT_BUDGET.saturating_sub(throttled));
                         throttled += wait;
                     }
                     last = format!("{status}");
