@@ -756,3 +756,134 @@ fn graviton_tasks_are_judged_against_the_arm64_image() {
         .collect();
     assert_eq!(platforms, BTreeSet::from(["linux/amd64", "linux/arm64"]));
 }
+
+/// Never a silent clean: a directory holding a task definition that cannot be read exits 2
+/// and names it with its position; `--skip-unreadable` makes it a warning; files that are not
+/// ECS inputs are counted, and named with `-v`.
+#[test]
+fn unreadable_task_definitions_are_not_a_clean_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.json"),
+        r#"{"family": "g", "networkMode": "awsvpc", "containerDefinitions": [{"name": "c", "image": "x", "privileged": true}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("broken.json"),
+        "{\n  \"family\": \"b\",\n  \"containerDefinitions\": [\n    {\"name\": \"x\",}\n  ]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("ecs-params.yml"),
+        "version: 1\ntask_definition:\n  ecs_network_mode: awsvpc\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("package.json"), r#"{"name": "x"}"#).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["ecs", "--no-config", "--no-images", "-f", "json"];
+        args.extend_from_slice(extra);
+        args.push(".");
+        common::hullscan(&args, d)
+    };
+    let out = run(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`broken.json`:4:"), "{err}");
+    assert!(
+        err.contains("2 files in the directories searched are not ECS inputs"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "TD001"),
+        "the readable file is still judged"
+    );
+    let out = run(&["--skip-unreadable"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken.json") && err.contains("--skip-unreadable"),
+        "{err}"
+    );
+    let out = run(&["-v"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ecs-params.yml") && err.contains("package.json"),
+        "{err}"
+    );
+    // Named, a file that is not an ECS input is an error.
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "ecs-params.yml"], d);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Terraform HCL and bare container arrays in a directory, each finding on its line: in the
+/// `.tf`, or in the JSON file its `file()` reads; references are unknown and counted.
+#[test]
+fn terraform_hcl_and_bare_arrays() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    std::fs::write(
+        d.join("infra/main.tf"),
+        r#"resource "aws_ecs_task_definition" "api" {
+  family                = "api"
+  network_mode          = "awsvpc"
+  task_role_arn         = aws_iam_role.api.arn
+  execution_role_arn    = aws_iam_role.api.arn
+  container_definitions = jsonencode([
+    {
+      name       = "api"
+      image      = var.image
+      user       = "root"
+      logConfiguration = { logDriver = "awslogs" }
+    }
+  ])
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family                = "worker"
+  network_mode          = "awsvpc"
+  container_definitions = file("${path.module}/worker.json")
+}
+
+resource "aws_ecs_service" "api" {
+  name            = "api"
+  task_definition = aws_ecs_task_definition.api.arn
+  network_configuration {
+    subnets          = var.subnets
+    assign_public_ip = true
+  }
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("infra/worker.json"),
+        "[\n  {\n    \"name\": \"worker\",\n    \"image\": \"worker:1\",\n    \"essential\": true,\n    \"privileged\": true\n  }\n]\n",
+    )
+    .unwrap();
+    let all = regions(d, &["."]);
+    assert!(has(&all, "TD021", "infra/main.tf", 4), "{all:?}");
+    assert!(has(&all, "TD003", "infra/main.tf", 10), "{all:?}");
+    assert!(has(&all, "TD019", "infra/main.tf", 27), "{all:?}");
+    // worker.json is read through file() and as a bare array on its own: both on line 6.
+    assert!(has(&all, "TD001", "infra/worker.json", 6), "{all:?}");
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "."], d);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 value is not literal"), "{err}");
+    // A `file()` that is not there is an error naming the .tf and the line.
+    std::fs::write(
+        d.join("infra/extra.tf"),
+        "resource \"aws_ecs_task_definition\" \"x\" {\n  family = \"x\"\n  container_definitions = file(\"missing.json\")\n}\n",
+    )
+    .unwrap();
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "."], d);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`infra/extra.tf`:3:"), "{err}");
+}
