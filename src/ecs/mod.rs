@@ -527,6 +527,30 @@ fn marker(text: &str) -> Option<(&'static str, u32)> {
         .map(|(i, m)| (m, line_at(text, i)))
 }
 
+/// The pointer of a `containerDefinitions` (or CloudFormation's `ContainerDefinitions`) key in
+/// `v`: a document meant to hold a task definition. Mentions in strings and comments do not
+/// count.
+fn ecs_key(v: &Value, at: &str, depth: usize) -> Option<String> {
+    if depth > 12 {
+        return None;
+    }
+    match v {
+        Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let p = format!("{at}/{}", locate::escape(k));
+            if k == "containerDefinitions" || k == "ContainerDefinitions" {
+                Some(p)
+            } else {
+                ecs_key(x, &p, depth + 1)
+            }
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| ecs_key(x, &format!("{at}/{i}"), depth + 1)),
+        _ => None,
+    }
+}
+
 /// The 1-based line of byte offset `i`.
 fn line_at(text: &str, i: usize) -> u32 {
     let upto = text.get(..i).unwrap_or(text);
@@ -578,6 +602,40 @@ fn is_bare_array(doc: &Value) -> bool {
         c.as_object()
             .is_some_and(|o| CONTAINER_KEYS.iter().any(|k| o.contains_key(*k)))
     })
+}
+
+/// One container definition object: an `image` and at least three other container keys, and
+/// nothing of a task definition.
+fn is_container(doc: &Value) -> bool {
+    doc.as_object().is_some_and(|o| {
+        o.contains_key("image")
+            && !o.contains_key("family")
+            && CONTAINER_KEYS
+                .iter()
+                .filter(|k| o.contains_key(**k))
+                .count()
+                >= 3
+    })
+}
+
+/// A service definition without `serviceName`: an `awsvpcConfiguration`, or a
+/// `deploymentConfiguration` beside a service's scheduling keys.
+fn is_service_definition(doc: &Value) -> bool {
+    let Some(o) = doc.as_object() else {
+        return false;
+    };
+    o.get("networkConfiguration")
+        .and_then(|n| n.get("awsvpcConfiguration"))
+        .is_some_and(Value::is_object)
+        || o.contains_key("deploymentConfiguration")
+            && [
+                "desiredCount",
+                "launchType",
+                "schedulingStrategy",
+                "loadBalancers",
+            ]
+            .iter()
+            .any(|k| o.contains_key(*k))
 }
 
 /// Reads every task definition and service in `text` (the file `file`). Terraform HCL is
@@ -636,13 +694,11 @@ pub fn parse_with(file: &str, text: &str, key: &Key, load: Loader<'_>) -> Result
     let mut out = Parsed::default();
     read_doc(&cx, &doc, &lines, hcl, &mut out)?;
     if out.tasks.is_empty() && out.services.is_empty() {
-        return Err(match marker(text) {
-            Some((m, line)) => EcsError::Unreadable {
+        return Err(match ecs_key(&doc, "", 0) {
+            Some(at) => EcsError::Unreadable {
                 file: file.to_string(),
-                line,
-                message: format!(
-                    "names `{m}` but holds no task definition or service in a form hullscan reads"
-                ),
+                line: lines.line(&at),
+                message: "has `containerDefinitions` but holds no task definition in a form hullscan reads".into(),
             },
             None => EcsError::NotEcs {
                 file: file.to_string(),
@@ -660,6 +716,30 @@ fn read_doc(
     hcl: bool,
     out: &mut Parsed,
 ) -> Result<(), EcsError> {
+    // A recorded API response (`placebo`, botocore stubs): `{"status_code": 200, "data": …}`.
+    if let (Some(_), Some(data)) = (doc.get("status_code"), doc.get("data"))
+        && data.is_object()
+    {
+        let mut inner = Parsed::default();
+        read_doc(cx, data, lines, false, &mut inner)?;
+        for mut td in inner.tasks {
+            td.pointer = format!("/data{}", td.pointer);
+            for c in &mut td.containers {
+                c.pointer = format!("/data{}", c.pointer);
+            }
+            for v in &mut td.volumes {
+                v.pointer = format!("/data{}", v.pointer);
+                v.efs_pointer = format!("/data{}", v.efs_pointer);
+            }
+            out.tasks.push(td);
+        }
+        for mut s in inner.services {
+            s.pointer = format!("/data{}", s.pointer);
+            s.assign_public_ip_at = format!("/data{}", s.assign_public_ip_at);
+            out.services.push(s);
+        }
+        return Ok(());
+    }
     if hcl {
         // Terraform HCL, as `hcl::load` lays it out: `/resource/TYPE/NAME`.
         let resources = doc.get("resource");
@@ -793,6 +873,34 @@ fn read_doc(
             name.to_string(),
             lines,
         ));
+    } else if is_service_definition(doc) {
+        // A service definition without its name (ecspresso's `ecs-service-def.json`, a
+        // `create-service` input template): named after its file.
+        out.services.push(service(
+            cx,
+            doc,
+            Dialect::Api,
+            String::new(),
+            cx.file.to_string(),
+            lines,
+        ));
+    } else if is_container(doc) {
+        // One container definition on its own (what Terraform's container-definition module
+        // writes): a task definition of this container alone.
+        let wrapped = serde_json::json!({ "containerDefinitions": [doc] });
+        let mut td = task(
+            cx,
+            &wrapped,
+            Dialect::Api,
+            String::new(),
+            cx.file.to_string(),
+            lines,
+        )?;
+        for c in &mut td.containers {
+            c.pointer = String::new();
+        }
+        td.keys.clear();
+        out.tasks.push(td);
     } else if is_bare_array(doc) {
         // A bare `containerDefinitions` array: a task definition of these containers alone,
         // named after its file.

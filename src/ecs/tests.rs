@@ -186,6 +186,19 @@ fn bare_arrays() {
     let yaml = "- name: web\n  image: nginx\n  memory: 128\n  user: root\n";
     let tds = parse("c.yaml", yaml, &key()).unwrap().tasks;
     assert_eq!(tds[0].containers[0].user.as_deref(), Some("root"));
+    // One container definition on its own.
+    let one = "{\n  \"image\": \"x\",\n  \"essential\": true,\n  \"memory\": 128,\n  \"privileged\": true\n}";
+    let tds = parse("definition.json", one, &key()).unwrap().tasks;
+    let c = &tds[0].containers[0];
+    assert_eq!(tds[0].line(&c.field("privileged")), 5);
+    assert!(matches!(
+        parse(
+            "x.json",
+            r#"{"image": "x", "name": "y", "memory": 1}"#,
+            &key()
+        ),
+        Err(EcsError::NotEcs { .. })
+    ));
     // Lists of other things are not.
     for other in [
         r#"[{"name": "a", "image": "b"}]"#,
@@ -208,6 +221,11 @@ fn services_in_every_form() {
     assert!(p.tasks.is_empty());
     assert_eq!(p.services[0].assign_public_ip.as_deref(), Some("ENABLED"));
     assert_eq!(p.services[0].launch_type.as_deref(), Some("FARGATE"));
+    // A service definition without its name (ecspresso): named after the file.
+    let def = r#"{"desiredCount": 1, "deploymentConfiguration": {}, "networkConfiguration": {"awsvpcConfiguration": {"assignPublicIp": "ENABLED"}}}"#;
+    let p = parse("ecs-service-def.json", def, &key()).unwrap();
+    assert_eq!(p.services[0].name, "ecs-service-def.json");
+    assert_eq!(p.services[0].assign_public_ip.as_deref(), Some("ENABLED"));
     let input = r#"{"cluster": "c", "serviceName": "web", "taskDefinition": "web:3"}"#;
     let p = parse("create.json", input, &key()).unwrap();
     assert_eq!(p.services[0].assign_public_ip, None);
