@@ -225,7 +225,7 @@ fn live_task_definitions_from_the_ecs_api() {
             "-f",
             "json",
             "--disable",
-            "TD010,TD018",
+            "TD010,TD018,TD020",
         ];
         all.extend_from_slice(args);
         common::moto::hullscan_aws(&all, home.path(), &env)
@@ -249,6 +249,12 @@ fn live_task_definitions_from_the_ecs_api() {
             pair("TD008", "web:2"),
             pair("TD005", "batch:1"),
         ])
+    );
+    // Every revision of the families one cluster's services run, and no other family.
+    let out = run(&["aws://us-east-1/prod", "--all-revisions"]);
+    assert_eq!(
+        live(&out),
+        BTreeSet::from([pair("TD001", "web:1"), pair("TD008", "web:2")])
     );
     // Two regions in one run, and one cluster.
     let out = run(&[
@@ -886,4 +892,122 @@ resource "aws_ecs_service" "api" {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("`infra/extra.tf`:3:"), "{err}");
+}
+
+/// (family, rule, level) of the TD findings of a JSON report: a file's family is its file
+/// stem, a live one's the ARN's `family` (revision dropped).
+fn td_findings(out: &std::process::Output) -> BTreeSet<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("TD"))
+        .map(|f| {
+            let at = f["path"].as_str().unwrap_or_default();
+            let tail = at.rsplit('/').next().unwrap_or_default();
+            let family = tail
+                .strip_suffix(".json")
+                .unwrap_or_else(|| tail.split(':').next().unwrap_or_default());
+            (
+                family.to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Live mode sees every field of `DescribeTaskDefinition`: a Windows task and an ARM64 task
+/// with a `CMD-SHELL` health check on an image without a shell, an entry point, Linux
+/// parameters and an EFS volume give the same findings registered in moto as from their
+/// files, and TD017 fires live.
+#[test]
+fn live_findings_equal_file_findings() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let noshell = Image::new(vec![Layer::new("y").file("/app/server", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let _b = reg.push_image(&noshell, "noshell");
+    let h = &reg.host;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = r#"{"logDriver": "awslogs", "options": {"awslogs-group": "g", "awslogs-region": "us-east-1"}}"#;
+    let win = format!(
+        r#"{{"family": "win", "requiresCompatibilities": ["EC2"], "cpu": "1024", "memory": "2048",
+  "runtimePlatform": {{"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL", "cpuArchitecture": "X86_64"}},
+  "containerDefinitions": [{{"name": "iis", "image": "{h}/noshell:1", "memory": 512, "essential": true,
+    "entryPoint": ["powershell", "-Command"], "command": ["C:\\ServiceMonitor.exe w3svc"], "logConfiguration": {log}}}]}}"#
+    );
+    let arm = format!(
+        r#"{{"family": "arm", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "taskRoleArn": "arn:aws:iam::123456789012:role/app", "executionRoleArn": "arn:aws:iam::123456789012:role/app",
+  "runtimePlatform": {{"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}},
+  "volumes": [{{"name": "data", "efsVolumeConfiguration": {{"fileSystemId": "fs-12345678", "transitEncryption": "DISABLED"}}}}],
+  "containerDefinitions": [{{"name": "app", "image": "{h}/noshell:1", "essential": true, "user": "1000",
+    "entryPoint": ["/app/server"], "command": ["--port", "8080"],
+    "healthCheck": {{"command": ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], "interval": 30, "retries": 3}},
+    "linuxParameters": {{"capabilities": {{"add": ["NET_ADMIN"], "drop": ["ALL"]}}, "initProcessEnabled": true}},
+    "mountPoints": [{{"sourceVolume": "data", "containerPath": "/data"}}],
+    "logConfiguration": {log}}}]}}"#
+    );
+    std::fs::write(d.join("win.json"), &win).unwrap();
+    std::fs::write(d.join("arm.json"), &arm).unwrap();
+    let moto = common::moto::Moto::start();
+    let (w, a) = (d.join("win.json"), d.join("arm.json"));
+    moto.py(&format!(
+        r"
+ecs = boto3.client('ecs', **kw)
+for p in [{w:?}, {a:?}]:
+    ecs.register_task_definition(**json.load(open(p)))
+ecs.create_cluster(clusterName='prod')
+ec2 = boto3.client('ec2', **kw)
+vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']
+sg = ec2.create_security_group(GroupName='app', Description='app', VpcId=vpc)['GroupId']
+ecs.create_service(cluster='prod', serviceName='arm', taskDefinition='arm:1', desiredCount=1, launchType='FARGATE',
+    networkConfiguration={{'awsvpcConfiguration': {{'subnets': [subnet], 'securityGroups': [sg], 'assignPublicIp': 'ENABLED'}}}})
+ecs.create_service(cluster='prod', serviceName='win', taskDefinition='win:1', desiredCount=1)
+"
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+    ];
+    for images in [false, true] {
+        let mut common_args = vec!["ecs", "--no-config", "-f", "json"];
+        if images {
+            common_args.extend(["--insecure-registry", h.as_str()]);
+        } else {
+            common_args.push("--no-images");
+        }
+        let cache = d.join(format!("cache-{images}"));
+        let cache = cache.to_str().unwrap();
+        let mut files = common_args.clone();
+        files.extend([w.to_str().unwrap(), a.to_str().unwrap()]);
+        let from_files = td_findings(&common::hullscan_with(
+            &files,
+            "",
+            &[("XDG_CACHE_HOME", cache)],
+        ));
+        let mut live = common_args.clone();
+        live.push("aws://us-east-1/prod");
+        let mut env = env.to_vec();
+        env.push(("XDG_CACHE_HOME", cache));
+        let mut from_api = td_findings(&common::moto::hullscan_aws(&live, home.path(), &env));
+        // The service's public IP, from DescribeServices: located by the service's ARN.
+        assert!(
+            from_api.remove(&("arm".into(), "TD019".into(), "warning".into())),
+            "{from_api:?}"
+        );
+        assert_eq!(from_api, from_files, "images: {images}");
+        let has = |f: &str, r: &str| from_api.iter().any(|(ff, rr, _)| ff == f && rr == r);
+        // Windows is judged as Windows: no Linux-only read-only root or capabilities.
+        assert!(!has("win", "TD002") && !has("win", "TD018"), "{from_api:?}");
+        assert!(has("arm", "TD006") && has("arm", "TD011") && has("arm", "TD021"));
+        assert_eq!(has("arm", "TD017"), images, "{from_api:?}");
+    }
 }
