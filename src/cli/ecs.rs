@@ -115,7 +115,8 @@ fn live_targets(args: &EcsArgs) -> Result<Vec<hullscan::source::ecs::Target>> {
     Ok(out)
 }
 
-/// Files to read: those named, and the `.json`, `.yaml`, `.yml`, `.template` and `.tf` files
+/// Files to read: those named, and the `.json`, `.yaml`, `.yml`, `.template`, `.tf` and `.tpl`
+/// (Terraform templates) files
 /// under named directories (sorted).
 fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
@@ -136,7 +137,7 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> 
                         stack.push(path);
                     } else if kind.is_file()
                         && Path::new(&name).extension().is_some_and(|x| {
-                            ["json", "yaml", "yml", "template", "tf"]
+                            ["json", "yaml", "yml", "template", "tf", "tpl"]
                                 .iter()
                                 .any(|e| x.eq_ignore_ascii_case(e))
                         })

@@ -166,6 +166,9 @@ pub struct TaskDefinition {
     pub containers: Vec<Container>,
     /// The containers are not literals (a Terraform variable): the list is empty, not clean.
     pub containers_unknown: bool,
+    /// Only container definitions were read (a bare array, one container): the task-level
+    /// settings are elsewhere, not unset.
+    pub containers_only: bool,
     /// JSON pointer of the task definition object in the file.
     pub pointer: String,
     /// The key names of the task definition object that are set.
@@ -669,6 +672,17 @@ pub fn parse_with(file: &str, text: &str, key: &Key, load: Loader<'_>) -> Result
     let hcl = std::path::Path::new(file)
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("tf"));
+    // A Terraform `templatefile()` template of JSON (`*.json.tpl`): its `${…}` as placeholders.
+    let templated;
+    let text = if std::path::Path::new(file)
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("tpl"))
+    {
+        templated = hcl::template_json(text).map_err(|e| syntax(1, 0, e))?;
+        templated.as_str()
+    } else {
+        text
+    };
     let (doc, lines) = if hcl {
         hcl::load(text).map_err(|e| syntax(e.line, e.column, e.message))?
     } else if text.trim_start().starts_with(['{', '[']) {
@@ -900,6 +914,7 @@ fn read_doc(
             c.pointer = String::new();
         }
         td.keys.clear();
+        td.containers_only = true;
         out.tasks.push(td);
     } else if is_bare_array(doc) {
         // A bare `containerDefinitions` array: a task definition of these containers alone,
@@ -922,6 +937,7 @@ fn read_doc(
                 .to_string();
         }
         td.keys.clear();
+        td.containers_only = true;
         out.tasks.push(td);
     }
     Ok(())
@@ -1216,6 +1232,7 @@ fn task(
         volumes,
         containers,
         containers_unknown: cs.unknown,
+        containers_only: false,
         pointer,
         keys: set_keys(td),
         lines: Arc::clone(lines),
@@ -1249,6 +1266,8 @@ fn container(cx: &Cx<'_>, c: &Value, d: Dialect, pointer: String) -> Container {
     let entries: &[Value] = get(c, d, "environment")
         .and_then(|(_, v)| v.as_array())
         .map_or(&[], Vec::as_slice);
+    // A value that spells its own variable's name (`SPLUNK_ACCESS_TOKEN` set to
+    // `MY_SPLUNK_ACCESS_TOKEN`) is a placeholder, not a secret.
     let env: Vec<(String, String)> = entries
         .iter()
         .filter_map(|e| {
@@ -1256,6 +1275,7 @@ fn container(cx: &Cx<'_>, c: &Value, d: Dialect, pointer: String) -> Container {
             let value = get(e, d, "value")?.1.as_str()?;
             Some((name.to_string(), value.to_string()))
         })
+        .filter(|(n, v)| n.len() < 4 || !v.to_ascii_uppercase().contains(&n.to_ascii_uppercase()))
         .collect();
     let env_resolved = entries
         .iter()

@@ -8,7 +8,9 @@ use crate::rules::{Finding, Findings, RuleContext, RuleId};
 /// name Fargate alone). Windows tasks (their default is `default`, a NAT network), a network
 /// mode that is not a literal, and task definitions with unknown settings are left alone.
 pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findings) {
-    if td.is_windows() || td.has("runtimePlatform") && td.os_family.is_none() {
+    // Container definitions alone (a bare array) say nothing of the task's network mode.
+    if td.containers_only || td.is_windows() || td.has("runtimePlatform") && td.os_family.is_none()
+    {
         return;
     }
     let fargate_only = !td.compatibilities.is_empty()
@@ -76,6 +78,11 @@ mod tests {
             assert!(run(super::check, td).is_empty(), "{td}");
         }
         let key = crate::secrets::Key::derive(b"test");
+        let bare = r#"[{"name": "a", "image": "b", "essential": true}]"#;
+        let tds = crate::ecs::parse("c.json", bare, &key).unwrap().tasks;
+        let mut out = crate::rules::Findings::default();
+        super::check(&tds[0], &crate::rules::RuleContext::default(), &mut out);
+        assert!(out.0.is_empty(), "a bare array has no task-level settings");
         let cfn = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: !Ref Mode\n      ContainerDefinitions: []\n";
         let tds = crate::ecs::parse("t.yaml", cfn, &key).unwrap().tasks;
         let mut out = crate::rules::Findings::default();

@@ -9,7 +9,12 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
     let (Some(task), Some(exec)) = (&td.task_role, &td.execution_role) else {
         return;
     };
-    if task != exec || task.as_str().is_some_and(str::is_empty) {
+    // A placeholder (`<PLACEHOLDER>`, `${ROLE}`) is not a role: two of them may differ.
+    if task != exec
+        || task
+            .as_str()
+            .is_some_and(|s| s.trim().is_empty() || s.contains(['<', '$']))
+    {
         return;
     }
     let shown = match task.as_str() {
@@ -53,6 +58,8 @@ mod tests {
         for td in [
             r#"{"family": "a", "taskRoleArn": "arn:aws:iam::1:role/t", "executionRoleArn": "arn:aws:iam::1:role/e", "containerDefinitions": []}"#,
             r#"{"family": "a", "executionRoleArn": "arn:aws:iam::1:role/e", "containerDefinitions": []}"#,
+            r#"{"family": "a", "taskRoleArn": "<PLACEHOLDER>", "executionRoleArn": "<PLACEHOLDER>", "containerDefinitions": []}"#,
+            r#"{"family": "a", "taskRoleArn": "${ROLE}", "executionRoleArn": "${ROLE}", "containerDefinitions": []}"#,
         ] {
             assert!(run(super::check, td).is_empty(), "{td}");
         }
