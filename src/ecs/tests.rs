@@ -365,3 +365,23 @@ fn null_fields_are_unset() {
     assert!(!c.logging && c.health_check.is_none());
     assert!(!tds[0].volumes[0].efs && tds[0].volumes[0].host_path.is_none());
 }
+
+/// `templatefile()` of a JSON template: its `${…}` outside strings are unknown, inside strings
+/// kept; findings are located in the template.
+#[test]
+fn terraform_templatefile() {
+    let tf = "resource \"aws_ecs_task_definition\" \"t\" {\n  family = \"t\"\n  container_definitions = templatefile(\"${path.module}/defs.json.tpl\", { image = var.image })\n}\n";
+    let files = |p: &str| -> Result<(String, String), String> {
+        assert_eq!(p, "./defs.json.tpl");
+        Ok((
+            "defs.json.tpl".into(),
+            "[\n  {\"name\": \"${name}\", \"image\": \"${image}\", \"cpu\": ${cpu},\n   \"privileged\": true}\n]".into(),
+        ))
+    };
+    let p = parse_with("main.tf", tf, &key(), &files).unwrap();
+    let td = &p.tasks[0];
+    let c = &td.containers[0];
+    assert_eq!(c.image.as_deref(), Some("${image}"));
+    assert_eq!(c.privileged, Some(true));
+    assert_eq!(td.locate(&c.field("privileged")), ("defs.json.tpl", 3));
+}
