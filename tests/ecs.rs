@@ -877,11 +877,27 @@ resource "aws_ecs_service" "api" {
     assert!(has(&all, "TD021", "infra/main.tf", 4), "{all:?}");
     assert!(has(&all, "TD003", "infra/main.tf", 10), "{all:?}");
     assert!(has(&all, "TD019", "infra/main.tf", 27), "{all:?}");
-    // worker.json is read through file() and as a bare array on its own: both on line 6.
+    // worker.json is read through file(): its findings are located in it.
     assert!(has(&all, "TD001", "infra/worker.json", 6), "{all:?}");
     let out = common::hullscan(&["ecs", "--no-config", "--no-images", "."], d);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1 value is not literal"), "{err}");
+    // Judged once, as part of the task definition that reads it.
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "-f", "json", "."], d);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let td001: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TD001")
+        .collect();
+    assert_eq!(td001.len(), 1, "{td001:?}");
+    assert!(
+        td001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_ecs_task_definition.worker")
+    );
     // A `file()` that is not there is an error naming the .tf and the line.
     std::fs::write(
         d.join("infra/extra.tf"),

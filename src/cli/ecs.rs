@@ -287,6 +287,7 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
     let mut sources = BTreeMap::new();
     let mut not_ecs: Vec<String> = Vec::new();
     let mut unknown = 0usize;
+    let mut referenced: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (path, named) in collect(&files, &mut report.errors) {
         let shown = display(&path);
         let text = match read(&path) {
@@ -297,7 +298,7 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
             }
         };
         // Terraform's `file()`/`templatefile()`: relative to the `.tf` file's directory.
-        let referenced: std::cell::RefCell<Vec<(String, PathBuf, String)>> =
+        let loaded: std::cell::RefCell<Vec<(String, PathBuf, String)>> =
             std::cell::RefCell::default();
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let load = |rel: &str| -> Result<(String, String), String> {
@@ -314,7 +315,7 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
                 .collect();
             let shown = display(&full);
             let text = read(&full).map_err(|e| format!("`{shown}`: {e}"))?;
-            referenced
+            loaded
                 .borrow_mut()
                 .push((shown.clone(), full, text.clone()));
             Ok((shown, text))
@@ -351,7 +352,8 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
             report.findings.extend(found);
         }
         all.extend(parsed.tasks);
-        for (ext, full, text) in referenced.into_inner() {
+        for (ext, full, text) in loaded.into_inner() {
+            referenced.insert(ext.clone());
             report
                 .repo_paths
                 .insert(ext.clone(), repo_relative(&full, root.as_deref()));
@@ -360,6 +362,18 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
         report.files.push(shown.clone());
         report.repo_paths.insert(shown.clone(), repo_path);
         sources.insert(shown, text);
+    }
+    // A container file a `.tf` reads through `file()` is judged as part of that task
+    // definition; read alone in the same run (a bare array), its findings would be twice.
+    if !referenced.is_empty() {
+        let alone = |name: &str| referenced.contains(name);
+        report.findings.retain(|f| {
+            !f.anchor
+                .strip_prefix("task ")
+                .and_then(|a| a.split_once(' '))
+                .is_some_and(|(task, _)| alone(task))
+        });
+        all.retain(|td| !(td.containers_only && alone(&td.name)));
     }
     if !not_ecs.is_empty() {
         let n = not_ecs.len();
