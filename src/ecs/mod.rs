@@ -761,6 +761,12 @@ fn read_doc(
             for (name, values) in by_name.as_object().into_iter().flatten() {
                 let at = format!("/resource/{}/{}", locate::escape(ty), locate::escape(name));
                 let address = format!("{ty}.{name}");
+                // `dynamic` blocks (volumes, network configuration) are built at plan time.
+                if let Some(Value::Array(d)) = values.get("dynamic") {
+                    for _ in d {
+                        cx.unknown();
+                    }
+                }
                 match ty.as_str() {
                     "aws_ecs_task_definition" => {
                         out.tasks
