@@ -225,7 +225,7 @@ fn live_task_definitions_from_the_ecs_api() {
             "-f",
             "json",
             "--disable",
-            "TD010,TD018",
+            "TD010,TD018,TD020",
         ];
         all.extend_from_slice(args);
         common::moto::hullscan_aws(&all, home.path(), &env)
@@ -249,6 +249,12 @@ fn live_task_definitions_from_the_ecs_api() {
             pair("TD008", "web:2"),
             pair("TD005", "batch:1"),
         ])
+    );
+    // Every revision of the families one cluster's services run, and no other family.
+    let out = run(&["aws://us-east-1/prod", "--all-revisions"]);
+    assert_eq!(
+        live(&out),
+        BTreeSet::from([pair("TD001", "web:1"), pair("TD008", "web:2")])
     );
     // Two regions in one run, and one cluster.
     let out = run(&[
@@ -755,4 +761,269 @@ fn graviton_tasks_are_judged_against_the_arm64_image() {
         .filter_map(|i| i["platform"].as_str())
         .collect();
     assert_eq!(platforms, BTreeSet::from(["linux/amd64", "linux/arm64"]));
+}
+
+/// Never a silent clean: a directory holding a task definition that cannot be read exits 2
+/// and names it with its position; `--skip-unreadable` makes it a warning; files that are not
+/// ECS inputs are counted, and named with `-v`.
+#[test]
+fn unreadable_task_definitions_are_not_a_clean_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.json"),
+        r#"{"family": "g", "networkMode": "awsvpc", "containerDefinitions": [{"name": "c", "image": "x", "privileged": true}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("broken.json"),
+        "{\n  \"family\": \"b\",\n  \"containerDefinitions\": [\n    {\"name\": \"x\",}\n  ]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("ecs-params.yml"),
+        "version: 1\ntask_definition:\n  ecs_network_mode: awsvpc\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("package.json"), r#"{"name": "x"}"#).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["ecs", "--no-config", "--no-images", "-f", "json"];
+        args.extend_from_slice(extra);
+        args.push(".");
+        common::hullscan(&args, d)
+    };
+    let out = run(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`broken.json`:4:"), "{err}");
+    assert!(
+        err.contains("2 files in the directories searched are not ECS inputs"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "TD001"),
+        "the readable file is still judged"
+    );
+    let out = run(&["--skip-unreadable"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken.json") && err.contains("--skip-unreadable"),
+        "{err}"
+    );
+    let out = run(&["-v"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ecs-params.yml") && err.contains("package.json"),
+        "{err}"
+    );
+    // Named, a file that is not an ECS input is an error.
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "ecs-params.yml"], d);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Terraform HCL and bare container arrays in a directory, each finding on its line: in the
+/// `.tf`, or in the JSON file its `file()` reads; references are unknown and counted.
+#[test]
+fn terraform_hcl_and_bare_arrays() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    std::fs::write(
+        d.join("infra/main.tf"),
+        r#"resource "aws_ecs_task_definition" "api" {
+  family                = "api"
+  network_mode          = "awsvpc"
+  task_role_arn         = aws_iam_role.api.arn
+  execution_role_arn    = aws_iam_role.api.arn
+  container_definitions = jsonencode([
+    {
+      name       = "api"
+      image      = var.image
+      user       = "root"
+      logConfiguration = { logDriver = "awslogs" }
+    }
+  ])
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family                = "worker"
+  network_mode          = "awsvpc"
+  container_definitions = file("${path.module}/worker.json")
+}
+
+resource "aws_ecs_service" "api" {
+  name            = "api"
+  task_definition = aws_ecs_task_definition.api.arn
+  network_configuration {
+    subnets          = var.subnets
+    assign_public_ip = true
+  }
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("infra/worker.json"),
+        "[\n  {\n    \"name\": \"worker\",\n    \"image\": \"worker:1\",\n    \"essential\": true,\n    \"privileged\": true\n  }\n]\n",
+    )
+    .unwrap();
+    let all = regions(d, &["."]);
+    assert!(has(&all, "TD021", "infra/main.tf", 4), "{all:?}");
+    assert!(has(&all, "TD003", "infra/main.tf", 10), "{all:?}");
+    assert!(has(&all, "TD019", "infra/main.tf", 27), "{all:?}");
+    // worker.json is read through file(): its findings are located in it.
+    assert!(has(&all, "TD001", "infra/worker.json", 6), "{all:?}");
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "."], d);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 value is not literal"), "{err}");
+    // Judged once, as part of the task definition that reads it.
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "-f", "json", "."], d);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let td001: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TD001")
+        .collect();
+    assert_eq!(td001.len(), 1, "{td001:?}");
+    assert!(
+        td001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_ecs_task_definition.worker")
+    );
+    // A `file()` that is not there is an error naming the .tf and the line.
+    std::fs::write(
+        d.join("infra/extra.tf"),
+        "resource \"aws_ecs_task_definition\" \"x\" {\n  family = \"x\"\n  container_definitions = file(\"missing.json\")\n}\n",
+    )
+    .unwrap();
+    let out = common::hullscan(&["ecs", "--no-config", "--no-images", "."], d);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`infra/extra.tf`:3:"), "{err}");
+}
+
+/// (family, rule, level) of the TD findings of a JSON report: a file's family is its file
+/// stem, a live one's the ARN's `family` (revision dropped).
+fn td_findings(out: &std::process::Output) -> BTreeSet<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("TD"))
+        .map(|f| {
+            let at = f["path"].as_str().unwrap_or_default();
+            let tail = at.rsplit('/').next().unwrap_or_default();
+            let family = tail
+                .strip_suffix(".json")
+                .unwrap_or_else(|| tail.split(':').next().unwrap_or_default());
+            (
+                family.to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Live mode sees every field of `DescribeTaskDefinition`: a Windows task and an ARM64 task
+/// with a `CMD-SHELL` health check on an image without a shell, an entry point, Linux
+/// parameters and an EFS volume give the same findings registered in moto as from their
+/// files, and TD017 fires live.
+#[test]
+fn live_findings_equal_file_findings() {
+    use common::{Image, Layer};
+    let reg = common::registry::Registry::start(None);
+    let noshell = Image::new(vec![Layer::new("y").file("/app/server", 0o755, b"ELF")])
+        .with_config(serde_json::json!({"User": "1000"}));
+    let _b = reg.push_image(&noshell, "noshell");
+    let h = &reg.host;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = r#"{"logDriver": "awslogs", "options": {"awslogs-group": "g", "awslogs-region": "us-east-1"}}"#;
+    let win = format!(
+        r#"{{"family": "win", "requiresCompatibilities": ["EC2"], "cpu": "1024", "memory": "2048",
+  "runtimePlatform": {{"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL", "cpuArchitecture": "X86_64"}},
+  "containerDefinitions": [{{"name": "iis", "image": "{h}/noshell:1", "memory": 512, "essential": true,
+    "entryPoint": ["powershell", "-Command"], "command": ["C:\\ServiceMonitor.exe w3svc"], "logConfiguration": {log}}}]}}"#
+    );
+    let arm = format!(
+        r#"{{"family": "arm", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+  "taskRoleArn": "arn:aws:iam::123456789012:role/app", "executionRoleArn": "arn:aws:iam::123456789012:role/app",
+  "runtimePlatform": {{"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}},
+  "volumes": [{{"name": "data", "efsVolumeConfiguration": {{"fileSystemId": "fs-12345678", "transitEncryption": "DISABLED"}}}}],
+  "containerDefinitions": [{{"name": "app", "image": "{h}/noshell:1", "essential": true, "user": "1000",
+    "entryPoint": ["/app/server"], "command": ["--port", "8080"],
+    "healthCheck": {{"command": ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"], "interval": 30, "retries": 3}},
+    "linuxParameters": {{"capabilities": {{"add": ["NET_ADMIN"], "drop": ["ALL"]}}, "initProcessEnabled": true}},
+    "mountPoints": [{{"sourceVolume": "data", "containerPath": "/data"}}],
+    "logConfiguration": {log}}}]}}"#
+    );
+    std::fs::write(d.join("win.json"), &win).unwrap();
+    std::fs::write(d.join("arm.json"), &arm).unwrap();
+    let moto = common::moto::Moto::start();
+    let (w, a) = (d.join("win.json"), d.join("arm.json"));
+    moto.py(&format!(
+        r"
+ecs = boto3.client('ecs', **kw)
+for p in [{w:?}, {a:?}]:
+    ecs.register_task_definition(**json.load(open(p)))
+ecs.create_cluster(clusterName='prod')
+ec2 = boto3.client('ec2', **kw)
+vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']
+sg = ec2.create_security_group(GroupName='app', Description='app', VpcId=vpc)['GroupId']
+ecs.create_service(cluster='prod', serviceName='arm', taskDefinition='arm:1', desiredCount=1, launchType='FARGATE',
+    networkConfiguration={{'awsvpcConfiguration': {{'subnets': [subnet], 'securityGroups': [sg], 'assignPublicIp': 'ENABLED'}}}})
+ecs.create_service(cluster='prod', serviceName='win', taskDefinition='win:1', desiredCount=1)
+"
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+    ];
+    for images in [false, true] {
+        let mut common_args = vec!["ecs", "--no-config", "-f", "json"];
+        if images {
+            common_args.extend(["--insecure-registry", h.as_str()]);
+        } else {
+            common_args.push("--no-images");
+        }
+        let cache = d.join(format!("cache-{images}"));
+        let cache = cache.to_str().unwrap();
+        let mut files = common_args.clone();
+        files.extend([w.to_str().unwrap(), a.to_str().unwrap()]);
+        let from_files = td_findings(&common::hullscan_with(
+            &files,
+            "",
+            &[("XDG_CACHE_HOME", cache)],
+        ));
+        let mut live = common_args.clone();
+        live.push("aws://us-east-1/prod");
+        let mut env = env.to_vec();
+        env.push(("XDG_CACHE_HOME", cache));
+        let mut from_api = td_findings(&common::moto::hullscan_aws(&live, home.path(), &env));
+        // The service's public IP, from DescribeServices: located by the service's ARN.
+        assert!(
+            from_api.remove(&("arm".into(), "TD019".into(), "warning".into())),
+            "{from_api:?}"
+        );
+        assert_eq!(from_api, from_files, "images: {images}");
+        let has = |f: &str, r: &str| from_api.iter().any(|(ff, rr, _)| ff == f && rr == r);
+        // Windows is judged as Windows: no Linux-only read-only root or capabilities.
+        assert!(!has("win", "TD002") && !has("win", "TD018"), "{from_api:?}");
+        assert!(has("arm", "TD006") && has("arm", "TD011") && has("arm", "TD021"));
+        assert_eq!(has("arm", "TD017"), images, "{from_api:?}");
+    }
 }

@@ -1,5 +1,6 @@
-//! Task definition files: JSON and YAML (CloudFormation), the line locator, and every TD rule
-//! on what parses, with each container against an image without a shell and one with `sh`.
+//! Task definition and service files: JSON, YAML (CloudFormation) and Terraform HCL, the line
+//! locator, JSON templates, and every TD rule on what parses, with each container against an
+//! image without a shell and one with `sh`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,7 +11,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let key = hullscan::secrets::Key::derive(b"fuzz");
     let _ = hullscan::ecs::locate::Lines::of(text);
-    if let Ok(tds) = hullscan::ecs::parse("fuzz.json", text, &key) {
+    let _ = hullscan::ecs::hcl::template_json(text);
+    // `file()` of the HCL reads the same bytes back: a referenced file is fuzzed too.
+    let load = |_: &str| Ok(("fuzz.json".to_string(), text.to_string()));
+    for file in ["fuzz.json", "fuzz.tf"] {
+        let Ok(parsed) = hullscan::ecs::parse_with(file, text, &key, &load) else {
+            continue;
+        };
         let cfg = hullscan::config::Config::default();
         let bare = hullscan::image::exec::Exec::default();
         let alpine = hullscan::image::exec::Exec {
@@ -18,8 +25,11 @@ fuzz_target!(|data: &[u8]| {
             shells: vec!["/bin/sh".into()],
             entrypoint: false,
         };
-        for td in &tds {
-            let _ = hullscan::scan::lint::lint_task_definition(td, &cfg, "fuzz.json");
+        for s in &parsed.services {
+            let _ = hullscan::scan::lint::lint_service(s, &cfg, file);
+        }
+        for td in &parsed.tasks {
+            let _ = hullscan::scan::lint::lint_task_definition(td, &cfg, file);
             for c in &td.containers {
                 for exec in [&bare, &alpine] {
                     let launch = hullscan::ecs::Launch {
@@ -28,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
                         image: "fuzz",
                         exec,
                     };
-                    let _ = hullscan::scan::lint::lint_launch(&launch, &cfg, "fuzz.json");
+                    let _ = hullscan::scan::lint::lint_launch(&launch, &cfg, file);
                 }
             }
         }

@@ -1,6 +1,8 @@
-//! `hullscan ecs`: the TD rules on task definition files (register or describe JSON,
-//! CloudFormation templates in JSON or YAML, Terraform plans) or live task definitions, each
-//! finding on the line of the key to fix (or the ARN), joined with the images they run.
+//! `hullscan ecs`: the TD rules on task definition and service files (register or describe
+//! JSON, bare container definition arrays, describe-services JSON, CloudFormation templates in
+//! JSON or YAML, Terraform plans, states and HCL) or live task definitions and services, each
+//! finding on the line of the key to fix (or the ARN), joined with the images they run. A file
+//! that looks like one and cannot be read is an error (exit 2) unless `--skip-unreadable`.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -52,6 +54,10 @@ pub(crate) struct EcsArgs {
     /// Check the task definitions alone, offline: do not scan the images they run.
     #[arg(long)]
     no_images: bool,
+    /// In directories, report files that look like task definitions or services and cannot
+    /// be read as warnings, not errors (the exit status then follows the findings).
+    #[arg(long)]
+    skip_unreadable: bool,
     /// Record scanned images here; a run started again with it scans only the rest (after a
     /// kill, or with the merged state files of `--shard` runs, to join every image).
     /// `{shard}` stands for the shard number K.
@@ -109,8 +115,9 @@ fn live_targets(args: &EcsArgs) -> Result<Vec<hullscan::source::ecs::Target>> {
     Ok(out)
 }
 
-/// Files to read: those named, and the `.json`, `.yaml`, `.yml` and `.template` files under
-/// named directories (sorted).
+/// Files to read: those named, and the `.json`, `.yaml`, `.yml`, `.template`, `.tf` and `.tpl`
+/// (Terraform templates) files
+/// under named directories (sorted).
 fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     for p in paths {
@@ -130,7 +137,7 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<(PathBuf, bool)> 
                         stack.push(path);
                     } else if kind.is_file()
                         && Path::new(&name).extension().is_some_and(|x| {
-                            ["json", "yaml", "yml", "template"]
+                            ["json", "yaml", "yml", "template", "tf", "tpl"]
                                 .iter()
                                 .any(|e| x.eq_ignore_ascii_case(e))
                         })
@@ -257,13 +264,16 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
         let live = hullscan::source::ecs::task_definitions(&target)?;
         tracing::info!(region = ?target.region, task_definitions = live.len(), "read from ECS");
         for l in live {
-            let tds = hullscan::ecs::parse(&l.arn, &l.json, &key)?;
-            for td in &tds {
+            let parsed = hullscan::ecs::parse(&l.arn, &l.json, &key)?;
+            for td in &parsed.tasks {
                 report
                     .findings
                     .extend(lint::lint_task_definition(td, &cfg, &l.arn));
             }
-            all.extend(tds);
+            for s in &parsed.services {
+                report.findings.extend(lint::lint_service(s, &cfg, &l.arn));
+            }
+            all.extend(parsed.tasks);
             report.files.push(l.arn);
         }
     }
@@ -275,6 +285,9 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
         .collect();
     let root = repo_root();
     let mut sources = BTreeMap::new();
+    let mut not_ecs: Vec<String> = Vec::new();
+    let mut unknown = 0usize;
+    let mut referenced: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (path, named) in collect(&files, &mut report.errors) {
         let shown = display(&path);
         let text = match read(&path) {
@@ -284,25 +297,100 @@ pub(crate) fn run(args: &EcsArgs) -> Result<u8> {
                 continue;
             }
         };
-        let tds = match hullscan::ecs::parse(&shown, &text, &key) {
-            Ok(t) => t,
-            // JSON files found in a directory that are not task definitions are not ours.
-            Err(_) if !named => continue,
+        // Terraform's `file()`/`templatefile()`: relative to the `.tf` file's directory.
+        let loaded: std::cell::RefCell<Vec<(String, PathBuf, String)>> =
+            std::cell::RefCell::default();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let load = |rel: &str| -> Result<(String, String), String> {
+            let p = Path::new(rel);
+            if p.is_absolute() {
+                return Err(format!(
+                    "`{rel}` is an absolute path; only files of the module are read"
+                ));
+            }
+            let full: PathBuf = dir
+                .join(p)
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            let shown = display(&full);
+            let text = read(&full).map_err(|e| format!("`{shown}`: {e}"))?;
+            loaded
+                .borrow_mut()
+                .push((shown.clone(), full, text.clone()));
+            Ok((shown, text))
+        };
+        let parsed = match hullscan::ecs::parse_with(&shown, &text, &key, &load) {
+            Ok(p) => p,
+            // Files found in a directory that are not ECS inputs are not ours: counted.
+            Err(e) if e.is_not_ecs() && !named => {
+                tracing::info!(file = %shown, "not an ECS input");
+                not_ecs.push(shown);
+                continue;
+            }
+            Err(e) if !named && args.skip_unreadable => {
+                report
+                    .warnings
+                    .push(format!("{e} (skipped: --skip-unreadable)"));
+                continue;
+            }
             Err(e) => {
                 report.errors.push(e.to_string());
                 continue;
             }
         };
+        unknown += parsed.unknown;
         let repo_path = repo_relative(&path, root.as_deref());
-        for td in &tds {
+        for td in &parsed.tasks {
             let found = lint::lint_task_definition(td, &cfg, &repo_path);
             tracing::info!(file = %shown, task = %td.name, findings = found.len(), "checked");
             report.findings.extend(found);
         }
-        all.extend(tds);
+        for s in &parsed.services {
+            let found = lint::lint_service(s, &cfg, &repo_path);
+            tracing::info!(file = %shown, service = %s.name, findings = found.len(), "checked");
+            report.findings.extend(found);
+        }
+        all.extend(parsed.tasks);
+        for (ext, full, text) in loaded.into_inner() {
+            referenced.insert(ext.clone());
+            report
+                .repo_paths
+                .insert(ext.clone(), repo_relative(&full, root.as_deref()));
+            sources.insert(ext, text);
+        }
         report.files.push(shown.clone());
         report.repo_paths.insert(shown.clone(), repo_path);
         sources.insert(shown, text);
+    }
+    // A container file a `.tf` reads through `file()` is judged as part of that task
+    // definition; read alone in the same run (a bare array), its findings would be twice.
+    if !referenced.is_empty() {
+        let alone = |name: &str| referenced.contains(name);
+        report.findings.retain(|f| {
+            !f.anchor
+                .strip_prefix("task ")
+                .and_then(|a| a.split_once(' '))
+                .is_some_and(|(task, _)| alone(task))
+        });
+        all.retain(|td| !(td.containers_only && alone(&td.name)));
+    }
+    if !not_ecs.is_empty() {
+        let n = not_ecs.len();
+        report.warnings.push(format!(
+            "{n} file{} in the directories searched {} not ECS inputs and {} skipped (-v names {})",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "was" } else { "were" },
+            if n == 1 { "it" } else { "them" },
+        ));
+    }
+    if unknown > 0 {
+        report.warnings.push(format!(
+            "{unknown} value{} not literal (variables, references, intrinsic functions): the rules that need {} stayed silent",
+            if unknown == 1 { " is" } else { "s are" },
+            if unknown == 1 { "it" } else { "them" },
+        ));
     }
     report.sources = sources;
     if !args.no_images {

@@ -33,6 +33,29 @@ impl Lines {
         Lines(map)
     }
 
+    /// The same lines `by` lines further down (a document embedded in another).
+    #[must_use]
+    pub fn shifted(&self, by: u32) -> Lines {
+        Lines(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.clone(), v.saturating_add(by)))
+                .collect(),
+        )
+    }
+
+    /// Records the line of `pointer`.
+    pub fn set(&mut self, pointer: String, line: u32) {
+        self.0.insert(pointer, line);
+    }
+
+    /// Adds `other`'s lines under `prefix`, `by` lines further down.
+    pub fn graft(&mut self, other: &Lines, prefix: &str, by: u32) {
+        for (k, v) in &other.0 {
+            self.0.insert(format!("{prefix}{k}"), v.saturating_add(by));
+        }
+    }
+
     /// The line of `pointer`, else of its nearest located parent, else 1.
     #[must_use]
     pub fn line(&self, pointer: &str) -> u32 {

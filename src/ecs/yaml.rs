@@ -67,18 +67,24 @@ fn tag_name(tag: Option<&yaml_rust2::parser::Tag>) -> Option<String> {
 /// Parses the first document of `text`.
 ///
 /// # Errors
-/// The parser's message with its line, or a bound crossed.
-pub fn load(text: &str) -> Result<(Value, Lines), String> {
+/// The parser's message and line, or a bound crossed.
+pub fn load(text: &str) -> Result<(Value, Lines), (String, u32)> {
+    load_inner(text).map_err(|(m, l)| (m, u32::try_from(l).unwrap_or(u32::MAX)))
+}
+
+fn load_inner(text: &str) -> Result<(Value, Lines), (String, usize)> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut lines: HashMap<String, u32> = HashMap::new();
     let mut nodes = 0usize;
     let mut root: Option<Value> = None;
     loop {
-        let (ev, mark) = parser.next_token().map_err(|e| format!("not YAML: {e}"))?;
+        let (ev, mark) = parser
+            .next_token()
+            .map_err(|e| (format!("not YAML: {e}"), e.marker().line()))?;
         nodes += 1;
         if nodes > MAX_NODES {
-            return Err(format!("more than {MAX_NODES} YAML nodes"));
+            return Err((format!("more than {MAX_NODES} YAML nodes"), mark.line()));
         }
         let line = u32::try_from(mark.line()).unwrap_or(u32::MAX);
         // Where the next value goes, and its pointer.
@@ -114,7 +120,7 @@ pub fn load(text: &str) -> Result<(Value, Lines), String> {
             Event::MappingStart(_, ref tag) | Event::SequenceStart(_, ref tag) => {
                 let is_map = matches!(ev, Event::MappingStart(..));
                 if stack.len() >= MAX_DEPTH {
-                    return Err(format!("YAML nested deeper than {MAX_DEPTH}"));
+                    return Err((format!("YAML nested deeper than {MAX_DEPTH}"), mark.line()));
                 }
                 // A collection as a key has no pointer; it is kept under an empty key.
                 if let Some(Frame::Map { key, .. }) = stack.last_mut()
@@ -143,7 +149,7 @@ pub fn load(text: &str) -> Result<(Value, Lines), String> {
             Event::MappingEnd | Event::SequenceEnd => match stack.pop() {
                 Some(Frame::Map { map, tag, .. }) => tagged(tag, Value::Object(map)),
                 Some(Frame::Seq { items, tag, .. }) => tagged(tag, Value::Array(items)),
-                None => return Err("unbalanced YAML".into()),
+                None => return Err(("unbalanced YAML".into(), mark.line())),
             },
         };
         match stack.last_mut() {
@@ -159,7 +165,7 @@ pub fn load(text: &str) -> Result<(Value, Lines), String> {
             }
         }
     }
-    let root = root.ok_or_else(|| "an empty YAML document".to_string())?;
+    let root = root.ok_or_else(|| ("an empty YAML document".to_string(), 1))?;
     Ok((root, Lines::from_map(lines)))
 }
 

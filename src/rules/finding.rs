@@ -134,14 +134,34 @@ impl Finding {
                 name: td.name.clone(),
             }
         } else {
-            let line = td.line(pointer);
+            let (file, line) = td.locate(pointer);
             Location::Dockerfile {
-                path: td.file.clone(),
+                path: file.to_string(),
                 start_line: line,
                 end_line: line,
             }
         };
         self.anchor = format!("task {} {pointer}", td.name);
+        self
+    }
+
+    /// Locates the finding on a key of an ECS service in a file, or on a live service's ARN.
+    #[must_use]
+    pub fn at_service(mut self, s: &crate::ecs::Service, pointer: &str) -> Self {
+        self.location = if s.file.starts_with("arn:") {
+            Location::Repository {
+                arn: s.file.clone(),
+                name: s.name.clone(),
+            }
+        } else {
+            let line = s.line(pointer);
+            Location::Dockerfile {
+                path: s.file.clone(),
+                start_line: line,
+                end_line: line,
+            }
+        };
+        self.anchor = format!("service {} {pointer}", s.name);
         self
     }
 

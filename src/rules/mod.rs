@@ -46,6 +46,8 @@ pub enum Check {
     Repository(fn(&crate::repository::Repository, &RuleContext<'_>, &mut Findings)),
     /// Inspects an ECS task definition.
     TaskDefinition(fn(&crate::ecs::TaskDefinition, &RuleContext<'_>, &mut Findings)),
+    /// Inspects an ECS service.
+    Service(fn(&crate::ecs::Service, &RuleContext<'_>, &mut Findings)),
     /// Inspects one container of a task definition against the scan of its image
     /// (`hullscan ecs` when it scans images).
     Launch(fn(&crate::ecs::Launch<'_>, &RuleContext<'_>, &mut Findings)),
@@ -153,6 +155,12 @@ rules! {
     TD016 => ecs::td016_fargate_unsupported_setting, TaskDefinition;
     TD017 => ecs::td017_container_shell_missing, Launch;
     TD018 => ecs::td018_capabilities_not_dropped, TaskDefinition;
+    TD019 => ecs::td019_service_public_ip, Service;
+    TD020 => ecs::td020_bridge_network_mode, TaskDefinition;
+    TD021 => ecs::td021_task_role_is_execution_role, TaskDefinition;
+    TD022 => ecs::td022_resolved_secret_in_environment, TaskDefinition;
+    TD023 => ecs::td023_efs_without_iam_authorization, TaskDefinition;
+    TD024 => ecs::td024_log_driver_plaintext_network, TaskDefinition;
 }
 
 impl RuleId {
@@ -171,7 +179,10 @@ impl RuleId {
     /// True for rules that inspect ECS task definitions (alone, or with their images).
     #[must_use]
     pub fn is_task_definition(self) -> bool {
-        matches!(self.check(), Check::TaskDefinition(_) | Check::Launch(_))
+        matches!(
+            self.check(),
+            Check::TaskDefinition(_) | Check::Launch(_) | Check::Service(_)
+        )
     }
 }
 

@@ -432,6 +432,22 @@ pub fn join(
         let repo_path = repo_paths.get(&td.file).unwrap_or(&td.file);
         for c in &td.containers {
             let Some(record) = images.record(td, c) else {
+                // The image was not scanned (not pullable as written, or its scan failed): the
+                // user stays unknown, and the note says how to find out.
+                if let Some(image) = c.image.as_deref() {
+                    let anchor = format!("task {} {}", td.name, c.pointer);
+                    if let Some(f) = findings
+                        .iter_mut()
+                        .find(|f| f.rule == RuleId::TD003 && f.anchor == anchor)
+                    {
+                        f.message = f.message.replace(
+                            "unknown until the image is scanned (`hullscan ecs` without `--no-images`, or `hullscan scan IMAGE`)",
+                            &format!(
+                                "unknown: its image `{image}` was not scanned (see the warnings; `hullscan scan IMAGE` tells)"
+                            ),
+                        );
+                    }
+                }
                 continue;
             };
             if let Some(i) = images.records.iter().position(|r| std::ptr::eq(r, record)) {

@@ -221,6 +221,16 @@ pub fn lint_task_definition(
     })
 }
 
+/// Runs the enabled service rules on one ECS service, located in its file (or by its ARN).
+#[must_use]
+pub fn lint_service(service: &crate::ecs::Service, cfg: &Config, repo_path: &str) -> Vec<Finding> {
+    judge(cfg, repo_path, |check, cx, out| {
+        if let Check::Service(f) = check {
+            f(service, cx, out);
+        }
+    })
+}
+
 /// Runs the enabled rules that judge a container against its image's scan (TD017) on one
 /// container; findings are located and fingerprinted as [`lint_task_definition`]'s.
 #[must_use]

@@ -1,14 +1,55 @@
-//! Task definitions as ECS runs them, through the AWS SDK (the same credential chain and
-//! endpoint overrides as ECR: `AWS_ENDPOINT_URL_ECS`, `AWS_ENDPOINT_URL`): the current task
-//! definition of every service of every cluster in a region, or every ACTIVE revision. Each
-//! comes back as `describe-task-definition` JSON, so the file reader and the rules see live and
-//! file task definitions the same way.
+//! Task definitions and services as ECS runs them, through the AWS SDK (the same credential
+//! chain and endpoint overrides as ECR: `AWS_ENDPOINT_URL_ECS`, `AWS_ENDPOINT_URL`): the
+//! current task definition of every service of every cluster in a region, or every ACTIVE
+//! revision. Each comes back as the JSON the API answered, which is what
+//! `aws ecs describe-task-definition` and `describe-services` print: an interceptor keeps the
+//! response body, so every field reaches the file reader (runtime platform, health checks,
+//! entry points, Linux parameters, volumes, …) without a converter that could forget one, and
+//! the rules see live and file task definitions the same way.
 
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
+use aws_sdk_ecs::config::interceptors::AfterDeserializationInterceptorContextRef;
+use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use serde_json::{Value, json};
+
+/// Keeps the body of the response it sees: the API's own JSON.
+#[derive(Debug, Clone, Default)]
+struct RawBody(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl Intercept for RawBody {
+    fn name(&self) -> &'static str {
+        "hullscan-raw-body"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if let (Some(bytes), Ok(mut kept)) = (context.response().body().bytes(), self.0.lock()) {
+            *kept = Some(bytes.to_vec());
+        }
+        Ok(())
+    }
+}
+
+impl RawBody {
+    /// The body kept, as JSON.
+    fn take(&self, action: &str, region: &str) -> Result<Value, EcsApiError> {
+        let bytes = self.0.lock().ok().and_then(|mut k| k.take());
+        bytes
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| EcsApiError::Api {
+                action: action.into(),
+                region: region.into(),
+                message: "the response body was not JSON".into(),
+            })
+    }
+}
 
 /// Errors from the ECS API, each with what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -117,16 +158,17 @@ pub struct Target {
     pub all_revisions: bool,
 }
 
-/// A task definition read live: its ARN and `describe-task-definition` JSON.
+/// A task definition or service read live: its ARN and the API's JSON.
 #[derive(Debug, Clone)]
 pub struct LiveTaskDefinition {
-    /// `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`.
+    /// `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`, or the service's ARN.
     pub arn: String,
-    /// `{"taskDefinition": {...}}`.
+    /// `{"taskDefinition": {...}, "tags": [...]}` as `DescribeTaskDefinition` answered, or
+    /// `{"services": [{...}]}` with one service of `DescribeServices`' answer.
     pub json: String,
 }
 
-/// Reads the task definitions of `target`, sorted by ARN, each once.
+/// Reads the task definitions of `target`, sorted by ARN, each once, then its services.
 ///
 /// # Errors
 /// Credential, permission, network and API errors, with what to do.
@@ -147,7 +189,9 @@ async fn read(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsApiError> {
         .ok_or(EcsApiError::NoRegion)?;
     let api = aws_sdk_ecs::Client::new(&conf);
     let mut arns: BTreeSet<String> = BTreeSet::new();
-    if target.all_revisions {
+    // Every revision in the region, unless the target names clusters: then the revisions of
+    // the families their services run (below).
+    if target.all_revisions && target.clusters.is_empty() {
         let mut pages = api
             .list_task_definitions()
             .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
@@ -169,6 +213,7 @@ async fn read(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsApiError> {
     } else {
         target.clusters.clone()
     };
+    let mut services_json: Vec<LiveTaskDefinition> = Vec::new();
     for cluster in &clusters {
         let mut services = Vec::new();
         let mut pages = api.list_services().cluster(cluster).into_paginator().send();
@@ -178,110 +223,110 @@ async fn read(target: &Target) -> Result<Vec<LiveTaskDefinition>, EcsApiError> {
         }
         // DescribeServices takes at most ten services a call.
         for chunk in services.chunks(10) {
+            let raw = RawBody::default();
             let out = api
                 .describe_services()
                 .cluster(cluster)
                 .set_services(Some(chunk.to_vec()))
+                .customize()
+                .interceptor(raw.clone())
                 .send()
                 .await
                 .map_err(|e| map_err("DescribeServices", &region, &e))?;
             for s in out.services() {
                 arns.extend(s.task_definition().map(str::to_string));
             }
+            let body = raw.take("DescribeServices", &region)?;
+            for s in body
+                .get("services")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let arn = s
+                    .get("serviceArn")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                services_json.push(LiveTaskDefinition {
+                    json: json!({ "services": [s] }).to_string(),
+                    arn,
+                });
+            }
         }
     }
-    let mut out = Vec::with_capacity(arns.len());
+    if target.all_revisions && !target.clusters.is_empty() {
+        // Every ACTIVE revision of the families these clusters' services run, and no other.
+        let families: BTreeSet<String> = arns.iter().filter_map(|a| family(a)).collect();
+        for f in families {
+            let mut pages = api
+                .list_task_definitions()
+                .family_prefix(&f)
+                .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| map_err("ListTaskDefinitions", &region, &e))?;
+                arns.extend(
+                    page.task_definition_arns()
+                        .iter()
+                        .filter(|a| family(a).as_deref() == Some(f.as_str()))
+                        .cloned(),
+                );
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(arns.len() + services_json.len());
     for arn in arns {
+        let raw = RawBody::default();
         let td = api
             .describe_task_definition()
             .task_definition(&arn)
+            .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+            .customize()
+            .interceptor(raw.clone())
             .send()
             .await
             .map_err(|e| map_err("DescribeTaskDefinition", &region, &e))?;
-        let Some(td) = td.task_definition() else {
+        // The ARN the API answered with (a family:revision from a service is resolved).
+        let arn = td
+            .task_definition()
+            .and_then(|t| t.task_definition_arn())
+            .map_or(arn, str::to_string);
+        let body = raw.take("DescribeTaskDefinition", &region)?;
+        if body.get("taskDefinition").is_none_or(Value::is_null) {
             continue;
-        };
+        }
         out.push(LiveTaskDefinition {
-            json: serde_json::to_string_pretty(&json!({ "taskDefinition": to_json(td) }))
-                .unwrap_or_default(),
+            json: serde_json::to_string_pretty(&body).unwrap_or_default(),
             arn,
         });
     }
+    out.extend(services_json);
     Ok(out)
 }
 
-/// The fields the TD rules read, as `describe-task-definition` spells them.
-fn to_json(td: &aws_sdk_ecs::types::TaskDefinition) -> Value {
-    let containers: Vec<Value> = td
-        .container_definitions()
-        .iter()
-        .map(|c| {
-            let linux = c.linux_parameters().map(|l| {
-                json!({
-                    "capabilities": l.capabilities().map(|k| json!({"add": k.add(), "drop": k.drop()})),
-                    "devices": l.devices().iter().map(|d| json!({"hostPath": d.host_path()})).collect::<Vec<_>>(),
-                })
-            });
-            json!({
-                "name": c.name(),
-                "image": c.image(),
-                "user": c.user(),
-                "privileged": c.privileged(),
-                "readonlyRootFilesystem": c.readonly_root_filesystem(),
-                "linuxParameters": linux,
-                "dockerSecurityOptions": c.docker_security_options(),
-                "systemControls": c.system_controls().iter().map(|s| json!({
-                    "namespace": s.namespace(), "value": s.value()
-                })).collect::<Vec<_>>(),
-                "logConfiguration": c.log_configuration().map(|l| json!({"logDriver": l.log_driver().as_str()})),
-                "mountPoints": c.mount_points().iter().map(|m| json!({
-                    "sourceVolume": m.source_volume(), "containerPath": m.container_path()
-                })).collect::<Vec<_>>(),
-                "environment": c.environment().iter().map(|e| json!({
-                    "name": e.name(), "value": e.value()
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let volumes: Vec<Value> = td
-        .volumes()
-        .iter()
-        .map(|v| {
-            json!({
-                "name": v.name(),
-                "host": v.host().map(|h| json!({"sourcePath": h.source_path()})),
-                "efsVolumeConfiguration": v.efs_volume_configuration().map(|e| json!({
-                    "fileSystemId": e.file_system_id(),
-                    "transitEncryption": e.transit_encryption().map(aws_sdk_ecs::types::EfsTransitEncryption::as_str),
-                })),
-            })
-        })
-        .collect();
-    let strip_nulls = |mut v: Value| {
-        strip(&mut v);
-        v
-    };
-    strip_nulls(json!({
-        "taskDefinitionArn": td.task_definition_arn(),
-        "family": td.family(),
-        "revision": td.revision(),
-        "networkMode": td.network_mode().map(aws_sdk_ecs::types::NetworkMode::as_str),
-        "pidMode": td.pid_mode().map(aws_sdk_ecs::types::PidMode::as_str),
-        "ipcMode": td.ipc_mode().map(aws_sdk_ecs::types::IpcMode::as_str),
-        "requiresCompatibilities": td.requires_compatibilities().iter().map(aws_sdk_ecs::types::Compatibility::as_str).collect::<Vec<_>>(),
-        "volumes": volumes,
-        "containerDefinitions": containers,
-    }))
+/// The family of a task definition ARN (`…:task-definition/web:3` → `web`) or
+/// `family:revision`.
+fn family(arn: &str) -> Option<String> {
+    let tail = arn.rsplit_once('/').map_or(arn, |(_, t)| t);
+    let (f, rev) = tail.rsplit_once(':')?;
+    rev.parse::<u32>().ok()?;
+    Some(f.to_string())
 }
 
-/// Removes `null` members: an absent field must read as absent, as in the API's own JSON.
-fn strip(v: &mut Value) {
-    match v {
-        Value::Object(o) => {
-            o.retain(|_, x| !x.is_null());
-            o.values_mut().for_each(strip);
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip),
-        _ => {}
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn families() {
+        assert_eq!(
+            super::family("arn:aws:ecs:us-east-1:1:task-definition/web-app:12").as_deref(),
+            Some("web-app")
+        );
+        assert_eq!(super::family("batch:1").as_deref(), Some("batch"));
+        assert_eq!(
+            super::family("arn:aws:ecs:us-east-1:1:task-definition/web"),
+            None
+        );
     }
 }

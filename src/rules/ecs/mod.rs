@@ -19,6 +19,12 @@ pub mod td015_task_image_untrusted_registry;
 pub mod td016_fargate_unsupported_setting;
 pub mod td017_container_shell_missing;
 pub mod td018_capabilities_not_dropped;
+pub mod td019_service_public_ip;
+pub mod td020_bridge_network_mode;
+pub mod td021_task_role_is_execution_role;
+pub mod td022_resolved_secret_in_environment;
+pub mod td023_efs_without_iam_authorization;
+pub mod td024_log_driver_plaintext_network;
 
 use crate::ecs::{Container, TaskDefinition};
 
@@ -38,7 +44,9 @@ pub(crate) mod testing {
         json: &str,
     ) -> Vec<Finding> {
         let key = crate::secrets::Key::derive(b"test");
-        let tds = crate::ecs::parse("task.json", json, &key).expect("task definition");
+        let tds = crate::ecs::parse("task.json", json, &key)
+            .expect("task definition")
+            .tasks;
         let mut out = Findings::default();
         for td in &tds {
             check(td, &RuleContext::default(), &mut out);
@@ -46,11 +54,11 @@ pub(crate) mod testing {
         out.0
     }
 
-    /// [`one`] for a Windows task (`runtimePlatform`, as Terraform's plan spells it).
+    /// [`one`] for a Windows task.
     pub(crate) fn windows(fields: &str) -> String {
         one(fields).replacen(
             r#""family": "app","#,
-            r#""family": "app", "runtime_platform": [{"operating_system_family": "WINDOWS_SERVER_2019_FULL"}],"#,
+            r#""family": "app", "runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"},"#,
             1,
         )
     }

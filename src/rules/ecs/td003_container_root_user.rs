@@ -23,7 +23,10 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
             "`ContainerAdministrator` in Windows Server Core images",
         )
     } else {
-        (is_root_user, "root unless the image sets one")
+        (
+            is_root_user,
+            "unknown until the image is scanned (`hullscan ecs` without `--no-images`, or `hullscan scan IMAGE`)",
+        )
     };
     for c in &td.containers {
         let f = match c.user.as_deref() {
@@ -79,6 +82,12 @@ mod tests {
         }
         let f = run(super::check, &one(""));
         assert_eq!(f[0].level, Level::Note);
+        // Without the image, the user is unknown, not root.
+        assert!(
+            f[0].message.contains("unknown until the image is scanned"),
+            "{f:?}"
+        );
+        assert!(!f[0].message.contains("root"), "{f:?}");
     }
 
     #[test]

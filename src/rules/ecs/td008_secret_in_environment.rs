@@ -59,7 +59,8 @@ mod tests {
         let f = run(
             super::check,
             &one(
-                r#""environment": [{"name": "PORT", "value": "8080"}, {"name": "DB_PASSWORD", "value": "${DB_PASSWORD}"}]"#,
+                r#""environment": [{"name": "PORT", "value": "8080"}, {"name": "DB_PASSWORD", "value": "${DB_PASSWORD}"},
+                   {"name": "SPLUNK_ACCESS_TOKEN", "value": "MY_SPLUNK_ACCESS_TOKEN"}]"#,
             ),
         );
         assert!(f.is_empty(), "{f:?}");

@@ -53,7 +53,7 @@ mod tests {
             r#"{{"family": "a", "containerDefinitions": [{{"name": "c", "image": "{image}"}}]}}"#
         );
         let key = crate::secrets::Key::derive(b"t");
-        let tds: Vec<TaskDefinition> = crate::ecs::parse("t.json", &json, &key).unwrap();
+        let tds: Vec<TaskDefinition> = crate::ecs::parse("t.json", &json, &key).unwrap().tasks;
         let mut out = Findings::default();
         super::check(
             &tds[0],

@@ -79,7 +79,9 @@ mod tests {
     fn run(fields: &str, exec: &Exec) -> Vec<String> {
         let key = crate::secrets::Key::derive(b"test");
         let json = super::super::testing::one(fields);
-        let tds = crate::ecs::parse("task.json", &json, &key).expect("task definition");
+        let tds = crate::ecs::parse("task.json", &json, &key)
+            .expect("task definition")
+            .tasks;
         let mut out = Findings::default();
         let c = &tds[0].containers[0];
         let l = Launch {

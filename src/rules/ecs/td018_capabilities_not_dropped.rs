@@ -56,7 +56,6 @@ mod tests {
         for fields in [
             r#""linuxParameters": {"capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}}"#,
             r#""linuxParameters": {"capabilities": {"drop": ["cap_all"]}}"#,
-            r#""LinuxParameters": {"Capabilities": {"Drop": ["ALL"]}}"#,
             r#""privileged": true"#,
             r#""linuxParameters": {"capabilities": {"drop": {"Ref": "Caps"}}}"#,
         ] {
