@@ -28,14 +28,17 @@ pub fn help_markdown(id: RuleId) -> String {
 #[must_use]
 pub fn help_text(id: RuleId) -> String {
     let m = id.meta();
-    format!(
-        "{}\n\nHow to fix: {}",
-        m.why.trim(),
-        m.fix
-            .trim()
-            .replace("~~~dockerfile\n", "")
-            .replace("~~~", "")
-    )
+    format!("{}\n\nHow to fix: {}", m.why.trim(), unfence(m.fix.trim()))
+}
+
+/// Text with its code fences removed, language tag and all (`~~~dockerfile`, `~~~json`,
+/// `~~~text`, a bare `~~~`), for plain-text help.
+#[must_use]
+pub fn unfence(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.trim_start().starts_with("~~~") && !l.trim_start().starts_with("```"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Rule metadata writes fences as `~~~` so TOML stays readable; Markdown gets backticks.
@@ -134,4 +137,20 @@ pub fn rule_table() -> String {
 #[must_use]
 pub fn link(id: RuleId) -> String {
     help_uri(id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_help_text_keeps_a_fence_language_line() {
+        for id in crate::rules::RuleId::ALL {
+            let help = super::help_text(*id);
+            for lang in ["dockerfile", "json", "text", "sh", "toml", "yaml", "hcl"] {
+                assert!(
+                    !help.lines().any(|l| l.trim() == lang || l.contains("~~~")),
+                    "{id}: a bare `{lang}` or fence line in the help text"
+                );
+            }
+        }
+    }
 }

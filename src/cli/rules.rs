@@ -67,10 +67,7 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
                 out,
                 "{}\n\nHow to fix:\n{}\n",
                 m.why.trim(),
-                m.fix
-                    .trim()
-                    .replace("~~~dockerfile\n", "")
-                    .replace("~~~", "")
+                hullscan::docs::unfence(m.fix.trim())
             )?;
             writeln!(out, "docs: {}", docs::link(id))?;
         }

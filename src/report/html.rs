@@ -66,6 +66,12 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// A fenced block's lines, each escaped, joined by real line breaks (escaping the joined text
+/// would show them as `\n`, the part people copy).
+fn code_block(lines: &[&str]) -> String {
+    lines.iter().map(|l| esc(l)).collect::<Vec<_>>().join("\n")
+}
+
 /// Escaped text with `` `spans` `` as `<code>` (messages put paths and values in backticks).
 fn inline(s: &str) -> String {
     let e = esc(s);
@@ -105,7 +111,7 @@ fn markdown(md: &str) -> String {
         let t = line.trim_end();
         if let Some(block) = code.as_mut() {
             if t.starts_with("~~~") || t.starts_with("```") {
-                let _ = write!(out, "<pre><code>{}</code></pre>", esc(&block.join("\n")));
+                let _ = write!(out, "<pre><code>{}</code></pre>", code_block(&block));
                 code = None;
             } else {
                 block.push(t);
@@ -147,7 +153,7 @@ fn markdown(md: &str) -> String {
         out.push_str("</ul>");
     }
     if let Some(block) = code {
-        let _ = write!(out, "<pre><code>{}</code></pre>", esc(&block.join("\n")));
+        let _ = write!(out, "<pre><code>{}</code></pre>", code_block(&block));
     }
     out
 }
@@ -798,6 +804,16 @@ mod tests {
             "file <code>/x&lt;y&gt;</code> here"
         );
         assert_eq!(inline("odd ` tick"), "odd ` tick");
+    }
+
+    #[test]
+    fn code_blocks_keep_their_lines() {
+        let html = markdown("Fix:\n\n~~~dockerfile\nRUN a \\\n    && b\nUSER 1000\n~~~");
+        assert!(
+            html.contains("<pre><code>RUN a \\\n    &amp;&amp; b\nUSER 1000</code></pre>"),
+            "{html}"
+        );
+        assert!(!html.contains("\\n"), "{html}");
     }
 
     #[test]
