@@ -111,7 +111,7 @@ fn markdown(md: &str) -> String {
         let t = line.trim_end();
         if let Some(block) = code.as_mut() {
             if t.starts_with("~~~") || t.starts_with("```") {
-                let _ = write!(out, "<pre><code>{}</code></pre>", code_block(&block));
+                let _ = write!(out, "<pre><code>{}</code></pre>", code_block(block));
                 code = None;
             } else {
                 block.push(t);
@@ -153,7 +153,7 @@ fn markdown(md: &str) -> String {
         out.push_str("</ul>");
     }
     if let Some(block) = code {
-        let _ = write!(out, "<pre><code>{}</code></pre>", code_block(&block));
+        let _ = write!(out, "<pre><code>{}</code></pre>", code_block(block));
     }
     out
 }
