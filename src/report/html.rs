@@ -153,7 +153,7 @@ fn markdown(md: &str) -> String {
         out.push_str("</ul>");
     }
     if let Some(block) = code {
-        let _ = write!(out, "<pre><code>{}</code></pre>", code_block(block));
+        let _ = write!(out, "<pre><code>{}</code></pre>", code_block(&block));
     }
     out
 }
