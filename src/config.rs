@@ -532,22 +532,42 @@ impl Config {
     ///
     /// # Errors
     /// An unknown rule id or name.
-    pub fn apply_toggles(&mut self, disable: &[String], enable: &[String]) -> Result<(), String> {
-        // A peer's id (`DL3007`) stands for the rules that map it.
-        for d in disable {
-            for id in RuleId::parse_many(d)? {
-                self.enabled.retain(|r| *r != id);
-            }
-        }
-        for e in enable {
-            for id in RuleId::parse_many(e)? {
-                if !self.enabled.contains(&id) {
-                    self.enabled.push(id);
+    pub fn apply_toggles(
+        &mut self,
+        disable: &[String],
+        enable: &[String],
+    ) -> Result<Vec<String>, String> {
+        let mut warnings = Vec::new();
+        // A peer's id (`DL3007`) stands for the rules that map it; one no rule maps is a
+        // warning that says so, as `.hadolint.yaml` and `# hadolint ignore=` treat it.
+        let mut resolve = |s: &String| match RuleId::parse_many(s) {
+            Ok(ids) => Ok(ids),
+            Err(e) => match RuleId::peer_tool(s) {
+                Some(tool) => {
+                    warnings.push(format!(
+                        "`{s}` is {tool}'s; no hullscan rule covers it, so it changes nothing"
+                    ));
+                    Ok(Vec::new())
                 }
+                None => Err(e),
+            },
+        };
+        let mut off = Vec::new();
+        for d in disable {
+            off.extend(resolve(d)?);
+        }
+        let mut on = Vec::new();
+        for e in enable {
+            on.extend(resolve(e)?);
+        }
+        self.enabled.retain(|r| !off.contains(r));
+        for id in on {
+            if !self.enabled.contains(&id) {
+                self.enabled.push(id);
             }
         }
         self.enabled.sort();
-        Ok(())
+        Ok(warnings)
     }
 
     /// The level a rule's findings get.
@@ -670,5 +690,18 @@ expires = "2030-01-01"
         assert!(Config::from_toml("[rules]\ndisabled = []", p).is_err());
         assert!(Config::from_toml("[rules]\ndisable = [\"XX999\"]", p).is_err());
         assert!(Config::from_toml("[[ignore]]\nrule = \"DF001\"\nreason = \"\"", p).is_err());
+    }
+
+    #[test]
+    fn peer_ids_without_a_rule_warn_instead_of_failing() {
+        let mut cfg = Config::default();
+        let w = cfg
+            .apply_toggles(&["DL3008".into(), "DL3002".into()], &[])
+            .unwrap();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("`DL3008` is hadolint's"), "{w:?}");
+        assert!(!cfg.enabled.contains(&RuleId::DF001), "DL3002 maps DF001");
+        assert!(cfg.apply_toggles(&["DF999".into()], &[]).is_err());
+        assert!(cfg.apply_toggles(&["nonsense".into()], &[]).is_err());
     }
 }

@@ -128,9 +128,13 @@ impl ConfigArgs {
             },
             None => Config::default(),
         };
-        cfg.apply_toggles(&self.disable, &self.enable)
+        let warnings = cfg
+            .apply_toggles(&self.disable, &self.enable)
             .map_err(|e| anyhow::anyhow!(e))
             .context("--disable/--enable")?;
+        for w in warnings {
+            eprintln!("hullscan: warning: --disable/--enable: {w}");
+        }
         tracing::debug!(config = ?path, rules = cfg.enabled.len(), "configuration loaded");
         Ok(cfg)
     }

@@ -28,7 +28,14 @@ pub(crate) struct RulesArgs {
 pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
     let ids: Vec<RuleId> = match &args.rule {
         Some(r) => {
-            let ids = RuleId::parse_many(r).map_err(|e| anyhow::anyhow!(e))?;
+            let ids = match (RuleId::parse_many(r), RuleId::peer_tool(r)) {
+                (Ok(ids), _) => ids,
+                (Err(_), Some(tool)) => {
+                    println!("`{r}` is {tool}'s; no hullscan rule covers it.");
+                    return Ok(0);
+                }
+                (Err(e), None) => return Err(anyhow::anyhow!(e)),
+            };
             if r.parse::<RuleId>().is_err() {
                 let list: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
                 eprintln!(

@@ -222,6 +222,50 @@ impl RuleId {
             .collect()
     }
 
+    /// The peer tool whose id format `s` has (`DL3008` hadolint, `CKV_DOCKER_2` checkov,
+    /// `DS026` trivy, `CIS-DI-0001` dockle, `ECS.2` Security Hub), whether or not a hullscan
+    /// rule maps it: an id from another tool with no equivalent is not a typo.
+    #[must_use]
+    pub fn peer_tool(s: &str) -> Option<&'static str> {
+        let u = s.to_ascii_uppercase();
+        let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+        };
+        if let Some(t) = u.strip_prefix("DL").or_else(|| u.strip_prefix("SC"))
+            && digits(t, 4..=4)
+        {
+            return Some("hadolint");
+        }
+        if [
+            "CKV_DOCKER_",
+            "CKV2_DOCKER_",
+            "CKV_AWS_",
+            "CKV2_AWS_",
+            "CKV_K8S_",
+        ]
+        .iter()
+        .any(|p| u.strip_prefix(p).is_some_and(|t| digits(t, 1..=4)))
+        {
+            return Some("checkov");
+        }
+        if ["DS", "DS-", "AVD-DS-", "AVD-AWS-", "KSV"]
+            .iter()
+            .any(|p| u.strip_prefix(p).is_some_and(|t| digits(t, 3..=4)))
+        {
+            return Some("trivy");
+        }
+        if ["CIS-DI-", "DKL-DI-", "DKL-LI-"]
+            .iter()
+            .any(|p| u.strip_prefix(p).is_some_and(|t| digits(t, 4..=4)))
+        {
+            return Some("dockle");
+        }
+        if u.strip_prefix("ECS.").is_some_and(|t| digits(t, 1..=3)) {
+            return Some("security-hub");
+        }
+        None
+    }
+
     /// A rule id or name, or a peer's id mapped to the rules that cover it.
     ///
     /// # Errors

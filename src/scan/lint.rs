@@ -95,7 +95,7 @@ pub fn pragma_warnings(df: &Dockerfile, display: &str) -> Vec<String> {
         };
         for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let id = id.split_whitespace().next().unwrap_or(id);
-            if RuleId::parse_many(id).is_err() {
+            if RuleId::parse_many(id).is_err() && RuleId::peer_tool(id).is_none() {
                 out.push(format!(
                     "{display}:{}: `# hullscan ignore=` names unknown rule `{id}` (see `hullscan rules`)",
                     c.line
