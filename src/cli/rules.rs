@@ -31,7 +31,8 @@ pub(crate) fn run(args: &RulesArgs) -> Result<u8> {
             let ids = match (RuleId::parse_many(r), RuleId::peer_tool(r)) {
                 (Ok(ids), _) => ids,
                 (Err(_), Some(tool)) => {
-                    println!("`{r}` is {tool}'s; no hullscan rule covers it.");
+                    let mut out = std::io::stdout().lock();
+                    writeln!(out, "`{r}` is {tool}'s; no hullscan rule covers it.")?;
                     return Ok(0);
                 }
                 (Err(e), None) => return Err(anyhow::anyhow!(e)),
