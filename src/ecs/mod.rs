@@ -611,7 +611,11 @@ fn is_bare_array(doc: &Value) -> bool {
 /// nothing of a task definition.
 fn is_container(doc: &Value) -> bool {
     doc.as_object().is_some_and(|o| {
-        o.contains_key("image")
+        // An image named by a string; a Copilot manifest's `image` is a build or location
+        // object, and it has a `type` (`Load Balanced Web Service`) no container has.
+        o.get("image").is_some_and(Value::is_string)
+            && !o.contains_key("type")
+            && o.get("environment").is_none_or(Value::is_array)
             && !o.contains_key("family")
             && CONTAINER_KEYS
                 .iter()
@@ -621,24 +625,26 @@ fn is_container(doc: &Value) -> bool {
     })
 }
 
-/// A service definition without `serviceName`: an `awsvpcConfiguration`, or a
-/// `deploymentConfiguration` beside a service's scheduling keys.
+/// A service definition without `serviceName`: a key only services have (`desiredCount`,
+/// `deploymentConfiguration`, …). A `run-task` input has a network configuration too, and a
+/// launch type, but is a one-off task, not a service.
 fn is_service_definition(doc: &Value) -> bool {
     let Some(o) = doc.as_object() else {
         return false;
     };
-    o.get("networkConfiguration")
-        .and_then(|n| n.get("awsvpcConfiguration"))
-        .is_some_and(Value::is_object)
-        || o.contains_key("deploymentConfiguration")
-            && [
-                "desiredCount",
-                "launchType",
-                "schedulingStrategy",
-                "loadBalancers",
-            ]
-            .iter()
-            .any(|k| o.contains_key(*k))
+    const SERVICE_ONLY: &[&str] = &[
+        "desiredCount",
+        "deploymentConfiguration",
+        "deploymentController",
+        "schedulingStrategy",
+        "loadBalancers",
+        "serviceRegistries",
+        "healthCheckGracePeriodSeconds",
+        "placementStrategy",
+    ];
+    !o.contains_key("count")
+        && !o.contains_key("overrides")
+        && SERVICE_ONLY.iter().any(|k| o.contains_key(*k))
 }
 
 /// Reads every task definition and service in `text` (the file `file`). Terraform HCL is
@@ -1195,6 +1201,15 @@ fn task(
         .unwrap_or_default()
         .iter()
         .enumerate()
+        .filter(|(_, c)| {
+            // An element that is not an object (a Terraform module's output, a variable):
+            // a container nothing is known of, counted as unknown rather than judged empty.
+            let known = c.as_object().is_some_and(|o| !o.contains_key("${}"));
+            if !known {
+                cx.unknown();
+            }
+            known
+        })
         .map(|(i, c)| {
             let at = if cs.inner {
                 cs.base.clone()

@@ -4,9 +4,14 @@ use crate::ecs::Service;
 use crate::rules::{Finding, Findings, RuleContext, RuleId};
 
 /// Reports a service whose `assignPublicIp` is `ENABLED` (Terraform's `true`). Unset is
-/// `DISABLED`; a reference is unknown and left alone.
+/// `DISABLED`; a reference is unknown and left alone. ECS gives public addresses only to
+/// Fargate tasks: with the `EC2` or `EXTERNAL` launch type the setting is refused, not applied.
 pub(crate) fn check(s: &Service, _cx: &RuleContext<'_>, out: &mut Findings) {
-    if s.assign_public_ip.as_deref() == Some("ENABLED") {
+    let not_fargate = s
+        .launch_type
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case("EC2") || l.eq_ignore_ascii_case("EXTERNAL"));
+    if s.assign_public_ip.as_deref() == Some("ENABLED") && !not_fargate {
         out.push(
             Finding::new(
                 RuleId::TD019,
@@ -63,5 +68,16 @@ mod tests {
         // Keys are exact: the API's spelling is not CloudFormation's.
         let wrong = "Resources:\n  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      networkConfiguration:\n        awsvpcConfiguration:\n          assignPublicIp: ENABLED\n";
         assert!(run(wrong, "t.yaml").is_empty());
+    }
+
+    #[test]
+    fn ec2_services_and_run_task_inputs_are_not_judged() {
+        // ECS refuses a public IP for the EC2 launch type: the setting does nothing.
+        let ec2 = r#"{"serviceName": "web", "launchType": "EC2", "networkConfiguration": {"awsvpcConfiguration": {"assignPublicIp": "ENABLED"}}}"#;
+        assert!(run(ec2, "svc.json").is_empty());
+        // A run-task input is a one-off task, not a service.
+        let key = crate::secrets::Key::derive(b"test");
+        let task = r#"{"cluster": "default", "taskDefinition": "t:4", "launchType": "FARGATE", "networkConfiguration": {"awsvpcConfiguration": {"assignPublicIp": "ENABLED"}}}"#;
+        assert!(crate::ecs::parse("runtask.json", task, &key).is_err());
     }
 }

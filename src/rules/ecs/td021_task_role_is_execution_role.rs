@@ -13,7 +13,7 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
     if task != exec
         || task
             .as_str()
-            .is_some_and(|s| s.trim().is_empty() || s.contains(['<', '$']))
+            .is_some_and(|s| s.trim().is_empty() || s.contains(['<', '$']) || quoted_reference(s))
     {
         return;
     }
@@ -31,6 +31,14 @@ pub(crate) fn check(td: &TaskDefinition, _cx: &RuleContext<'_>, out: &mut Findin
         )
         .at_task_definition(td, &td.field("taskRoleArn")),
     );
+}
+
+/// A Terraform reference written inside quotes (`"aws_iam_role.app.arn"`): text, not the
+/// role it names, so two of them say nothing about the roles.
+fn quoted_reference(s: &str) -> bool {
+    ["aws_iam_role.", "module.", "var.", "local.", "data."]
+        .iter()
+        .any(|p| s.starts_with(p))
 }
 
 #[cfg(test)]
