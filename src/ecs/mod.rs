@@ -629,9 +629,6 @@ fn is_container(doc: &Value) -> bool {
 /// `deploymentConfiguration`, …). A `run-task` input has a network configuration too, and a
 /// launch type, but is a one-off task, not a service.
 fn is_service_definition(doc: &Value) -> bool {
-    let Some(o) = doc.as_object() else {
-        return false;
-    };
     const SERVICE_ONLY: &[&str] = &[
         "desiredCount",
         "deploymentConfiguration",
@@ -642,6 +639,9 @@ fn is_service_definition(doc: &Value) -> bool {
         "healthCheckGracePeriodSeconds",
         "placementStrategy",
     ];
+    let Some(o) = doc.as_object() else {
+        return false;
+    };
     !o.contains_key("count")
         && !o.contains_key("overrides")
         && SERVICE_ONLY.iter().any(|k| o.contains_key(*k))
