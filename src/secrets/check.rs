@@ -259,6 +259,31 @@ pub fn crc32_base62_ok(token: &[u8]) -> bool {
         .any(|a| base62_decode(sum, a) == Some(crc))
 }
 
+/// What a match's surroundings say about its value.
+#[derive(Debug, Default)]
+pub(crate) struct Around<'a> {
+    /// The URL or netrc user (`user` group).
+    pub(crate) user: Option<&'a [u8]>,
+    /// The key it is assigned to (`name` group).
+    pub(crate) name: Option<&'a [u8]>,
+    /// The value was quoted (a `q` group matched).
+    pub(crate) quoted: bool,
+    /// In source code rather than configuration.
+    pub(crate) source: bool,
+}
+
+/// A check's judgement on one match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A secret: report it.
+    Secret,
+    /// Known not to be a secret, and no other kind may claim the range (a `Secret`'s data
+    /// that decodes to `changeme`).
+    Quiet,
+    /// Not this kind: other kinds may still match there.
+    No,
+}
+
 /// Structural checks a kind can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Validate {
@@ -273,6 +298,10 @@ pub(crate) enum Validate {
     UrlPassword,
     /// `name = value`: a secret name and a value that is not code, a path or a flag.
     Generic,
+    /// An `openssh-key-v1` body whose cipher is not `none` (passphrase-protected).
+    OpensshEncrypted,
+    /// A Kubernetes `Secret`'s `data` value: base64, judged decoded.
+    K8sSecretData,
 }
 
 impl Validate {
@@ -283,12 +312,48 @@ impl Validate {
             "pem-base64" => Validate::PemBase64,
             "url-password" => Validate::UrlPassword,
             "generic" => Validate::Generic,
+            "openssh-encrypted" => Validate::OpensshEncrypted,
+            "k8s-secret-data" => Validate::K8sSecretData,
             _ => return None,
         })
     }
 
-    pub(crate) fn accepts(self, value: &str, user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+    /// Checks that judge the decoded value themselves (entropy and placeholders included).
+    pub(crate) fn decodes(self) -> bool {
+        matches!(self, Validate::K8sSecretData)
+    }
+
+    pub(crate) fn judge(self, value: &str, around: &Around<'_>) -> Verdict {
         match self {
+            Validate::K8sSecretData => k8s_secret_data(value),
+            Validate::Generic => {
+                if around.source && !around.quoted {
+                    return Verdict::No;
+                }
+                // Source code is full of names like `token = "…"`: a value there must look random.
+                if around.source && entropy(value.as_bytes()) < 3.5 {
+                    return Verdict::No;
+                }
+                if self.accepts(value, around.user, around.name) {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+            _ => {
+                if self.accepts(value, around.user, around.name) {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+        }
+    }
+
+    fn accepts(self, value: &str, user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+        match self {
+            Validate::OpensshEncrypted => openssh_cipher(value).is_some_and(|c| c != b"none"),
+            Validate::K8sSecretData => k8s_secret_data(value) == Verdict::Secret,
             Validate::Jwt => jwt(value),
             Validate::DockerAuth => docker_auth(value),
             Validate::PemBase64 => base64::engine::general_purpose::STANDARD
@@ -414,4 +479,54 @@ fn is_version(v: &str) -> bool {
         && v.contains('.')
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+}
+
+/// Base64 with whitespace and JSON `\n` escapes removed.
+fn unwrap_base64(value: &str) -> String {
+    value
+        .replace("\\n", "")
+        .replace("\\r", "")
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect()
+}
+
+/// The cipher name in an `openssh-key-v1` body (`none` for an unprotected key).
+pub(crate) fn openssh_cipher(body: &str) -> Option<Vec<u8>> {
+    let flat = unwrap_base64(body);
+    // The header fits in the first 64 base64 characters: magic (15 bytes), a length, the name.
+    let head = flat.get(..flat.len().min(64) / 4 * 4)?;
+    let d = base64::engine::general_purpose::STANDARD
+        .decode(head)
+        .ok()?;
+    let rest = d.strip_prefix(b"openssh-key-v1\0")?;
+    let n = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
+    rest.get(4..4 + n).map(<[u8]>::to_vec)
+}
+
+/// A `Secret`'s `data` value: a secret when it decodes to something that is not a placeholder
+/// or a default; quiet (and claimed, so the generic kind stays quiet) when it decodes to one.
+fn k8s_secret_data(value: &str) -> Verdict {
+    if !value.len().is_multiple_of(4) {
+        return Verdict::No;
+    }
+    let Ok(d) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return Verdict::No;
+    };
+    let Ok(text) = std::str::from_utf8(&d) else {
+        // Binary data (a keystore, a key): random bytes are a secret.
+        return if entropy(&d) >= 4.0 {
+            Verdict::Secret
+        } else {
+            Verdict::Quiet
+        };
+    };
+    let text = text.trim();
+    if text.len() < 8 || is_placeholder(text) || !url_password(text, None) {
+        return Verdict::Quiet;
+    }
+    if entropy(text.as_bytes()) < 3.0 {
+        return Verdict::Quiet;
+    }
+    Verdict::Secret
 }

@@ -20,18 +20,48 @@ use serde::{Deserialize, Serialize};
 
 pub use check::{crc32_base62_ok, entropy, is_flag_value, is_placeholder, secret_name};
 
-/// The kinds, as shipped.
+/// The kinds, as shipped: the general and structural ones.
 pub const SECRETS_TOML: &str = include_str!("../../rules/secrets/kinds.toml");
+/// Provider token formats (loaded after `kinds.toml`'s specific kinds, before its `last` ones).
+pub const PROVIDERS_TOML: &str = include_str!("../../rules/secrets/providers.toml");
+
+/// How sure a kind's match is, which sets its findings' level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretLevel {
+    /// A live-format credential.
+    Error,
+    /// A generic high-entropy assignment.
+    Warning,
+    /// Worth knowing, not a usable secret by itself (a passphrase-protected private key).
+    Note,
+}
+
+fn regex(p: &str) -> Result<Regex, regex::Error> {
+    // Byte semantics: `[^A-Za-z0-9]` also matches a non-UTF-8 byte (a key after 0xA4 in a `.pyc`).
+    regex::bytes::RegexBuilder::new(p).unicode(false).build()
+}
 
 /// One kind of secret, compiled.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent switches from the kinds file
 pub struct Kind {
     /// Stable id (`github-token`).
     pub id: String,
     /// How findings name it ("a GitHub token").
     pub name: String,
-    /// Low-confidence kinds (the generic `password = value`) are reported as warnings.
+    /// Low-confidence kinds (the generic `password = value`): judged by name, so DF010 leaves
+    /// them to its own name rules.
     pub low_confidence: bool,
+    /// The level of its findings.
+    pub level: SecretLevel,
+    /// Template of a format-valid synthetic value ([`synthetic::sample`]).
+    pub sample: Option<String>,
+    /// Text planted around a sample, `{secret}` where the value goes.
+    pub context: Option<String>,
+    /// The provider's documentation of the format.
+    pub doc: Option<String>,
+    /// Searched inside binaries (distinctive prefix or checksum).
+    pub binary: bool,
     keywords: Vec<String>,
     /// The regex source, compiled on the first keyword hit: most kinds never see one in a
     /// given image, and compiling all of them cost more than a small image's whole scan.
@@ -56,7 +86,7 @@ impl Kind {
     /// by the tests, so a failure here is a build bug.
     fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id))
+            regex(&self.pattern).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id))
         })
     }
 
@@ -65,7 +95,7 @@ impl Kind {
         self.allow.get_or_init(|| {
             self.allow_patterns
                 .iter()
-                .map(|a| Regex::new(a).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id)))
+                .map(|a| regex(a).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id)))
                 .collect()
         })
     }
@@ -74,6 +104,7 @@ impl Kind {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFile {
+    #[serde(default)]
     kind: Vec<RawKind>,
 }
 
@@ -98,6 +129,14 @@ struct RawKind {
     span: Option<usize>,
     #[serde(default)]
     any_case: bool,
+    sample: Option<String>,
+    context: Option<String>,
+    level: Option<String>,
+    doc: Option<String>,
+    binary: Option<bool>,
+    /// After the provider kinds (general kinds that specific ones must win over).
+    #[serde(default)]
+    last: bool,
 }
 
 /// Token checksums a kind can verify.
@@ -109,7 +148,7 @@ enum Checksum {
 
 /// Why the kinds file is unusable (a build-time mistake; the shipped file is tested).
 #[derive(Debug, thiserror::Error)]
-#[error("rules/secrets/kinds.toml: {0}")]
+#[error("secret kinds: {0}")]
 pub struct KindsError(String);
 
 /// Finds a capture group named `secret` in a regex's syntax tree.
@@ -199,9 +238,31 @@ impl Detector {
     /// # Errors
     /// Invalid TOML, regexes without a `secret` group, unknown checks.
     pub fn from_toml(text: &str) -> Result<Detector, KindsError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| KindsError(e.to_string()))?;
+        Self::from_tomls(&[text])
+    }
+
+    /// Compiles kinds from several TOML texts: the first text's kinds (those marked `last`
+    /// after all others), then the others' in order.
+    ///
+    /// # Errors
+    /// As [`Detector::from_toml`], and an id defined twice.
+    pub fn from_tomls(texts: &[&str]) -> Result<Detector, KindsError> {
+        let mut raws = Vec::new();
+        let mut lasts = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let raw: RawFile =
+                toml::from_str(text).map_err(|e| KindsError(format!("file {i}: {e}")))?;
+            for k in raw.kind {
+                if k.last { lasts.push(k) } else { raws.push(k) }
+            }
+        }
+        raws.extend(lasts);
+        let mut ids = std::collections::HashSet::new();
         let mut kinds = Vec::new();
-        for k in raw.kind {
+        for k in raws {
+            if !ids.insert(k.id.clone()) {
+                return Err(KindsError(format!("kind `{}` is defined twice", k.id)));
+            }
             let err = |m: String| KindsError(format!("kind `{}`: {m}", k.id));
             // Compiled on first use (see `Kind::regex`); the syntax and the `secret` group
             // are checked here, which costs a fraction of compiling.
@@ -254,6 +315,22 @@ impl Detector {
                 Some("low") => true,
                 Some(other) => return Err(err(format!("unknown confidence `{other}`"))),
             };
+            let level = match k.level.as_deref() {
+                None if low_confidence => SecretLevel::Warning,
+                None | Some("error") => SecretLevel::Error,
+                Some("warning") => SecretLevel::Warning,
+                Some("note") => SecretLevel::Note,
+                Some(other) => return Err(err(format!("unknown level `{other}`"))),
+            };
+            // Distinctive enough to search in a binary's bytes: a checksum, or a case-exact
+            // prefix of 4+ characters with no context the kind needs.
+            let binary = k.binary.unwrap_or_else(|| {
+                checksum.is_some()
+                    || (!k.any_case
+                        && k.requires.is_empty()
+                        && !matches!(validate, Some(check::Validate::Generic))
+                        && k.keywords.iter().all(|w| w.len() >= 4))
+            });
             let config_only = match k.files.as_deref() {
                 None | Some("any") => false,
                 Some("config") => true,
@@ -263,6 +340,11 @@ impl Detector {
                 id: k.id,
                 name: k.name,
                 low_confidence,
+                level,
+                sample: k.sample,
+                context: k.context,
+                doc: k.doc,
+                binary,
                 keywords,
                 pattern: k.regex,
                 regex: OnceLock::new(),
@@ -351,14 +433,24 @@ impl Detector {
                         taken.insert(range.start, range.end);
                         continue;
                     }
-                    let user = caps.name("user").map(|m| m.as_bytes());
-                    let name = caps.name("name").map(|m| m.as_bytes());
-                    if kind.accepts(secret.as_bytes(), user, name) {
-                        taken.insert(range.start, range.end);
-                        found.push(Found {
-                            kind: i,
-                            secret: range,
-                        });
+                    let around = check::Around {
+                        user: caps.name("user").map(|m| m.as_bytes()),
+                        name: caps.name("name").map(|m| m.as_bytes()),
+                        quoted: caps.name("q").is_some(),
+                        source: !class.config,
+                    };
+                    match kind.judge(secret.as_bytes(), &around) {
+                        check::Verdict::Secret => {
+                            taken.insert(range.start, range.end);
+                            found.push(Found {
+                                kind: i,
+                                secret: range,
+                            });
+                        }
+                        check::Verdict::Quiet => {
+                            taken.insert(range.start, range.end);
+                        }
+                        check::Verdict::No => {}
                     }
                 }
             }
@@ -397,23 +489,31 @@ impl Detector {
 impl Kind {
     /// Whether this kind searches files of class `class`.
     fn searches(&self, class: FileClass) -> bool {
+        if class.binary {
+            return self.binary && (!class.package || self.in_packages);
+        }
         (class.config || !self.config_only) && (!class.package || self.in_packages)
     }
 
     /// Whether a regex match is a secret rather than an example, placeholder or lookalike.
-    fn accepts(&self, value: &[u8], user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+    fn judge(&self, value: &[u8], around: &check::Around<'_>) -> check::Verdict {
+        use check::Verdict;
         if self.checksum == Some(Checksum::Crc32Base62) && check::crc32_base62_ok(value) {
-            return true;
+            return Verdict::Secret;
         }
         let Ok(text) = std::str::from_utf8(value) else {
-            return false;
+            return Verdict::No;
         };
+        // A value a structural check decodes first is judged decoded (a Kubernetes `Secret`).
+        if self.validate.is_some_and(check::Validate::decodes) {
+            return self.validate.map_or(Verdict::No, |v| v.judge(text, around));
+        }
         if entropy(value) < self.min_entropy || is_placeholder(text) {
-            return false;
+            return Verdict::No;
         }
         match self.validate {
-            None => true,
-            Some(v) => v.accepts(text, user, name),
+            None => Verdict::Secret,
+            Some(v) => v.judge(text, around),
         }
     }
 
@@ -432,7 +532,10 @@ impl Kind {
 pub fn detector() -> &'static Detector {
     static D: OnceLock<Detector> = OnceLock::new();
     #[allow(clippy::expect_used)]
-    D.get_or_init(|| Detector::from_toml(SECRETS_TOML).expect("rules/secrets/kinds.toml is valid"))
+    D.get_or_init(|| {
+        Detector::from_tomls(&[SECRETS_TOML, PROVIDERS_TOML])
+            .expect("rules/secrets/kinds.toml and providers.toml are valid")
+    })
 }
 
 /// A detected secret, with nothing that reveals it.
@@ -591,6 +694,8 @@ pub struct FileClass {
     pub package: bool,
     /// A configuration-like file rather than source code.
     pub config: bool,
+    /// A binary (executable, bytecode, NUL bytes): only kinds marked `binary` are searched.
+    pub binary: bool,
 }
 
 impl FileClass {
@@ -598,30 +703,43 @@ impl FileClass {
     pub const ANY: FileClass = FileClass {
         package: false,
         config: true,
+        binary: false,
     };
 
     /// Every class, in [`FileClass::index`] order.
-    const ALL: [FileClass; 4] = [
-        FileClass {
-            package: false,
-            config: false,
-        },
-        FileClass {
-            package: false,
-            config: true,
-        },
-        FileClass {
-            package: true,
-            config: false,
-        },
-        FileClass {
-            package: true,
-            config: true,
-        },
+    const ALL: [FileClass; 6] = [
+        FileClass::class(false, false, false),
+        FileClass::class(false, true, false),
+        FileClass::class(true, false, false),
+        FileClass::class(true, true, false),
+        FileClass::class(false, false, true),
+        FileClass::class(true, false, true),
     ];
 
+    const fn class(package: bool, config: bool, binary: bool) -> FileClass {
+        FileClass {
+            package,
+            config,
+            binary,
+        }
+    }
+
     fn index(self) -> usize {
-        usize::from(self.package) * 2 + usize::from(self.config)
+        if self.binary {
+            4 + usize::from(self.package)
+        } else {
+            usize::from(self.package) * 2 + usize::from(self.config)
+        }
+    }
+
+    /// This class for a binary's content.
+    #[must_use]
+    pub fn as_binary(self) -> FileClass {
+        FileClass {
+            config: false,
+            binary: true,
+            ..self
+        }
     }
 
     /// The class of the file at `path`.
@@ -662,7 +780,11 @@ impl FileClass {
                 None => true,
                 Some((_, ext)) => CONFIG_EXT.contains(&ext),
             };
-        FileClass { package, config }
+        FileClass {
+            package,
+            config,
+            binary: false,
+        }
     }
 }
 
@@ -703,7 +825,11 @@ impl SecretScan {
         let Some(files) = &self.files else {
             return "off".to_string();
         };
-        let kinds = sha2::Sha256::digest(SECRETS_TOML.as_bytes());
+        let mut h = sha2::Sha256::new();
+        h.update(SECRETS_TOML.as_bytes());
+        h.update(b"\0");
+        h.update(PROVIDERS_TOML.as_bytes());
+        let kinds = h.finalize();
         format!(
             "{}-{}-{}-{}",
             crate::image::layer::hex(&kinds[..6]),

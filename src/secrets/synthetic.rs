@@ -231,3 +231,111 @@ pub fn planted(seed: u64) -> Vec<(&'static str, String, String)> {
         ),
     ]
 }
+
+/// Why a `sample` template cannot be expanded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("sample template: {0}")]
+pub struct SampleError(String);
+
+/// Expands a kind's `sample` template (`ghp_{b62:30}{crc32b62}`) into a format-valid synthetic
+/// value, deterministic by `seed`. Placeholders: `{b62:N}`, `{b64:N}`, `{b64url:N}`, `{hex:N}`,
+/// `{HEX:N}`, `{digits:N}`, `{lower:N}`, `{upper:N}`, `{alnum:N}`, `{ALNUM:N}`, `{b32:N}`,
+/// `{crc32b62}` (6 base62 characters of the CRC32 of the text since the last `_`), `{uuid}`;
+/// `{{` and `}}` are literal braces.
+///
+/// # Errors
+/// An unknown placeholder, a missing count or an unclosed brace.
+pub fn sample(template: &str, seed: u64) -> Result<String, SampleError> {
+    let mut out = String::new();
+    let mut rest = template;
+    // Each placeholder draws from its own stream, so two `{b62:N}` differ.
+    let mut stream = seed.wrapping_mul(1_000_003);
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let r = &rest[i..];
+        if let Some(t) = r.strip_prefix("{{") {
+            out.push('{');
+            rest = t;
+            continue;
+        }
+        if let Some(t) = r.strip_prefix("}}") {
+            out.push('}');
+            rest = t;
+            continue;
+        }
+        if r.starts_with('}') {
+            return Err(SampleError(format!("a lone `}}` in `{template}`")));
+        }
+        let Some(end) = r.find('}') else {
+            return Err(SampleError(format!("an unclosed `{{` in `{template}`")));
+        };
+        let spec = &r[1..end];
+        rest = &r[end + 1..];
+        stream = stream.wrapping_add(0x9E37_79B9);
+        let (name, count) = match spec.split_once(':') {
+            Some((n, c)) => (
+                n,
+                Some(
+                    c.parse::<usize>()
+                        .ok()
+                        .filter(|&c| c > 0 && c <= 8192)
+                        .ok_or_else(|| SampleError(format!("bad count in `{{{spec}}}`")))?,
+                ),
+            ),
+            None => (spec, None),
+        };
+        let alphabet: &[u8] = match name {
+            "b62" => B62,
+            "b64" => B64,
+            "b64url" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            "hex" => b"0123456789abcdef",
+            "HEX" => b"0123456789ABCDEF",
+            "digits" => b"0123456789",
+            "lower" => b"abcdefghijklmnopqrstuvwxyz",
+            "upper" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "alnum" => b"abcdefghijklmnopqrstuvwxyz0123456789",
+            "ALNUM" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            "b32" => UPPER32,
+            "crc32b62" if count.is_none() => {
+                let since = out.rsplit('_').next().unwrap_or(&out);
+                out.push_str(&crc_base62(since.as_bytes()));
+                continue;
+            }
+            "uuid" if count.is_none() => {
+                let h = |n, s| random(stream + s, n, b"0123456789abcdef");
+                let _ = std::fmt::Write::write_fmt(
+                    &mut out,
+                    format_args!(
+                        "{}-{}-4{}-{}{}-{}",
+                        h(8, 1),
+                        h(4, 2),
+                        h(3, 3),
+                        random(stream + 4, 1, b"89ab"),
+                        h(3, 5),
+                        h(12, 6)
+                    ),
+                );
+                continue;
+            }
+            _ => return Err(SampleError(format!("unknown placeholder `{{{spec}}}`"))),
+        };
+        let Some(n) = count else {
+            return Err(SampleError(format!("`{{{spec}}}` needs a count")));
+        };
+        out.push_str(&random(stream, n, alphabet));
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// GitHub's checksum encoding: 6 base62 digits (upper case first) of the CRC32.
+fn crc_base62(data: &[u8]) -> String {
+    let mut crc = u64::from(check_crc(data));
+    let mut sum = Vec::new();
+    for _ in 0..6 {
+        sum.push(B62[usize::try_from(crc % 62).unwrap_or(0)]);
+        crc /= 62;
+    }
+    sum.reverse();
+    String::from_utf8_lossy(&sum).into_owned()
+}

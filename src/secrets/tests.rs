@@ -288,6 +288,240 @@ fn file_classes() {
         ),
         ("/app/node_modules/x/index.js", true, false),
     ] {
-        assert_eq!(FileClass::of(path), FileClass { package, config }, "{path}");
+        assert_eq!(
+            FileClass::of(path),
+            FileClass {
+                package,
+                config,
+                binary: false
+            },
+            "{path}"
+        );
     }
+}
+
+/// The files a kind's sample is planted in: source of two languages, config, `.env`, Markdown.
+fn bodies(text: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "/app/settings.py",
+            format!("import os\n\n{text}\nDEBUG = False\n"),
+        ),
+        (
+            "/app/src/index.js",
+            format!("const x = 1;\n{text}\nmodule.exports = x;\n"),
+        ),
+        ("/app/config.yaml", format!("app:\n  name: api\n{text}\n")),
+        ("/app/.env", format!("PORT=8080\n{text}\n")),
+        ("/app/RUNBOOK.md", format!("# Runbook\n\n{text}\n\nDone.\n")),
+    ]
+}
+
+/// For every kind with a `sample`: the value generated with 3 seeds, planted in its context in
+/// each file class the kind searches (and between non-UTF-8 bytes in a binary when it is a
+/// `binary` kind), is found as exactly that kind over exactly its bytes. One line per failure.
+fn sample_failures(det: &Detector) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, kind) in det.kinds().iter().enumerate() {
+        let Some(template) = &kind.sample else {
+            continue;
+        };
+        let context = kind.context.as_deref().unwrap_or("{secret}");
+        let Some(at) = context.find("{secret}") else {
+            out.push(format!("{}: context has no {{secret}}", kind.id));
+            continue;
+        };
+        for seed in [1u64, 2, 3] {
+            let value = match synthetic::sample(template, seed) {
+                Ok(v) => v,
+                Err(e) => {
+                    out.push(format!("{}: {e}", kind.id));
+                    break;
+                }
+            };
+            if is_placeholder(&value) {
+                out.push(format!(
+                    "{}: seed {seed}: the sample reads as a placeholder",
+                    kind.id
+                ));
+            }
+            if entropy(value.as_bytes()) < kind.min_entropy {
+                out.push(format!(
+                    "{}: seed {seed}: the sample's entropy {:.2} is under min-entropy {}",
+                    kind.id,
+                    entropy(value.as_bytes()),
+                    kind.min_entropy
+                ));
+            }
+            let text = context.replacen("{secret}", &value, 1);
+            let mut places: Vec<(String, Vec<u8>, usize, FileClass)> = Vec::new();
+            for (path, body) in bodies(&text) {
+                let class = FileClass::of(path);
+                if !kind.searches(class) {
+                    continue;
+                }
+                let start = body.find(&text).unwrap_or(0) + at;
+                places.push((path.to_string(), body.into_bytes(), start, class));
+            }
+            if kind.binary {
+                let mut bin = b"\x7fELF\x02\x01\x01\0\x00\xa4".to_vec();
+                let start = bin.len() + at;
+                bin.extend_from_slice(text.as_bytes());
+                bin.extend_from_slice(b"\xa4\x00\x01");
+                places.push((
+                    "binary".into(),
+                    bin,
+                    start,
+                    FileClass::of("/app/bin/x").as_binary(),
+                ));
+            }
+            for (path, body, start, class) in places {
+                let want = start..start + value.len();
+                let got = det.find_in(&body, class);
+                let ok = got.iter().any(|f| f.kind == i && f.secret == want);
+                if !ok {
+                    let seen: Vec<String> = got
+                        .iter()
+                        .filter(|f| f.secret.start < want.end && want.start < f.secret.end)
+                        .map(|f| {
+                            format!(
+                                "{} over {}..{}",
+                                det.kinds()[f.kind].id,
+                                f.secret.start,
+                                f.secret.end
+                            )
+                        })
+                        .collect();
+                    out.push(format!(
+                        "{}: seed {seed}: not found over {}..{} in {path}{}",
+                        kind.id,
+                        want.start,
+                        want.end,
+                        if seen.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (found instead: {})", seen.join(", "))
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_kind_finds_its_own_sample_everywhere_it_looks() {
+    let failures = sample_failures(detector());
+    if let Ok(path) = std::env::var("HULLSCAN_KINDS_FAILURES") {
+        let _ = std::fs::write(path, failures.join("\n") + "\n");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The check can fail: a sample its regex does not match.
+    let bad = Detector::from_toml(
+        "[[kind]]\nid = \"x\"\nname = \"x\"\nkeywords = [\"xk_\"]\nregex = '(?P<secret>xk_[a-f]{8})'\nsample = 'xk_{digits:8}'\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        sample_failures(&bad).len(),
+        3 * 5,
+        "{:?}",
+        sample_failures(&bad)
+    );
+}
+
+#[test]
+fn sample_templates() {
+    let v = synthetic::sample("ghp_{b62:30}{crc32b62}", 4).unwrap_or_default();
+    assert!(crc32_base62_ok(v.as_bytes()), "{v}");
+    assert_eq!(
+        synthetic::sample("{{x}}-{hex:4}", 1).map(|s| s.len()),
+        Ok(8)
+    );
+    assert!(synthetic::sample("{nope:3}", 1).is_err());
+    assert!(synthetic::sample("{b62}", 1).is_err());
+    assert!(synthetic::sample("{b62:3", 1).is_err());
+    let u = synthetic::sample("{uuid}", 9).unwrap_or_default();
+    assert_eq!(u.len(), 36);
+    assert_ne!(
+        synthetic::sample("{b62:20}", 1),
+        synthetic::sample("{b62:20}", 2)
+    );
+}
+
+#[test]
+fn a_key_after_a_non_utf8_byte_is_found() {
+    // As in a `.pyc`: a string's length byte (0xA4) right before the key.
+    let token = checksummed("ghp_", 11);
+    let mut pyc = b"\x6f\x0d\x0d\x0a\0\0\0\0\xe3\xa4".to_vec();
+    pyc.extend_from_slice(token.as_bytes());
+    pyc.extend_from_slice(b"\xa4\xda\x03");
+    let class = FileClass::of("/app/__pycache__/settings.cpython-312.pyc").as_binary();
+    let got = detector().find_in(&pyc, class);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].secret, 10..10 + token.len());
+}
+
+#[test]
+fn encrypted_keys_are_notes_and_k8s_secrets_are_judged_decoded() {
+    use base64::Engine as _;
+    let b64 = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(s);
+    let level = |text: &str| -> Vec<(String, SecretLevel)> {
+        detector()
+            .find(text.as_bytes())
+            .into_iter()
+            .map(|f| {
+                let k = &detector().kinds()[f.kind];
+                (k.id.clone(), k.level)
+            })
+            .collect()
+    };
+    let body = |head: &[u8]| {
+        let mut d = head.to_vec();
+        d.extend(synthetic::random(3, 300, b"abcdefghijklmnopqrstuvwxyz0123456789").bytes());
+        let flat = b64(&d);
+        let lines: Vec<&str> = flat
+            .as_bytes()
+            .chunks(70)
+            .map(|c| std::str::from_utf8(c).unwrap_or(""))
+            .collect();
+        format!(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n{}\n-----END OPENSSH PRIVATE KEY-----\n",
+            lines.join("\n")
+        )
+    };
+    let enc = body(b"openssh-key-v1\0\0\0\0\x0aaes256-ctr\0\0\0\x06bcrypt");
+    let plain = body(b"openssh-key-v1\0\0\0\0\x04none\0\0\0\x04none");
+    assert_eq!(
+        level(&enc),
+        [(
+            "openssh-private-key-encrypted".to_string(),
+            SecretLevel::Note
+        )]
+    );
+    assert_eq!(
+        level(&plain),
+        [("private-key".to_string(), SecretLevel::Error)]
+    );
+    let pem = pem(4).replace(
+        "KEY-----\n",
+        "KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF\n\n",
+    );
+    assert_eq!(level(&pem)[0].1, SecretLevel::Note, "{pem}");
+    let secret = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: {}\n",
+            b64(v.as_bytes())
+        )
+    };
+    assert!(level(&secret("changeme")).is_empty());
+    assert!(level(&secret("postgres")).is_empty());
+    assert_eq!(
+        level(&secret(&synthetic::random(
+            8,
+            20,
+            b"abcdefghijklmnopqrstuvwxyzABCDEF0123456789"
+        ))),
+        [("kubernetes-secret".to_string(), SecretLevel::Error)]
+    );
 }
