@@ -178,6 +178,8 @@ fn planted_secrets_are_found_everywhere_and_never_shown() {
     let expected: BTreeSet<_> = [
         s("FS006", "/app/config/settings.yml", "aws-secret-access-key"),
         s("FS006", "/srv/keys/server.txt", "private-key"),
+        // Binaries are searched for distinctive formats by default.
+        s("FS006", "/usr/local/bin/tool", "private-key"),
         s("FS006", "/app/static/js/main.4f1c.min.js", "github-token"),
         s("FS006", "/etc/app/app.conf", "connection-url"),
         s("FS006", "/app/gcp.json", "gcp-service-account"),
@@ -208,7 +210,7 @@ fn planted_secrets_are_found_everywhere_and_never_shown() {
         assert_no_value(&planted.values, &entry.display().to_string(), &plain);
     }
 
-    // Binaries only when asked; `--secrets off` keeps config and history.
+    // Binaries for every kind when asked; `--secrets off` keeps config and history.
     let bin = found(&scan(&["-f", "json", "--secrets", "binaries"]));
     assert!(bin.contains(&s("FS006", "/usr/local/bin/tool", "private-key")));
     let off = found(&scan(&["-f", "json", "--secrets", "off"]));

@@ -687,6 +687,28 @@ const CONFIG_EXT: &[&str] = &[
     "dev",
 ];
 
+/// Package managers' lockfiles (integrity hashes, resolved URLs).
+const LOCKFILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "poetry.lock",
+    "pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "cargo.lock",
+    "go.sum",
+    "composer.lock",
+    "gemfile.lock",
+    "packages.lock.json",
+    "mix.lock",
+    "pubspec.lock",
+    "podfile.lock",
+    "flake.lock",
+];
+
 /// What sort of file a text comes from, which decides the kinds searched in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileClass {
@@ -774,6 +796,9 @@ impl FileClass {
             .iter()
             .any(|p| path.starts_with(p));
         let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        // Lockfiles list packages' hashes and URLs: searched like packages' trees (no generic
+        // assignment kind).
+        let package = package || LOCKFILES.contains(&name.as_str());
         let config = name.starts_with('.')
             || name.contains(".env")
             || match name.rsplit_once('.') {
@@ -791,9 +816,11 @@ impl FileClass {
 /// How files are read for secrets.
 #[derive(Debug, Clone)]
 pub struct FileOptions {
-    /// Also scan binaries (ELF, Mach-O, PE, archives, content with NUL bytes).
+    /// Search binaries (ELF, Mach-O, PE, `.pyc`, `.class`, content with NUL bytes) for every
+    /// kind, not only the distinctive `binary` ones they are always searched for.
     pub binaries: bool,
-    /// Bytes read of one file; the rest is not scanned.
+    /// Bytes read of one file (a time bound, not a memory one: files stream through
+    /// overlapping windows); unlimited by default.
     pub max_file_bytes: u64,
 }
 
@@ -801,7 +828,7 @@ impl Default for FileOptions {
     fn default() -> Self {
         FileOptions {
             binaries: false,
-            max_file_bytes: 16 << 20,
+            max_file_bytes: u64::MAX,
         }
     }
 }
@@ -861,7 +888,7 @@ pub fn scan_stream(
     det: &Detector,
     key: &Key,
     opts: &FileOptions,
-    class: FileClass,
+    mut class: FileClass,
     buf: &mut Vec<u8>,
     mut read: impl FnMut(&mut [u8]) -> io::Result<usize>,
 ) -> io::Result<Vec<Hit>> {
@@ -888,7 +915,7 @@ pub fn scan_stream(
         if !sniffed && (len >= SNIFF || n == 0) {
             sniffed = true;
             if !opts.binaries && is_binary(&buf[..len]) {
-                return Ok(hits);
+                class = class.as_binary();
             }
         }
         let last = n == 0;
@@ -958,7 +985,10 @@ pub fn scan_pieces(
                     let Some(text) = bytes.get(range) else {
                         continue;
                     };
-                    let class = FileClass::of(&path);
+                    let mut class = FileClass::of(&path);
+                    if !files.binaries && is_binary(text) {
+                        class = class.as_binary();
+                    }
                     for f in det.find_in(text, class) {
                         let hit = det.hit(key, &f, text, line_of(text, f.secret.start));
                         out.push((path.clone(), hit));
@@ -1062,17 +1092,9 @@ pub fn skip_path(path: &str) -> bool {
         return true;
     }
     let name = path.rsplit('/').next().unwrap_or(path);
-    let template = [
-        ".example",
-        ".sample",
-        ".template",
-        ".tmpl",
-        ".dist",
-        ".md",
-        ".rst",
-    ]
-    .iter()
-    .any(|s| name.ends_with(s));
+    let template = [".example", ".sample", ".template", ".tmpl", ".dist"]
+        .iter()
+        .any(|s| name.ends_with(s));
     if template {
         return true;
     }
@@ -1111,13 +1133,26 @@ pub fn skip_path(path: &str) -> bool {
         "jvm",
     ];
     let in_package = dirs.iter().any(|c| packaged.contains(c));
+    // A package's README and changelog document example keys; an application's runbook is
+    // searched.
+    let prose = [".md", ".markdown", ".rst"]
+        .iter()
+        .any(|s| name.ends_with(s));
     in_package
-        && dirs.iter().any(|c| {
-            matches!(
-                c.to_ascii_lowercase().as_str(),
-                "doc" | "docs" | "example" | "examples" | "sample" | "samples" | "demo" | "demos"
-            )
-        })
+        && (prose
+            || dirs.iter().any(|c| {
+                matches!(
+                    c.to_ascii_lowercase().as_str(),
+                    "doc"
+                        | "docs"
+                        | "example"
+                        | "examples"
+                        | "sample"
+                        | "samples"
+                        | "demo"
+                        | "demos"
+                )
+            }))
 }
 
 #[cfg(test)]

@@ -184,9 +184,10 @@ fn streams_across_windows_and_counts_lines() {
 }
 
 #[test]
-fn binaries_are_skipped_unless_asked() {
+fn binaries_are_searched_for_distinctive_kinds() {
     let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
     elf.extend_from_slice(pem(1).as_bytes());
+    elf.extend_from_slice(b"\0db_password=Kx9mQ2vLp7Zt4w\0");
     let run = |binaries| {
         let mut pos = 0;
         let mut buf = Vec::new();
@@ -200,10 +201,25 @@ fn binaries_are_skipped_unless_asked() {
             pos += n;
             Ok(n)
         })
-        .map_or(99, |h| h.len())
+        .map(|h| h.into_iter().map(|h| h.kind).collect::<Vec<_>>())
+        .unwrap_or_default()
     };
-    assert_eq!(run(false), 0);
-    assert_eq!(run(true), 1);
+    // A private key is distinctive enough for a binary's bytes; a `name=value` is not.
+    assert_eq!(run(false), ["private-key"]);
+    assert_eq!(run(true), ["private-key", "generic-password"]);
+}
+
+#[test]
+fn markdown_is_searched_outside_packages_and_lockfiles_are_package_data() {
+    assert!(!skip_path("/app/RUNBOOK.md"));
+    assert!(!skip_path("/srv/docs/setup.rst"));
+    assert!(skip_path("/app/node_modules/stripe/README.md"));
+    assert!(skip_path(
+        "/usr/lib/python3/dist-packages/boto3/CHANGELOG.rst"
+    ));
+    assert!(FileClass::of("/app/package-lock.json").package);
+    assert!(FileClass::of("/app/go.sum").package);
+    assert!(!FileClass::of("/app/package.json").package);
 }
 
 #[test]
