@@ -207,6 +207,8 @@ pub fn secret_name(name: &str) -> bool {
         || pair("ENCRYPTION", "KEY")
         || pair("SIGNING", "KEY")
         || pair("CLIENT", "KEY")
+        || pair("APP", "KEY")
+        || pair("LICENSE", "KEY")
         || (has("PASS") && tokens.len() > 1)
 }
 
@@ -302,6 +304,8 @@ pub(crate) enum Validate {
     OpensshEncrypted,
     /// A Kubernetes `Secret`'s `data` value: base64, judged decoded.
     K8sSecretData,
+    /// A credential in an HTTP header (`Authorization: Bearer …`, `X-Api-Key: …`).
+    Header,
 }
 
 impl Validate {
@@ -314,6 +318,7 @@ impl Validate {
             "generic" => Validate::Generic,
             "openssh-encrypted" => Validate::OpensshEncrypted,
             "k8s-secret-data" => Validate::K8sSecretData,
+            "header" => Validate::Header,
             _ => return None,
         })
     }
@@ -327,14 +332,33 @@ impl Validate {
         match self {
             Validate::K8sSecretData => k8s_secret_data(value),
             Validate::Generic => {
-                if around.source && !around.quoted {
+                // In source code only a quoted literal is a value (`token = getToken()` is code),
+                // and it must look more random than in configuration.
+                if around.source
+                    && (!around.quoted || value.len() < 10 || entropy(value.as_bytes()) < 3.2)
+                {
                     return Verdict::No;
                 }
-                // Source code is full of names like `token = "…"`: a value there must look random.
-                if around.source && entropy(value.as_bytes()) < 3.5 {
+                let named = around
+                    .name
+                    .and_then(|n| std::str::from_utf8(n).ok())
+                    .is_some_and(|n| secret_name(n) || wordpress_key(n));
+                if named && generic_value(value, around.quoted) {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+            Validate::Header => {
+                let v = value.as_bytes();
+                if is_placeholder(value) || entropy(v) < 3.5 || sequential(value) || is_uuid(value)
+                {
                     return Verdict::No;
                 }
-                if self.accepts(value, around.user, around.name) {
+                let digits = v.iter().any(u8::is_ascii_digit);
+                let upper = v.iter().any(u8::is_ascii_uppercase);
+                let lower = v.iter().any(u8::is_ascii_lowercase);
+                if digits && (upper || lower) || upper && lower {
                     Verdict::Secret
                 } else {
                     Verdict::No
@@ -365,7 +389,8 @@ impl Validate {
             Validate::UrlPassword => url_password(value, user),
             Validate::Generic => name
                 .and_then(|n| std::str::from_utf8(n).ok())
-                .is_some_and(|n| secret_name(n) && generic_value(value)),
+                .is_some_and(|n| secret_name(n) && generic_value(value, false)),
+            Validate::Header => self.judge(value, &Around::default()) == Verdict::Secret,
         }
     }
 }
@@ -431,11 +456,14 @@ fn url_password(password: &str, user: Option<&[u8]>) -> bool {
 
 /// A value assigned to a secret-named key that is a literal secret, not code, a reference,
 /// a path, a number, a UUID, a crypt hash or an identifier.
-fn generic_value(v: &str) -> bool {
-    if is_flag_value(v)
-        || v.starts_with(['/', '.', '~', '@', '#', '*', '&', '!'])
-        || v.contains("://")
-    {
+fn generic_value(v: &str, quoted: bool) -> bool {
+    // Unquoted, `@file`, `#comment`, `*ref` are syntax; in quotes they can start a random value.
+    let syntax: &[char] = if quoted {
+        &['/', '.', '~']
+    } else {
+        &['/', '.', '~', '@', '#', '*', '&', '!']
+    };
+    if is_flag_value(v) || v.starts_with(syntax) || v.contains("://") || sequential(v) || words(v) {
         return false;
     }
     let bytes = v.as_bytes();
@@ -529,4 +557,45 @@ fn k8s_secret_data(value: &str) -> Verdict {
         return Verdict::Quiet;
     }
     Verdict::Secret
+}
+
+/// `WordPress`'s `wp-config.php` keys and salts (`define('AUTH_KEY', '…')`).
+fn wordpress_key(name: &str) -> bool {
+    matches!(
+        name,
+        "AUTH_KEY"
+            | "SECURE_AUTH_KEY"
+            | "LOGGED_IN_KEY"
+            | "NONCE_KEY"
+            | "AUTH_SALT"
+            | "SECURE_AUTH_SALT"
+            | "LOGGED_IN_SALT"
+            | "NONCE_SALT"
+    )
+}
+
+/// A test string typed in order (`abcD12efGh34`, `1234567890ab`): half its neighbours ascend.
+fn sequential(v: &str) -> bool {
+    let b: Vec<u8> = v.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let steps = b
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1))
+        .count();
+    b.len() > 2 && steps * 2 >= b.len() - 1
+}
+
+/// Words joined by separators (`auth_token_v2`, `session-cookie-name`, `Api.Key.Header`): a
+/// name, not a value.
+fn words(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-', '.', ':', '/']).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            p.len() - letters.len() <= 2
+                && (letters.bytes().all(|c| c.is_ascii_lowercase())
+                    || letters.bytes().all(|c| c.is_ascii_uppercase())
+                    || letters.len() > 1
+                        && letters.as_bytes()[0].is_ascii_uppercase()
+                        && letters.bytes().skip(1).all(|c| c.is_ascii_lowercase()))
+        })
 }

@@ -541,3 +541,119 @@ fn encrypted_keys_are_notes_and_k8s_secrets_are_judged_decoded() {
         [("kubernetes-secret".to_string(), SecretLevel::Error)]
     );
 }
+
+#[test]
+fn generic_secrets_in_source_of_any_language_and_their_decoys() {
+    let r = |n, seed| {
+        synthetic::random(
+            seed,
+            n,
+            b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+        )
+    };
+    let found = |path: &str, text: &str| -> Vec<String> {
+        detector()
+            .scan_file_text(&key(), text, FileClass::of(path))
+            .into_iter()
+            .map(|h| h.kind)
+            .collect()
+    };
+    let django = format!(
+        "DEBUG = False\nSECRET_KEY = 'django-insecure-{}!(x@'\n",
+        r(40, 1)
+    );
+    assert_eq!(found("/app/proj/settings.py", &django), ["generic-secret"]);
+    let wp = format!(
+        "define( 'DB_PASSWORD', '{}' );\ndefine('AUTH_SALT', '{} {}');\n",
+        r(16, 2),
+        r(30, 3),
+        r(30, 4)
+    );
+    assert_eq!(
+        found("/var/www/wp-config.php", &wp),
+        ["php-define-secret", "php-define-secret"]
+    );
+    for (path, text) in [
+        (
+            "/app/src/client.go",
+            format!("cfg := Config{{APIKey: \"{}\"}}\n", r(32, 5)),
+        ),
+        (
+            "/app/newrelic.js",
+            format!("exports.config = {{ license_key: '{}' }}\n", r(40, 6)),
+        ),
+        (
+            "/app/lib/pay.rb",
+            format!("Square.access_token = \"{}\"\n", r(30, 7)),
+        ),
+        (
+            "/app/App.java",
+            format!(
+                "private static final String DB_PASSWORD = \"{}\";\n",
+                r(14, 8)
+            ),
+        ),
+    ] {
+        assert_eq!(found(path, &text), ["generic-secret"], "{text}");
+    }
+    let curl = format!(
+        "RUN curl -H \"Authorization: Bearer {}\" https://grafana.corp.net/api\n",
+        r(40, 9)
+    );
+    assert_eq!(kinds_in(&curl), ["auth-header"]);
+    let ado = format!(
+        "Server=tcp:db,1433;Database=x;User Id=app;Password={};",
+        r(16, 10)
+    );
+    assert_eq!(kinds_in(&ado), ["connection-string"]);
+    let netrc = format!(
+        "RUN echo \"machine git.corp.net login ci password {}\" > ~/.netrc",
+        r(16, 11)
+    );
+    assert_eq!(kinds_in(&netrc), ["netrc"]);
+    // Code, references, hashes, identifiers, test strings and lockfiles stay quiet.
+    for (path, text) in [
+        (
+            "/app/a.js",
+            "const token = process.env.API_TOKEN;\nconst apiKey = getKey('x');\n",
+        ),
+        (
+            "/app/a.py",
+            "password = os.environ['DB_PASSWORD']\nsecret = os.getenv(\"SECRET\")\n",
+        ),
+        (
+            "/app/a.py",
+            "TOKEN_KEY = 'auth_token_v2'\napi_key = 'abcdef1234567890'\n",
+        ),
+        (
+            "/app/a.ts",
+            "const tokenHash = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';\n",
+        ),
+        (
+            "/app/a.ts",
+            "const apiKey = '123e4567-e89b-42d3-a456-426614174000';\n",
+        ),
+        (
+            "/app/a.js",
+            "headers['Authorization'] = 'Bearer ' + token;\n",
+        ),
+        (
+            "/app/main.min.js",
+            "var a={passwordLabel:\"Password\",tokenType:\"Bearer\"};",
+        ),
+        (
+            "/app/package-lock.json",
+            "\"integrity\": \"sha512-Kx9mQ2vLp7Zt4w\", \"token\": \"Kx9mQ2vLp7Zt4wR8\"",
+        ),
+        (
+            "/app/README.md",
+            "Set `API_TOKEN=<your token>` and `password: ${DB_PASSWORD}`.\n",
+        ),
+    ] {
+        assert!(
+            found(path, text).is_empty(),
+            "{path}: {text}: {:?}",
+            found(path, text)
+        );
+    }
+}
