@@ -739,9 +739,13 @@ fn walk_tar(
         sink.flush();
         drop(sink);
         let found = worker.join().unwrap_or_default();
-        facts
-            .secrets
-            .extend(found.into_iter().map(|(path, hit)| SecretAt { path, hit }));
+        facts.secrets.extend(
+            found
+                .hits
+                .into_iter()
+                .map(|(path, hit)| SecretAt { path, hit }),
+        );
+        facts.warnings.extend(found.warnings);
         walked
     })
 }

@@ -6,6 +6,7 @@
 //! and length) and a keyed hash of the value ([`Key`]), so the same secret in forty images is
 //! one fingerprint and no report, log or cache entry can leak it. Pure: no I/O.
 
+mod archive;
 mod check;
 #[doc(hidden)]
 pub mod synthetic;
@@ -969,33 +970,72 @@ pub struct Batch {
     pub bytes: Vec<u8>,
 }
 
-/// Scans the files that arrive on `rx` until the sender hangs up; returns each hit with its
-/// file's path, in arrival order. Runs on its own thread beside the layer walk.
+/// What the scanner thread found in one layer.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Each hit with its file's path (inside archives: `a.jar!/x.properties`), in arrival order.
+    pub hits: Vec<(String, Hit)>,
+    /// Archives not searched whole (a bound reached, corrupt content).
+    pub warnings: Vec<String>,
+}
+
+/// The pieces of one streamed file as a reader.
+struct PieceReader<'a> {
+    rx: &'a std::sync::mpsc::Receiver<Piece>,
+    back: &'a std::sync::mpsc::SyncSender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    ended: bool,
+}
+
+impl io::Read for PieceReader<'_> {
+    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.cur.len() {
+                let n = dst.len().min(self.cur.len() - self.pos);
+                dst[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.ended {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Piece::Data(d)) => {
+                    // The walker refills consumed pieces; when it has enough, drop them.
+                    let _ = self.back.try_send(std::mem::replace(&mut self.cur, d));
+                    self.pos = 0;
+                }
+                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => self.ended = true,
+            }
+        }
+    }
+}
+
+/// Scans the files that arrive on `rx` until the sender hangs up, opening archives inside
+/// them. Runs on its own thread beside the layer walk.
 #[must_use]
 pub fn scan_pieces(
     key: &Key,
     files: &FileOptions,
     rx: &std::sync::mpsc::Receiver<Piece>,
     back: &std::sync::mpsc::SyncSender<Vec<u8>>,
-) -> Vec<(String, Hit)> {
-    let det = detector();
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
+) -> Scanned {
+    let mut walk = archive::Walk {
+        det: detector(),
+        key,
+        opts: files,
+        buf: Vec::new(),
+        hits: Vec::new(),
+        warnings: Vec::new(),
+    };
     while let Ok(piece) = rx.recv() {
         let path = match piece {
             Piece::Start(path) => path,
             Piece::Batch(Batch { files: list, bytes }) => {
                 for (path, range) in list {
-                    let Some(text) = bytes.get(range) else {
-                        continue;
-                    };
-                    let mut class = FileClass::of(&path);
-                    if !files.binaries && is_binary(text) {
-                        class = class.as_binary();
-                    }
-                    for f in det.find_in(text, class) {
-                        let hit = det.hit(key, &f, text, line_of(text, f.secret.start));
-                        out.push((path.clone(), hit));
+                    if let Some(text) = bytes.get(range) {
+                        archive::batch_file(&mut walk, &path, text);
                     }
                 }
                 let _ = back.try_send(bytes);
@@ -1003,44 +1043,28 @@ pub fn scan_pieces(
             }
             Piece::Data(_) | Piece::End => continue,
         };
-        let class = FileClass::of(&path);
-        let mut cur: Vec<u8> = Vec::new();
-        let mut pos = 0;
-        let mut ended = false;
-        let hits = scan_stream(det, key, files, class, &mut buf, |dst| {
-            loop {
-                if pos < cur.len() {
-                    let n = dst.len().min(cur.len() - pos);
-                    dst[..n].copy_from_slice(&cur[pos..pos + n]);
-                    pos += n;
-                    return Ok(n);
-                }
-                if ended {
-                    return Ok(0);
-                }
-                match rx.recv() {
-                    Ok(Piece::Data(d)) => {
-                        // The walker refills consumed pieces; when it has enough, drop them.
-                        let _ = back.try_send(std::mem::replace(&mut cur, d));
-                        pos = 0;
-                    }
-                    Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
-                }
-            }
-        })
-        .unwrap_or_default();
-        // A file judged binary here stops early: skip the rest of its pieces.
-        while !ended {
+        let mut reader = PieceReader {
+            rx,
+            back,
+            cur: Vec::new(),
+            pos: 0,
+            ended: false,
+        };
+        walk.file(&path, &mut reader);
+        // A file whose archive stopped early: skip the rest of its pieces.
+        while !reader.ended {
             match rx.recv() {
                 Ok(Piece::Data(d)) => {
                     let _ = back.try_send(d);
                 }
-                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
+                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => reader.ended = true,
             }
         }
-        out.extend(hits.into_iter().map(|h| (path.clone(), h)));
     }
-    out
+    Scanned {
+        hits: walk.hits,
+        warnings: walk.warnings,
+    }
 }
 
 /// Content that is not text: NUL bytes, or the magic of executables, archives and images.

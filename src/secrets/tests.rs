@@ -657,3 +657,250 @@ fn generic_secrets_in_source_of_any_language_and_their_decoys() {
         );
     }
 }
+
+/// Archives built here, byte by byte (the reader under test is the only zip code in the crate).
+mod archives {
+    use std::io::Write as _;
+
+    use super::super::archive::Walk;
+    use super::*;
+
+    /// A zip local entry: stored (`deflate = false`) or deflated, sizes in the header or in a
+    /// data descriptor after the data.
+    pub(super) fn zip_entry(name: &str, data: &[u8], deflate: bool, descriptor: bool) -> Vec<u8> {
+        let body = if deflate {
+            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(data).unwrap_or_default();
+            e.finish().unwrap_or_default()
+        } else {
+            data.to_vec()
+        };
+        let size = |n: usize| u32::try_from(n).unwrap_or(0).to_le_bytes();
+        let mut out = b"PK\x03\x04\x14\0".to_vec();
+        out.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
+        out.extend_from_slice(&(if deflate { 8u16 } else { 0 }).to_le_bytes());
+        out.extend_from_slice(&[0; 8]); // time, date, crc
+        if descriptor {
+            out.extend_from_slice(&[0; 8]);
+        } else {
+            out.extend_from_slice(&size(body.len()));
+            out.extend_from_slice(&size(data.len()));
+        }
+        out.extend_from_slice(&u16::try_from(name.len()).unwrap_or(0).to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&body);
+        if descriptor {
+            out.extend_from_slice(b"PK\x07\x08\0\0\0\0");
+            out.extend_from_slice(&size(body.len()));
+            out.extend_from_slice(&size(data.len()));
+        }
+        out
+    }
+
+    /// Entries plus a central-directory signature (the reader stops there).
+    pub(super) fn zip(entries: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = entries.concat();
+        out.extend_from_slice(b"PK\x01\x02 central directory");
+        out
+    }
+
+    pub(super) fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap_or_default();
+        e.finish().unwrap_or_default()
+    }
+
+    pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap_or_default();
+        e.finish().unwrap_or_default()
+    }
+
+    /// A one-file ustar archive.
+    pub(super) fn tar(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut h = [0u8; 512];
+        h[..name.len()].copy_from_slice(name.as_bytes());
+        h[100..108].copy_from_slice(b"0000644\0");
+        h[108..116].copy_from_slice(b"0000000\0");
+        h[116..124].copy_from_slice(b"0000000\0");
+        h[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+        h[136..148].copy_from_slice(b"00000000000\0");
+        h[156] = b'0';
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let mut out = h.to_vec();
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512 + 1024, 0);
+        out
+    }
+
+    /// A packfile of whole objects (`kind` 3 = blob) and one OFS delta holding `delta`.
+    pub(super) fn pack(blobs: &[&[u8]], delta: &[u8]) -> Vec<u8> {
+        let mut out = b"PACK\0\0\0\x02".to_vec();
+        out.extend_from_slice(&u32::try_from(blobs.len() + 1).unwrap_or(0).to_be_bytes());
+        let header = |kind: u8, mut size: usize, out: &mut Vec<u8>| {
+            let mut c = (kind << 4) | u8::try_from(size & 15).unwrap_or(0);
+            size >>= 4;
+            while size > 0 {
+                out.push(c | 0x80);
+                c = u8::try_from(size & 0x7f).unwrap_or(0);
+                size >>= 7;
+            }
+            out.push(c);
+        };
+        for b in blobs {
+            header(3, b.len(), &mut out);
+            out.extend_from_slice(&zlib(b));
+        }
+        header(6, delta.len(), &mut out);
+        out.extend_from_slice(&[0x81, 0x05]); // base offset
+        out.extend_from_slice(&zlib(delta));
+        out.extend_from_slice(&[0; 20]); // trailer checksum
+        out
+    }
+
+    pub(super) fn walk(path: &str, bytes: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
+        let opts = FileOptions::default();
+        let k = key();
+        let mut w = Walk {
+            det: detector(),
+            key: &k,
+            opts: &opts,
+            buf: Vec::new(),
+            hits: Vec::new(),
+            warnings: Vec::new(),
+        };
+        w.file(path, &mut &bytes[..]);
+        (
+            w.hits.into_iter().map(|(p, h)| (p, h.kind)).collect(),
+            w.warnings,
+        )
+    }
+}
+
+#[test]
+fn secrets_inside_archives_and_git_objects_name_their_path() {
+    use archives::*;
+    let ghp = checksummed("ghp_", 21);
+    let npm = checksummed("npm_", 22);
+    let props = format!("spring.datasource.url=jdbc:x\ngithub.token={ghp}\n");
+    let inner = zip(&[zip_entry("x.properties", props.as_bytes(), true, true)]);
+    let jar = zip(&[
+        zip_entry(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\n",
+            false,
+            false,
+        ),
+        zip_entry(
+            "BOOT-INF/classes/application.yml",
+            format!("npm: {npm}\n").as_bytes(),
+            true,
+            false,
+        ),
+        zip_entry("lib/b.jar", &inner, false, false),
+    ]);
+    let (hits, warnings) = walk("/app/lib/orders.jar", &jar);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        hits,
+        [
+            (
+                "/app/lib/orders.jar!/BOOT-INF/classes/application.yml".to_string(),
+                "npm-token".to_string()
+            ),
+            (
+                "/app/lib/orders.jar!/lib/b.jar!/x.properties".to_string(),
+                "github-token".to_string()
+            ),
+        ]
+    );
+    let tgz = gzip(&tar("etc/app.conf", props.as_bytes()));
+    assert_eq!(
+        walk("/srv/backup.tar.gz", &tgz).0,
+        [(
+            "/srv/backup.tar.gz!/etc/app.conf".to_string(),
+            "github-token".to_string()
+        )]
+    );
+    let loose = zlib(format!("blob {}\0{props}", props.len()).as_bytes());
+    let id = "3f786850e387550fdab836ed7e6dc881de23001b";
+    assert_eq!(
+        walk(
+            &format!("/app/.git/objects/{}/{}", &id[..2], &id[2..]),
+            &loose
+        )
+        .0,
+        [(
+            format!("/app/.git!/objects/{id}"),
+            "github-token".to_string()
+        )]
+    );
+    let pk = pack(
+        &[b"README\n", format!("NPM={npm}\n").as_bytes()],
+        format!(" {ghp}\n").as_bytes(),
+    );
+    assert_eq!(
+        walk("/app/.git/objects/pack/pack-1.pack", &pk).0,
+        [
+            (
+                "/app/.git!/objects/pack/pack-1.pack!/1".to_string(),
+                "npm-token".to_string()
+            ),
+            (
+                "/app/.git!/objects/pack/pack-1.pack!/2".to_string(),
+                "github-token".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn truncated_archives_and_bombs_cost_a_warning() {
+    use archives::*;
+    let ghp = checksummed("ghp_", 23);
+    let jar = zip(&[
+        zip_entry(
+            "a.properties",
+            format!("t={ghp}\n").as_bytes(),
+            false,
+            false,
+        ),
+        zip_entry(
+            "b.properties",
+            synthetic::random(1, 5000, b"abcdefghij \n").as_bytes(),
+            true,
+            false,
+        ),
+    ]);
+    let (hits, warnings) = walk("/app/a.jar", &jar[..jar.len() - 200]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(warnings.len(), 1, "{warnings:?} {}", jar.len());
+    // 64 MiB of zeros deflate to ~64 KiB: past 100x plus the slack.
+    let bomb = zip(&[zip_entry("z.txt", &vec![0u8; 64 << 20], true, false)]);
+    let (_, warnings) = walk("/app/bomb.zip", &bomb);
+    assert!(
+        warnings.iter().any(|w| w.contains("inflated")),
+        "{warnings:?} {}",
+        bomb.len()
+    );
+    // Nesting past the depth bound is searched as bytes, not opened.
+    let mut z = zip(&[zip_entry(
+        "t.txt",
+        format!("t={ghp}\n").as_bytes(),
+        false,
+        false,
+    )]);
+    for i in 0..4 {
+        z = zip(&[zip_entry(&format!("n{i}.zip"), &z, false, false)]);
+    }
+    let (_, warnings) = walk("/app/deep.zip", &z);
+    assert!(
+        warnings.iter().any(|w| w.contains("nested")),
+        "{warnings:?}"
+    );
+}
