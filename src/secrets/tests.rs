@@ -658,110 +658,11 @@ fn generic_secrets_in_source_of_any_language_and_their_decoys() {
     }
 }
 
-/// Archives built here, byte by byte (the reader under test is the only zip code in the crate).
+/// Walks one file with the archive reader.
 mod archives {
-    use std::io::Write as _;
-
     use super::super::archive::Walk;
+    pub(super) use super::super::synthetic::{gzip, pack, tar, zip, zip_entry, zlib};
     use super::*;
-
-    /// A zip local entry: stored (`deflate = false`) or deflated, sizes in the header or in a
-    /// data descriptor after the data.
-    pub(super) fn zip_entry(name: &str, data: &[u8], deflate: bool, descriptor: bool) -> Vec<u8> {
-        let body = if deflate {
-            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-            e.write_all(data).unwrap_or_default();
-            e.finish().unwrap_or_default()
-        } else {
-            data.to_vec()
-        };
-        let size = |n: usize| u32::try_from(n).unwrap_or(0).to_le_bytes();
-        let mut out = b"PK\x03\x04\x14\0".to_vec();
-        out.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
-        out.extend_from_slice(&(if deflate { 8u16 } else { 0 }).to_le_bytes());
-        out.extend_from_slice(&[0; 8]); // time, date, crc
-        if descriptor {
-            out.extend_from_slice(&[0; 8]);
-        } else {
-            out.extend_from_slice(&size(body.len()));
-            out.extend_from_slice(&size(data.len()));
-        }
-        out.extend_from_slice(&u16::try_from(name.len()).unwrap_or(0).to_le_bytes());
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&body);
-        if descriptor {
-            out.extend_from_slice(b"PK\x07\x08\0\0\0\0");
-            out.extend_from_slice(&size(body.len()));
-            out.extend_from_slice(&size(data.len()));
-        }
-        out
-    }
-
-    /// Entries plus a central-directory signature (the reader stops there).
-    pub(super) fn zip(entries: &[Vec<u8>]) -> Vec<u8> {
-        let mut out = entries.concat();
-        out.extend_from_slice(b"PK\x01\x02 central directory");
-        out
-    }
-
-    pub(super) fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        e.write_all(data).unwrap_or_default();
-        e.finish().unwrap_or_default()
-    }
-
-    pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        e.write_all(data).unwrap_or_default();
-        e.finish().unwrap_or_default()
-    }
-
-    /// A one-file ustar archive.
-    pub(super) fn tar(name: &str, data: &[u8]) -> Vec<u8> {
-        let mut h = [0u8; 512];
-        h[..name.len()].copy_from_slice(name.as_bytes());
-        h[100..108].copy_from_slice(b"0000644\0");
-        h[108..116].copy_from_slice(b"0000000\0");
-        h[116..124].copy_from_slice(b"0000000\0");
-        h[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
-        h[136..148].copy_from_slice(b"00000000000\0");
-        h[156] = b'0';
-        h[257..263].copy_from_slice(b"ustar\0");
-        h[263..265].copy_from_slice(b"00");
-        h[148..156].copy_from_slice(b"        ");
-        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
-        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-        let mut out = h.to_vec();
-        out.extend_from_slice(data);
-        out.resize(out.len().div_ceil(512) * 512 + 1024, 0);
-        out
-    }
-
-    /// A packfile of whole objects (`kind` 3 = blob) and one OFS delta holding `delta`.
-    pub(super) fn pack(blobs: &[&[u8]], delta: &[u8]) -> Vec<u8> {
-        let mut out = b"PACK\0\0\0\x02".to_vec();
-        out.extend_from_slice(&u32::try_from(blobs.len() + 1).unwrap_or(0).to_be_bytes());
-        let header = |kind: u8, mut size: usize, out: &mut Vec<u8>| {
-            let mut c = (kind << 4) | u8::try_from(size & 15).unwrap_or(0);
-            size >>= 4;
-            while size > 0 {
-                out.push(c | 0x80);
-                c = u8::try_from(size & 0x7f).unwrap_or(0);
-                size >>= 7;
-            }
-            out.push(c);
-        };
-        for b in blobs {
-            header(3, b.len(), &mut out);
-            out.extend_from_slice(&zlib(b));
-        }
-        header(6, delta.len(), &mut out);
-        out.extend_from_slice(&[0x81, 0x05]); // base offset
-        out.extend_from_slice(&zlib(delta));
-        out.extend_from_slice(&[0; 20]); // trailer checksum
-        out
-    }
 
     pub(super) fn walk(path: &str, bytes: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
         let opts = FileOptions::default();
