@@ -489,7 +489,8 @@ impl Detector {
 
 impl Kind {
     /// Whether this kind searches files of class `class`.
-    fn searches(&self, class: FileClass) -> bool {
+    #[must_use]
+    pub fn searches(&self, class: FileClass) -> bool {
         if class.binary {
             return self.binary && (!class.package || self.in_packages);
         }
