@@ -592,3 +592,75 @@ fn every_kind_is_found_in_every_sort_of_place() {
         v["warnings"]
     );
 }
+
+/// Real npm and `PyPI` packages (`aws-sdk`, `jsonwebtoken`, `stripe`, `@octokit/rest`; `boto3`,
+/// `requests`, `stripe`, `django`), installed by `scripts/test-bed.sh`: their test fixtures,
+/// documented example keys, hashes and minified code hold no error-level secret.
+#[test]
+fn installed_packages_are_quiet() {
+    let decoys = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-cache/decoys");
+    if !decoys.join("ready").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing: run scripts/test-bed.sh",
+            decoys.display()
+        );
+        eprintln!("skipped: run scripts/test-bed.sh to install the decoy packages");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    let umoci = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new("umoci")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "umoci {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let image = format!("{}:1", layout.display());
+    umoci(&["init".as_ref(), "--layout".as_ref(), layout.as_os_str()]);
+    umoci(&["new".as_ref(), "--image".as_ref(), image.as_ref()]);
+    for (from, to) in [
+        ("node/node_modules", "/app/node_modules"),
+        (
+            "python/site-packages",
+            "/usr/local/lib/python3.12/site-packages",
+        ),
+    ] {
+        umoci(&[
+            "insert".as_ref(),
+            "--rootless".as_ref(),
+            "--image".as_ref(),
+            image.as_ref(),
+            decoys.join(from).as_os_str(),
+            to.as_ref(),
+        ]);
+    }
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "--no-cache",
+            "-f",
+            "json",
+            "--fail-on",
+            "never",
+            &format!("oci:{image}"),
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let errors: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "FS006" && f["level"] == "error")
+        .map(|f| format!("{} {}", f["image_path"], f["evidence"]["kind"]))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

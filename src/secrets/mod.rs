@@ -1162,11 +1162,12 @@ pub fn skip_path(path: &str) -> bool {
         "jvm",
     ];
     let in_package = dirs.iter().any(|c| packaged.contains(c));
-    // A package's README and changelog document example keys; an application's runbook is
-    // searched.
+    // A package's README, changelog and example data (`sts.examples.json`) document example
+    // keys; an application's runbook is searched.
     let prose = [".md", ".markdown", ".rst"]
         .iter()
-        .any(|s| name.ends_with(s));
+        .any(|s| name.ends_with(s))
+        || name.to_ascii_lowercase().contains("example");
     in_package
         && (prose
             || dirs.iter().any(|c| {

@@ -215,6 +215,10 @@ fn markdown_is_searched_outside_packages_and_lockfiles_are_package_data() {
     assert!(!skip_path("/srv/docs/setup.rst"));
     assert!(skip_path("/app/node_modules/stripe/README.md"));
     assert!(skip_path(
+        "/app/node_modules/aws-sdk/apis/sts-2011-06-15.examples.json"
+    ));
+    assert!(!skip_path("/app/config/examples.json"));
+    assert!(skip_path(
         "/usr/lib/python3/dist-packages/boto3/CHANGELOG.rst"
     ));
     assert!(FileClass::of("/app/package-lock.json").package);
