@@ -1068,6 +1068,26 @@ pub fn scan_pieces(
     }
 }
 
+/// Searches one file's bytes as the layer scanner does, archives and git objects opened: the
+/// hits (with their paths inside archives) and the warnings. For fuzzing and tools.
+#[doc(hidden)]
+#[must_use]
+pub fn scan_file_bytes(key: &Key, opts: &FileOptions, path: &str, bytes: &[u8]) -> Scanned {
+    let mut walk = archive::Walk {
+        det: detector(),
+        key,
+        opts,
+        buf: Vec::new(),
+        hits: Vec::new(),
+        warnings: Vec::new(),
+    };
+    walk.file(path, &mut &bytes[..]);
+    Scanned {
+        hits: walk.hits,
+        warnings: walk.warnings,
+    }
+}
+
 /// Content that is not text: NUL bytes, or the magic of executables, archives and images.
 #[must_use]
 pub fn is_binary(head: &[u8]) -> bool {

@@ -809,3 +809,56 @@ fn truncated_archives_and_bombs_cost_a_warning() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn archive_readers_survive_garbage() {
+    // What the fuzz target does, on a few thousand deterministic inputs: truncations of valid
+    // archives and random bytes behind each reader's magic.
+    use archives::*;
+    let ghp = checksummed("ghp_", 31);
+    let valid = [
+        (
+            "/app/a.jar",
+            zip(&[zip_entry(
+                "x.yml",
+                format!("t: {ghp}\n").as_bytes(),
+                true,
+                true,
+            )]),
+        ),
+        ("/app/b.tar.gz", gzip(&tar("x.conf", ghp.as_bytes()))),
+        (
+            "/app/.git/objects/pack/p.pack",
+            pack(&[ghp.as_bytes()], b"d"),
+        ),
+    ];
+    for (path, bytes) in &valid {
+        for cut in 0..bytes.len() {
+            let _ = scan_file_bytes(&key(), &FileOptions::default(), path, &bytes[..cut]);
+        }
+    }
+    for seed in 0..100u64 {
+        let noise = synthetic::random(
+            seed,
+            64 + (seed as usize % 700),
+            &(0..=255).collect::<Vec<u8>>(),
+        );
+        for magic in [
+            &b"PK\x03\x04"[..],
+            b"PACK\0\0\0\x02",
+            b"\x1f\x8b",
+            b"\x28\xb5\x2f\xfd",
+            b"\x78",
+        ] {
+            let mut b = magic.to_vec();
+            b.extend_from_slice(noise.as_bytes());
+            for path in [
+                "/app/x.zip",
+                "/app/.git/objects/pack/p.pack",
+                "/app/.git/objects/ab/cdef0123456789abcdef0123456789abcdef01",
+            ] {
+                let _ = scan_file_bytes(&key(), &FileOptions::default(), path, &b);
+            }
+        }
+    }
+}
