@@ -236,7 +236,25 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// A Rails key file: only the key, searched with its variable's name.
+    fn rails_key(&mut self, path: &str, text: &[u8]) {
+        let named = [b"RAILS_MASTER_KEY=".as_slice(), text].concat();
+        for f in self.det.find_in(&named, FileClass::ANY) {
+            let hit = self
+                .det
+                .hit(self.key, &f, &named, line_of(&named, f.secret.start));
+            self.hits.push((path.to_string(), hit));
+        }
+    }
+
     fn plain(&mut self, path: &str, r: &mut dyn Read) -> io::Result<()> {
+        if rails_key_file(path) {
+            let mut text = Vec::new();
+            r.take(4096).read_to_end(&mut text)?;
+            self.rails_key(path, &text);
+            io::copy(r, &mut io::sink())?;
+            return Ok(());
+        }
         if skip_path(path) {
             io::copy(r, &mut io::sink())?;
             return Ok(());
@@ -409,6 +427,16 @@ impl Walk<'_> {
     }
 }
 
+/// `config/master.key`, `config/credentials/production.key`: Rails keeps only the key there.
+fn rails_key_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "master.key"
+        || (path.contains("/config/credentials/")
+            && std::path::Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("key")))
+}
+
 /// The current tar entry's content as a reader.
 struct TarContent<'t, 'r>(&'t mut crate::image::tar::Reader<&'r mut dyn BufRead>);
 
@@ -424,6 +452,10 @@ impl Read for TarContent<'_, '_> {
 pub(crate) fn batch_file(w: &mut Walk<'_>, path: &str, text: &[u8]) {
     if is_container(text, path) {
         w.file(path, &mut &text[..]);
+        return;
+    }
+    if rails_key_file(path) {
+        w.rails_key(path, text);
         return;
     }
     let mut class = FileClass::of(path);

@@ -862,3 +862,23 @@ fn archive_readers_survive_garbage() {
         }
     }
 }
+
+#[test]
+fn rails_master_key_files() {
+    let k = synthetic::random(4, 32, b"0123456789abcdef");
+    let got = scan_file_bytes(
+        &key(),
+        &FileOptions::default(),
+        "/app/config/master.key",
+        format!("{k}\n").as_bytes(),
+    );
+    assert_eq!(got.hits.len(), 1, "{:?}", got.hits);
+    assert_eq!(got.hits[0].1.kind, "rails-master-key");
+    let other = scan_file_bytes(
+        &key(),
+        &FileOptions::default(),
+        "/app/config/other.key",
+        k.as_bytes(),
+    );
+    assert!(other.hits.is_empty());
+}
