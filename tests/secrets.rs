@@ -178,8 +178,6 @@ fn planted_secrets_are_found_everywhere_and_never_shown() {
     let expected: BTreeSet<_> = [
         s("FS006", "/app/config/settings.yml", "aws-secret-access-key"),
         s("FS006", "/srv/keys/server.txt", "private-key"),
-        // Binaries are searched for distinctive formats by default.
-        s("FS006", "/usr/local/bin/tool", "private-key"),
         s("FS006", "/app/static/js/main.4f1c.min.js", "github-token"),
         s("FS006", "/etc/app/app.conf", "connection-url"),
         s("FS006", "/app/gcp.json", "gcp-service-account"),

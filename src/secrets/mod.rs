@@ -492,7 +492,11 @@ impl Kind {
     #[must_use]
     pub fn searches(&self, class: FileClass) -> bool {
         if class.binary {
-            return self.binary && (!class.package || self.in_packages);
+            // Packages' binaries embed test vectors (GnuTLS's keys): only checksummed tokens,
+            // which cannot be test data that happens to look right, and a cheap search over
+            // the bulk of an image's bytes.
+            return self.binary
+                && (!class.package || (self.in_packages && self.checksum.is_some()));
         }
         (class.config || !self.config_only) && (!class.package || self.in_packages)
     }
@@ -791,13 +795,15 @@ impl FileClass {
         let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
         let package = dirs.split('/').any(|c| PACKAGE_DIRS.contains(&c))
             || [
-                "/usr/lib/python",
+                // The distribution's packages: libraries, interpreters' trees, JVMs.
+                "/usr/lib/",
+                "/usr/lib64/",
+                "/usr/libexec/",
+                "/lib/",
+                "/lib64/",
                 "/usr/share/",
-                "/usr/lib/ruby/",
-                "/usr/lib/node_modules/",
                 "/go/pkg/mod/",
                 "/usr/local/go/",
-                "/usr/lib/jvm/",
             ]
             .iter()
             .any(|p| path.starts_with(p));

@@ -186,6 +186,7 @@ fn streams_across_windows_and_counts_lines() {
 #[test]
 fn binaries_are_searched_for_distinctive_kinds() {
     let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend_from_slice(checksummed("ghp_", 41).as_bytes());
     elf.extend_from_slice(pem(1).as_bytes());
     elf.extend_from_slice(b"\0db_password=Kx9mQ2vLp7Zt4w\0");
     let run = |binaries| {
@@ -204,9 +205,21 @@ fn binaries_are_searched_for_distinctive_kinds() {
         .map(|h| h.into_iter().map(|h| h.kind).collect::<Vec<_>>())
         .unwrap_or_default()
     };
-    // A private key is distinctive enough for a binary's bytes; a `name=value` is not.
-    assert_eq!(run(false), ["private-key"]);
-    assert_eq!(run(true), ["private-key", "generic-password"]);
+    // A token with a prefix is distinctive enough for a binary's bytes; a `name=value` is not,
+    // nor a private key (libraries embed test keys).
+    assert_eq!(run(false), ["github-token"]);
+    assert_eq!(
+        run(true),
+        ["github-token", "private-key", "generic-password"]
+    );
+    // Inside the distribution's libraries, only checksummed tokens.
+    let lib = FileClass::of("/usr/lib/x86_64-linux-gnu/libx.so").as_binary();
+    let aws = format!(
+        "\0AKIA{}\0",
+        synthetic::random(3, 16, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    );
+    assert!(detector().find_in(aws.as_bytes(), lib).is_empty());
+    assert_eq!(detector().find_in(&elf, lib).len(), 1);
 }
 
 #[test]
