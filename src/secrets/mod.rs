@@ -253,8 +253,18 @@ impl Detector {
         for (i, text) in texts.iter().enumerate() {
             let raw: RawFile =
                 toml::from_str(text).map_err(|e| KindsError(format!("file {i}: {e}")))?;
-            for k in raw.kind {
-                if k.last { lasts.push(k) } else { raws.push(k) }
+            for mut k in raw.kind {
+                // Provider kinds search installed packages' trees only when they say so: the
+                // packages' automaton stays small enough for the SIMD search over gigabytes of
+                // `node_modules` (and packages' docs are full of well-formed examples).
+                if i > 0 && k.packages.is_none() {
+                    k.packages = Some(false);
+                }
+                if k.last {
+                    lasts.push(k);
+                } else {
+                    raws.push(k);
+                }
             }
         }
         raws.extend(lasts);
