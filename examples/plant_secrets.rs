@@ -1,13 +1,15 @@
 //! Plants synthetic, format-valid secrets and decoys into a root filesystem, for
 //! `benches/secrets.sh`: one file per secret in the places and shapes applications keep them,
-//! and decoys that must stay quiet. Writes `ROOT/../planted.json` (path and kind of each
+//! one file per kind (its generated sample in its usual context), and decoys that must stay
+//! quiet. Writes `ROOT/../planted.json` (path and kind of each
 //! secret, and the decoy paths) and `ROOT/../values.txt` (the values, to grep outputs for).
 //!
 //!     cargo run --release --example plant_secrets -- ROOT
 
 use std::path::Path;
 
-use hullscan::secrets::synthetic::{checksummed, pem, planted};
+use hullscan::secrets::FileClass;
+use hullscan::secrets::synthetic::{checksummed, pem, planted, sample};
 
 fn write(root: &Path, path: &str, text: &str) -> std::io::Result<()> {
     let full = root.join(path.trim_start_matches('/'));
@@ -56,6 +58,27 @@ fn main() -> std::io::Result<()> {
     let key = pem(901);
     write(root, "/srv/keys/server.txt", &key)?;
     secrets.push(serde_json::json!({"path": "/srv/keys/server.txt", "kind": "private-key"}));
+    // Every kind with a sample: its generated value in its usual context, in source code where
+    // the kind searches source, else in an env file.
+    for (i, kind) in hullscan::secrets::detector().kinds().iter().enumerate() {
+        let Some(Ok(value)) = kind.sample.as_deref().map(|t| sample(t, 5000 + i as u64)) else {
+            continue;
+        };
+        let text = kind
+            .context
+            .as_deref()
+            .unwrap_or("{secret}")
+            .replacen("{secret}", &value, 1);
+        let ext = if kind.searches(FileClass::of("/app/kinds/x.py")) {
+            "py"
+        } else {
+            "env"
+        };
+        let path = format!("/app/kinds/{}.{ext}", kind.id);
+        write(root, &path, &format!("# {}\n{text}\n", kind.id))?;
+        secrets.push(serde_json::json!({"path": path, "kind": kind.id}));
+        values.push(value);
+    }
     // Decoys: documented examples, placeholders, public material, hashes, UUIDs, test keys.
     let decoys = [
         ("/app/config/aws-example.yml", "aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n".to_string()),

@@ -9,9 +9,9 @@
 # buildah (real Dockerfile builds), docker.io and podman (local engines the tests start on
 # temp sockets), docker-registry and apache2-utils (registries on
 # 127.0.0.1, htpasswd), jq, chromium (renders the HTML report headless), time (GNU time: peak
-# memory in tests/hostile.rs). PyPI: moto's server
-# (the AWS API for the ECR tests). Each is installed only when missing; nothing is downloaded
-# outside the package registries.
+# memory in tests/hostile.rs). PyPI: moto's server (the AWS API for the ECR tests). npm and
+# PyPI packages as secret-scanner decoys (below). Each is installed only when missing; nothing
+# is downloaded outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,18 @@ fi
 
 python3 -c 'import moto.server, boto3' >/dev/null 2>&1 \
   || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
+
+# Decoys for the secret scanner: real npm and PyPI packages (their test fixtures, documented
+# example keys, hashes and minified code must stay quiet; tests/secrets.rs scans them).
+decoys=target/test-cache/decoys
+if [ ! -f "$decoys/ready" ]; then
+  mkdir -p "$decoys/node" "$decoys/python"
+  (cd "$decoys/node" && npm install --silent --no-audit --no-fund --ignore-scripts \
+    aws-sdk jsonwebtoken stripe @octokit/rest >/dev/null)
+  python3 -m pip install --quiet --disable-pip-version-check --target "$decoys/python/site-packages" \
+    boto3 requests stripe django
+  touch "$decoys/ready"
+fi
 
 if [ "${1:-}" = "--test" ]; then
   shift

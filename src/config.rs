@@ -211,9 +211,9 @@ pub struct Config {
 pub struct SecretsConfig {
     /// Search every file of every layer (config and history are searched regardless).
     pub enabled: bool,
-    /// Also search binaries.
+    /// Search binaries for every kind (they are always searched for the `binary` kinds).
     pub binaries: bool,
-    /// Bytes read of one file.
+    /// Bytes read of one file (a time bound; unlimited by default).
     pub max_file_bytes: u64,
 }
 

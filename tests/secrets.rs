@@ -208,7 +208,7 @@ fn planted_secrets_are_found_everywhere_and_never_shown() {
         assert_no_value(&planted.values, &entry.display().to_string(), &plain);
     }
 
-    // Binaries only when asked; `--secrets off` keeps config and history.
+    // Binaries for every kind when asked; `--secrets off` keeps config and history.
     let bin = found(&scan(&["-f", "json", "--secrets", "binaries"]));
     assert!(bin.contains(&s("FS006", "/usr/local/bin/tool", "private-key")));
     let off = found(&scan(&["-f", "json", "--secrets", "off"]));
@@ -422,4 +422,243 @@ fn batch_records_state_and_sarif_hold_no_value() {
         let plain = zstd::stream::decode_all(&raw[..]).unwrap_or(raw);
         assert_no_value(&planted.values, &entry.display().to_string(), &plain);
     }
+}
+
+/// Every kind with a sample, its generated value planted in its usual context in one of many
+/// places (source of five languages, configs, Markdown, a `.pyc` after 0xA4, an ELF, a properties
+/// file in a jar nested in a jar, a `.tar.gz`, git loose objects and a packfile) plus a token past
+/// the old 16 MiB read cap of a log: each is found as its kind at its path (the path inside an
+/// archive included), nothing else is an error, and no value is printed.
+#[test]
+fn every_kind_is_found_in_every_sort_of_place() {
+    use hullscan::secrets::synthetic::{gzip, pack, sample, tar, zip, zip_entry, zlib};
+    use hullscan::secrets::{FileClass, detector};
+    let mut layer = Layer::new("ADD app /").dir("/app", 0o755);
+    let mut expected: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut values: Vec<String> = Vec::new();
+    let (mut in_jar, mut in_tgz, mut in_pack) = (Vec::new(), Vec::new(), Vec::new());
+    let sources = ["py", "js", "go", "php", "rb"];
+    for (i, kind) in detector().kinds().iter().enumerate() {
+        let Some(template) = &kind.sample else {
+            continue;
+        };
+        let value = sample(template, 1000 + i as u64).unwrap();
+        let text = kind
+            .context
+            .as_deref()
+            .unwrap_or("{secret}")
+            .replacen("{secret}", &value, 1);
+        let id = &kind.id;
+        let config = format!("/app/config/{id}.yaml");
+        let mut plant = |path: String, body: Vec<u8>| {
+            expected.insert((path.clone(), id.clone()));
+            layer = std::mem::replace(&mut layer, Layer::new("")).file(&path, 0o644, &body);
+        };
+        let body = format!("# {id}\n{text}\n").into_bytes();
+        match i % 12 {
+            n @ 0..=4 => {
+                let path = format!("/app/src/{id}.{}", sources[n]);
+                if kind.searches(FileClass::of(&path)) {
+                    plant(path, body);
+                } else {
+                    plant(format!("/app/{id}.env"), body);
+                }
+            }
+            5 => plant(format!("/app/docs/{id}.md"), body),
+            6 | 7 if kind.binary => {
+                let mut bin = if i % 12 == 6 {
+                    b"\x6f\x0d\x0d\x0a\0\0\0\0\xe3\0\0\0\xa4".to_vec()
+                } else {
+                    b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\xa4".to_vec()
+                };
+                bin.extend_from_slice(text.as_bytes());
+                bin.extend_from_slice(b"\xa4\0\x01\x02");
+                let ext = if i % 12 == 6 { "cpython-312.pyc" } else { "so" };
+                plant(format!("/app/bin/{id}.{ext}"), bin);
+            }
+            8 => in_jar.push((format!("{id}.properties"), body)),
+            9 => in_tgz.push((format!("etc/{id}.conf"), body)),
+            10 => {
+                let oid = format!("{:040x}", i + 0xabc);
+                let obj = zlib(&[format!("blob {}\0", body.len()).as_bytes(), &body].concat());
+                let path = format!("/app/.git/objects/{}/{}", &oid[..2], &oid[2..]);
+                expected.insert((format!("/app/.git!/objects/{oid}"), id.clone()));
+                layer = std::mem::replace(&mut layer, Layer::new("")).file(&path, 0o444, &obj);
+            }
+            11 => in_pack.push((id.clone(), body)),
+            _ => plant(config, body),
+        }
+        values.push(value);
+    }
+    // A jar holding a jar, two deep; deflated entries with data descriptors.
+    let inner: Vec<Vec<u8>> = in_jar
+        .iter()
+        .map(|(n, b)| zip_entry(n, b, true, true))
+        .collect();
+    let jar = zip(&[
+        zip_entry(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\n",
+            false,
+            false,
+        ),
+        zip_entry("lib/b.jar", &zip(&inner), true, false),
+    ]);
+    for (n, _) in &in_jar {
+        let id = n.trim_end_matches(".properties");
+        expected.insert((
+            format!("/app/lib/orders.jar!/lib/b.jar!/{n}"),
+            id.to_string(),
+        ));
+    }
+    let mut tarball = Vec::new();
+    for (n, b) in &in_tgz {
+        let t = tar(n, b);
+        tarball.extend_from_slice(&t[..t.len() - 1024]);
+        let id = n.trim_start_matches("etc/").trim_end_matches(".conf");
+        expected.insert((format!("/srv/backup.tar.gz!/{n}"), id.to_string()));
+    }
+    tarball.extend_from_slice(&[0; 1024]);
+    let blobs: Vec<&[u8]> = in_pack.iter().map(|(_, b)| b.as_slice()).collect();
+    let packfile = pack(&blobs, b"delta");
+    for (n, (id, _)) in in_pack.iter().enumerate() {
+        expected.insert((
+            format!("/app/.git!/objects/pack/pack-1.pack!/{n}"),
+            id.clone(),
+        ));
+    }
+    // A token 20 MiB into a log.
+    let ghp = checksummed("ghp_", 99);
+    let mut log = "INFO request served in 3ms\n"
+        .repeat(20 << 20 >> 5)
+        .into_bytes();
+    log.extend_from_slice(format!("DEBUG auth with {ghp}\n").as_bytes());
+    expected.insert(("/var/log/app.log".into(), "github-token".into()));
+    values.push(ghp);
+    let layer = layer
+        .file("/app/lib/orders.jar", 0o644, &jar)
+        .file("/srv/backup.tar.gz", 0o644, &gzip(&tarball))
+        .file("/app/.git/objects/pack/pack-1.pack", 0o444, &packfile)
+        .file("/var/log/app.log", 0o644, &log);
+    let dir = tempfile::tempdir().unwrap();
+    Image::new(vec![layer]).write_oci(&dir.path().join("img"), "1");
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "--no-cache",
+            "-f",
+            "json",
+            "oci:img:1",
+        ],
+        dir.path(),
+    );
+    assert_no_value(&values, "stdout", &out.stdout);
+    assert_no_value(&values, "stderr", &out.stderr);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let got: BTreeSet<(String, String)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "FS006")
+        .map(|f| {
+            (
+                f["image_path"].as_str().unwrap_or("").to_string(),
+                f["evidence"]["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(expected.len() > 150, "{}", expected.len());
+    let missed: Vec<_> = expected.difference(&got).collect();
+    assert!(
+        missed.is_empty(),
+        "missed {} of {}: {missed:#?}",
+        missed.len(),
+        expected.len()
+    );
+    let planted_paths: BTreeSet<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+    let stray: Vec<_> = got
+        .iter()
+        .filter(|(p, _)| !planted_paths.contains(p.as_str()))
+        .collect();
+    assert!(
+        stray.is_empty(),
+        "findings where nothing was planted: {stray:?}"
+    );
+    assert!(
+        v["warnings"].as_array().is_none_or(Vec::is_empty),
+        "{}",
+        v["warnings"]
+    );
+}
+
+/// Real npm and `PyPI` packages (`aws-sdk`, `jsonwebtoken`, `stripe`, `@octokit/rest`; `boto3`,
+/// `requests`, `stripe`, `django`), installed by `scripts/test-bed.sh`: their test fixtures,
+/// documented example keys, hashes and minified code hold no error-level secret.
+#[test]
+fn installed_packages_are_quiet() {
+    let decoys = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-cache/decoys");
+    if !decoys.join("ready").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing: run scripts/test-bed.sh",
+            decoys.display()
+        );
+        eprintln!("skipped: run scripts/test-bed.sh to install the decoy packages");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("oci");
+    let umoci = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new("umoci")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "umoci {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let image = format!("{}:1", layout.display());
+    umoci(&["init".as_ref(), "--layout".as_ref(), layout.as_os_str()]);
+    umoci(&["new".as_ref(), "--image".as_ref(), image.as_ref()]);
+    for (from, to) in [
+        ("node/node_modules", "/app/node_modules"),
+        (
+            "python/site-packages",
+            "/usr/local/lib/python3.12/site-packages",
+        ),
+    ] {
+        umoci(&[
+            "insert".as_ref(),
+            "--rootless".as_ref(),
+            "--image".as_ref(),
+            image.as_ref(),
+            decoys.join(from).as_os_str(),
+            to.as_ref(),
+        ]);
+    }
+    let out = hullscan(
+        &[
+            "image",
+            "--no-config",
+            "--no-cache",
+            "-f",
+            "json",
+            "--fail-on",
+            "never",
+            &format!("oci:{image}"),
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let errors: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "FS006" && f["level"] == "error")
+        .map(|f| format!("{} {}", f["image_path"], f["evidence"]["kind"]))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }

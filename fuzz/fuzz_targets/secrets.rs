@@ -1,8 +1,9 @@
 //! The secret detector over arbitrary bytes: prefilter, regexes, validators (base64, JSON of
-//! JWTs), masking and the streaming windows.
+//! JWTs), masking and the streaming windows; and the archive readers (zip, tar, gzip, zstd, git
+//! loose objects and packfiles) over the same bytes behind each one's magic.
 #![no_main]
 
-use hullscan::secrets::{FileClass, FileOptions, Key, detector, scan_stream};
+use hullscan::secrets::{FileClass, FileOptions, Key, detector, scan_file_bytes, scan_stream};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,4 +28,19 @@ fuzz_target!(|data: &[u8]| {
         pos += n;
         Ok(n)
     });
+    // The archive readers: the input as it is (its own magic), and behind each reader's magic.
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(data);
+    let mut pack = b"PACK\0\0\0\x02".to_vec();
+    pack.extend_from_slice(data);
+    let mut loose = vec![0x78];
+    loose.extend_from_slice(data);
+    for (path, bytes) in [
+        ("/app/x.jar", data),
+        ("/app/x.jar", &zip[..]),
+        ("/app/.git/objects/pack/pack-1.pack", &pack[..]),
+        ("/app/.git/objects/ab/cdef0123456789abcdef0123456789abcdef01", &loose[..]),
+    ] {
+        let _ = scan_file_bytes(&key, &opts, path, bytes);
+    }
 });

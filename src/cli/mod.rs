@@ -196,11 +196,12 @@ impl Drop for WaitSpinner {
 /// `--secrets`: how image content is searched for secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SecretsMode {
-    /// Every text file of every layer, plus config and history.
+    /// Every file of every layer (binaries for the distinctive token formats), plus config
+    /// and history.
     On,
     /// Config and history only: layer files are not read (fastest).
     Off,
-    /// Binaries too (ELF, archives, files with NUL bytes).
+    /// Binaries for every kind too, not only the distinctive token formats (slower).
     Binaries,
 }
 

@@ -739,9 +739,13 @@ fn walk_tar(
         sink.flush();
         drop(sink);
         let found = worker.join().unwrap_or_default();
-        facts
-            .secrets
-            .extend(found.into_iter().map(|(path, hit)| SecretAt { path, hit }));
+        facts.secrets.extend(
+            found
+                .hits
+                .into_iter()
+                .map(|(path, hit)| SecretAt { path, hit }),
+        );
+        facts.warnings.extend(found.warnings);
         walked
     })
 }
@@ -792,7 +796,7 @@ impl Sink<'_> {
     }
 
     /// Sends a file of `size` bytes: `head` (already read), then the rest of the entry, up
-    /// to the size cap. Binaries (judged on the first bytes) are not sent unless asked for.
+    /// to the size cap. Binaries too: the scanner searches them for the `binary` kinds.
     fn send(
         &self,
         path: &str,
@@ -804,7 +808,6 @@ impl Sink<'_> {
             return Ok(());
         }
         let want = size.min(self.files.max_file_bytes);
-        let binary = |b: &[u8]| !self.files.binaries && crate::secrets::is_binary(b);
         if let Ok(small) = usize::try_from(want)
             && small <= PIECE
         {
@@ -819,7 +822,7 @@ impl Sink<'_> {
             bytes[start..start + have].copy_from_slice(&head[..have]);
             let end = Self::fill(archive, &mut bytes[start..], have)? + start;
             bytes.truncate(end);
-            if end == start || binary(&bytes[start..]) {
+            if end == start {
                 bytes.truncate(start);
                 return Ok(());
             }
@@ -836,7 +839,7 @@ impl Sink<'_> {
         first[..head.len()].copy_from_slice(head);
         let n = Self::fill(archive, &mut first, head.len())?;
         first.truncate(n);
-        if n == 0 || binary(&first) {
+        if n == 0 {
             return Ok(());
         }
         let mut sent = n as u64;

@@ -127,13 +127,17 @@ fn secret_fates(layers: &[LayerFacts]) -> Vec<ImageSecret> {
     let mut out = Vec::new();
     for (i, layer) in layers.iter().enumerate() {
         for s in &layer.secrets {
+            // A secret inside an archive (`a.jar!/x.yml`) shares the archive file's fate.
+            let path = s
+                .path
+                .split_once("!/")
+                .map_or(s.path.as_str(), |(outer, _)| outer);
             let fate = layers[i + 1..]
                 .iter()
                 .find_map(|later| {
-                    let deleted = later.whiteouts.iter().any(|w| under(&s.path, w))
+                    let deleted = later.whiteouts.iter().any(|w| under(path, w))
                         || later.opaque_dirs.iter().any(|d| {
-                            s.path
-                                .strip_prefix(d.as_str())
+                            path.strip_prefix(d.as_str())
                                 .is_some_and(|r| r.starts_with('/'))
                                 || d == "/"
                         });
@@ -143,7 +147,7 @@ fn secret_fates(layers: &[LayerFacts]) -> Vec<ImageSecret> {
                     later
                         .entries
                         .iter()
-                        .any(|e| e.path == s.path)
+                        .any(|e| e.path == path)
                         .then_some(Fate::Overwritten(later.index))
                 })
                 .unwrap_or(Fate::Present);

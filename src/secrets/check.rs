@@ -208,6 +208,8 @@ pub fn secret_name(name: &str) -> bool {
         || pair("SIGNING", "KEY")
         || pair("FERNET", "KEY")
         || pair("CLIENT", "KEY")
+        || pair("APP", "KEY")
+        || pair("LICENSE", "KEY")
         || (has("PASS") && tokens.len() > 1)
 }
 
@@ -260,6 +262,31 @@ pub fn crc32_base62_ok(token: &[u8]) -> bool {
         .any(|a| base62_decode(sum, a) == Some(crc))
 }
 
+/// What a match's surroundings say about its value.
+#[derive(Debug, Default)]
+pub(crate) struct Around<'a> {
+    /// The URL or netrc user (`user` group).
+    pub(crate) user: Option<&'a [u8]>,
+    /// The key it is assigned to (`name` group).
+    pub(crate) name: Option<&'a [u8]>,
+    /// The value was quoted (a `q` group matched).
+    pub(crate) quoted: bool,
+    /// In source code rather than configuration.
+    pub(crate) source: bool,
+}
+
+/// A check's judgement on one match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A secret: report it.
+    Secret,
+    /// Known not to be a secret, and no other kind may claim the range (a `Secret`'s data
+    /// that decodes to `changeme`).
+    Quiet,
+    /// Not this kind: other kinds may still match there.
+    No,
+}
+
 /// Structural checks a kind can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Validate {
@@ -274,6 +301,12 @@ pub(crate) enum Validate {
     UrlPassword,
     /// `name = value`: a secret name and a value that is not code, a path or a flag.
     Generic,
+    /// An `openssh-key-v1` body whose cipher is not `none` (passphrase-protected).
+    OpensshEncrypted,
+    /// A Kubernetes `Secret`'s `data` value: base64, judged decoded.
+    K8sSecretData,
+    /// A credential in an HTTP header (`Authorization: Bearer …`, `X-Api-Key: …`).
+    Header,
 }
 
 impl Validate {
@@ -284,12 +317,68 @@ impl Validate {
             "pem-base64" => Validate::PemBase64,
             "url-password" => Validate::UrlPassword,
             "generic" => Validate::Generic,
+            "openssh-encrypted" => Validate::OpensshEncrypted,
+            "k8s-secret-data" => Validate::K8sSecretData,
+            "header" => Validate::Header,
             _ => return None,
         })
     }
 
-    pub(crate) fn accepts(self, value: &str, user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+    /// Checks that judge the decoded value themselves (entropy and placeholders included).
+    pub(crate) fn decodes(self) -> bool {
+        matches!(self, Validate::K8sSecretData)
+    }
+
+    pub(crate) fn judge(self, value: &str, around: &Around<'_>) -> Verdict {
         match self {
+            Validate::K8sSecretData => k8s_secret_data(value),
+            Validate::Generic => {
+                // In source code only a quoted literal is a value (`token = getToken()` is code),
+                // and it must look more random than in configuration.
+                if around.source
+                    && (!around.quoted || value.len() < 10 || entropy(value.as_bytes()) < 3.2)
+                {
+                    return Verdict::No;
+                }
+                let named = around
+                    .name
+                    .and_then(|n| std::str::from_utf8(n).ok())
+                    .is_some_and(|n| secret_name(n) || wordpress_key(n));
+                if named && generic_value(value, around.quoted) {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+            Validate::Header => {
+                let v = value.as_bytes();
+                if is_placeholder(value) || entropy(v) < 3.5 || sequential(value) || is_uuid(value)
+                {
+                    return Verdict::No;
+                }
+                let digits = v.iter().any(u8::is_ascii_digit);
+                let upper = v.iter().any(u8::is_ascii_uppercase);
+                let lower = v.iter().any(u8::is_ascii_lowercase);
+                if digits && (upper || lower) || upper && lower {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+            _ => {
+                if self.accepts(value, around.user, around.name) {
+                    Verdict::Secret
+                } else {
+                    Verdict::No
+                }
+            }
+        }
+    }
+
+    fn accepts(self, value: &str, user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+        match self {
+            Validate::OpensshEncrypted => openssh_cipher(value).is_some_and(|c| c != b"none"),
+            Validate::K8sSecretData => k8s_secret_data(value) == Verdict::Secret,
             Validate::Jwt => jwt(value),
             Validate::DockerAuth => docker_auth(value),
             Validate::PemBase64 => base64::engine::general_purpose::STANDARD
@@ -301,7 +390,8 @@ impl Validate {
             Validate::UrlPassword => url_password(value, user),
             Validate::Generic => name
                 .and_then(|n| std::str::from_utf8(n).ok())
-                .is_some_and(|n| secret_name(n) && generic_value(value)),
+                .is_some_and(|n| secret_name(n) && generic_value(value, false)),
+            Validate::Header => self.judge(value, &Around::default()) == Verdict::Secret,
         }
     }
 }
@@ -367,11 +457,14 @@ fn url_password(password: &str, user: Option<&[u8]>) -> bool {
 
 /// A value assigned to a secret-named key that is a literal secret, not code, a reference,
 /// a path, a number, a UUID, a crypt hash or an identifier.
-fn generic_value(v: &str) -> bool {
-    if is_flag_value(v)
-        || v.starts_with(['/', '.', '~', '@', '#', '*', '&', '!'])
-        || v.contains("://")
-    {
+fn generic_value(v: &str, quoted: bool) -> bool {
+    // Unquoted, `@file`, `#comment`, `*ref` are syntax; in quotes they can start a random value.
+    let syntax: &[char] = if quoted {
+        &['/', '.', '~']
+    } else {
+        &['/', '.', '~', '@', '#', '*', '&', '!']
+    };
+    if is_flag_value(v) || v.starts_with(syntax) || v.contains("://") || sequential(v) || words(v) {
         return false;
     }
     let bytes = v.as_bytes();
@@ -415,4 +508,95 @@ fn is_version(v: &str) -> bool {
         && v.contains('.')
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+}
+
+/// Base64 with whitespace and JSON `\n` escapes removed.
+fn unwrap_base64(value: &str) -> String {
+    value
+        .replace("\\n", "")
+        .replace("\\r", "")
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect()
+}
+
+/// The cipher name in an `openssh-key-v1` body (`none` for an unprotected key).
+pub(crate) fn openssh_cipher(body: &str) -> Option<Vec<u8>> {
+    let flat = unwrap_base64(body);
+    // The header fits in the first 64 base64 characters: magic (15 bytes), a length, the name.
+    let head = flat.get(..flat.len().min(64) / 4 * 4)?;
+    let d = base64::engine::general_purpose::STANDARD
+        .decode(head)
+        .ok()?;
+    let rest = d.strip_prefix(b"openssh-key-v1\0")?;
+    let n = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
+    rest.get(4..4 + n).map(<[u8]>::to_vec)
+}
+
+/// A `Secret`'s `data` value: a secret when it decodes to something that is not a placeholder
+/// or a default; quiet (and claimed, so the generic kind stays quiet) when it decodes to one.
+fn k8s_secret_data(value: &str) -> Verdict {
+    if !value.len().is_multiple_of(4) {
+        return Verdict::No;
+    }
+    let Ok(d) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return Verdict::No;
+    };
+    let Ok(text) = std::str::from_utf8(&d) else {
+        // Binary data (a keystore, a key): random bytes are a secret.
+        return if entropy(&d) >= 4.0 {
+            Verdict::Secret
+        } else {
+            Verdict::Quiet
+        };
+    };
+    let text = text.trim();
+    if text.len() < 8 || is_placeholder(text) || !url_password(text, None) {
+        return Verdict::Quiet;
+    }
+    if entropy(text.as_bytes()) < 3.0 {
+        return Verdict::Quiet;
+    }
+    Verdict::Secret
+}
+
+/// `WordPress`'s `wp-config.php` keys and salts (`define('AUTH_KEY', '…')`).
+fn wordpress_key(name: &str) -> bool {
+    matches!(
+        name,
+        "AUTH_KEY"
+            | "SECURE_AUTH_KEY"
+            | "LOGGED_IN_KEY"
+            | "NONCE_KEY"
+            | "AUTH_SALT"
+            | "SECURE_AUTH_SALT"
+            | "LOGGED_IN_SALT"
+            | "NONCE_SALT"
+    )
+}
+
+/// A test string typed in order (`abcD12efGh34`, `1234567890ab`): half its neighbours ascend.
+fn sequential(v: &str) -> bool {
+    let b: Vec<u8> = v.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let steps = b
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1))
+        .count();
+    b.len() > 2 && steps * 2 >= b.len() - 1
+}
+
+/// Words joined by separators (`auth_token_v2`, `session-cookie-name`, `Api.Key.Header`): a
+/// name, not a value.
+fn words(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-', '.', ':', '/']).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            p.len() - letters.len() <= 2
+                && (letters.bytes().all(|c| c.is_ascii_lowercase())
+                    || letters.bytes().all(|c| c.is_ascii_uppercase())
+                    || letters.len() > 1
+                        && letters.as_bytes()[0].is_ascii_uppercase()
+                        && letters.bytes().skip(1).all(|c| c.is_ascii_lowercase()))
+        })
 }

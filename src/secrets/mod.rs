@@ -6,6 +6,7 @@
 //! and length) and a keyed hash of the value ([`Key`]), so the same secret in forty images is
 //! one fingerprint and no report, log or cache entry can leak it. Pure: no I/O.
 
+mod archive;
 mod check;
 #[doc(hidden)]
 pub mod synthetic;
@@ -20,18 +21,48 @@ use serde::{Deserialize, Serialize};
 
 pub use check::{crc32_base62_ok, entropy, is_flag_value, is_placeholder, secret_name};
 
-/// The kinds, as shipped.
+/// The kinds, as shipped: the general and structural ones.
 pub const SECRETS_TOML: &str = include_str!("../../rules/secrets/kinds.toml");
+/// Provider token formats (loaded after `kinds.toml`'s specific kinds, before its `last` ones).
+pub const PROVIDERS_TOML: &str = include_str!("../../rules/secrets/providers.toml");
+
+/// How sure a kind's match is, which sets its findings' level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretLevel {
+    /// A live-format credential.
+    Error,
+    /// A generic high-entropy assignment.
+    Warning,
+    /// Worth knowing, not a usable secret by itself (a passphrase-protected private key).
+    Note,
+}
+
+fn regex(p: &str) -> Result<Regex, regex::Error> {
+    // Byte semantics: `[^A-Za-z0-9]` also matches a non-UTF-8 byte (a key after 0xA4 in a `.pyc`).
+    regex::bytes::RegexBuilder::new(p).unicode(false).build()
+}
 
 /// One kind of secret, compiled.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent switches from the kinds file
 pub struct Kind {
     /// Stable id (`github-token`).
     pub id: String,
     /// How findings name it ("a GitHub token").
     pub name: String,
-    /// Low-confidence kinds (the generic `password = value`) are reported as warnings.
+    /// Low-confidence kinds (the generic `password = value`): judged by name, so DF010 leaves
+    /// them to its own name rules.
     pub low_confidence: bool,
+    /// The level of its findings.
+    pub level: SecretLevel,
+    /// Template of a format-valid synthetic value ([`synthetic::sample`]).
+    pub sample: Option<String>,
+    /// Text planted around a sample, `{secret}` where the value goes.
+    pub context: Option<String>,
+    /// The provider's documentation of the format.
+    pub doc: Option<String>,
+    /// Searched inside binaries (distinctive prefix or checksum).
+    pub binary: bool,
     keywords: Vec<String>,
     /// The regex source, compiled on the first keyword hit: most kinds never see one in a
     /// given image, and compiling all of them cost more than a small image's whole scan.
@@ -56,7 +87,7 @@ impl Kind {
     /// by the tests, so a failure here is a build bug.
     fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
-            Regex::new(&self.pattern).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id))
+            regex(&self.pattern).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id))
         })
     }
 
@@ -65,7 +96,7 @@ impl Kind {
         self.allow.get_or_init(|| {
             self.allow_patterns
                 .iter()
-                .map(|a| Regex::new(a).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id)))
+                .map(|a| regex(a).unwrap_or_else(|e| panic!("secret kind `{}`: {e}", self.id)))
                 .collect()
         })
     }
@@ -74,6 +105,7 @@ impl Kind {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFile {
+    #[serde(default)]
     kind: Vec<RawKind>,
 }
 
@@ -98,6 +130,14 @@ struct RawKind {
     span: Option<usize>,
     #[serde(default)]
     any_case: bool,
+    sample: Option<String>,
+    context: Option<String>,
+    level: Option<String>,
+    doc: Option<String>,
+    binary: Option<bool>,
+    /// After the provider kinds (general kinds that specific ones must win over).
+    #[serde(default)]
+    last: bool,
 }
 
 /// Token checksums a kind can verify.
@@ -109,7 +149,7 @@ enum Checksum {
 
 /// Why the kinds file is unusable (a build-time mistake; the shipped file is tested).
 #[derive(Debug, thiserror::Error)]
-#[error("rules/secrets/kinds.toml: {0}")]
+#[error("secret kinds: {0}")]
 pub struct KindsError(String);
 
 /// Finds a capture group named `secret` in a regex's syntax tree.
@@ -199,9 +239,41 @@ impl Detector {
     /// # Errors
     /// Invalid TOML, regexes without a `secret` group, unknown checks.
     pub fn from_toml(text: &str) -> Result<Detector, KindsError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| KindsError(e.to_string()))?;
+        Self::from_tomls(&[text])
+    }
+
+    /// Compiles kinds from several TOML texts: the first text's kinds (those marked `last`
+    /// after all others), then the others' in order.
+    ///
+    /// # Errors
+    /// As [`Detector::from_toml`], and an id defined twice.
+    pub fn from_tomls(texts: &[&str]) -> Result<Detector, KindsError> {
+        let mut raws = Vec::new();
+        let mut lasts = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let raw: RawFile =
+                toml::from_str(text).map_err(|e| KindsError(format!("file {i}: {e}")))?;
+            for mut k in raw.kind {
+                // Provider kinds search installed packages' trees only when they say so: the
+                // packages' automaton stays small enough for the SIMD search over gigabytes of
+                // `node_modules` (and packages' docs are full of well-formed examples).
+                if i > 0 && k.packages.is_none() {
+                    k.packages = Some(false);
+                }
+                if k.last {
+                    lasts.push(k);
+                } else {
+                    raws.push(k);
+                }
+            }
+        }
+        raws.extend(lasts);
+        let mut ids = std::collections::HashSet::new();
         let mut kinds = Vec::new();
-        for k in raw.kind {
+        for k in raws {
+            if !ids.insert(k.id.clone()) {
+                return Err(KindsError(format!("kind `{}` is defined twice", k.id)));
+            }
             let err = |m: String| KindsError(format!("kind `{}`: {m}", k.id));
             // Compiled on first use (see `Kind::regex`); the syntax and the `secret` group
             // are checked here, which costs a fraction of compiling.
@@ -254,6 +326,22 @@ impl Detector {
                 Some("low") => true,
                 Some(other) => return Err(err(format!("unknown confidence `{other}`"))),
             };
+            let level = match k.level.as_deref() {
+                None if low_confidence => SecretLevel::Warning,
+                None | Some("error") => SecretLevel::Error,
+                Some("warning") => SecretLevel::Warning,
+                Some("note") => SecretLevel::Note,
+                Some(other) => return Err(err(format!("unknown level `{other}`"))),
+            };
+            // Distinctive enough to search in a binary's bytes: a checksum, or a case-exact
+            // prefix of 4+ characters with no context the kind needs.
+            let binary = k.binary.unwrap_or_else(|| {
+                checksum.is_some()
+                    || (!k.any_case
+                        && k.requires.is_empty()
+                        && !matches!(validate, Some(check::Validate::Generic))
+                        && k.keywords.iter().all(|w| w.len() >= 4))
+            });
             let config_only = match k.files.as_deref() {
                 None | Some("any") => false,
                 Some("config") => true,
@@ -263,6 +351,11 @@ impl Detector {
                 id: k.id,
                 name: k.name,
                 low_confidence,
+                level,
+                sample: k.sample,
+                context: k.context,
+                doc: k.doc,
+                binary,
                 keywords,
                 pattern: k.regex,
                 regex: OnceLock::new(),
@@ -351,14 +444,24 @@ impl Detector {
                         taken.insert(range.start, range.end);
                         continue;
                     }
-                    let user = caps.name("user").map(|m| m.as_bytes());
-                    let name = caps.name("name").map(|m| m.as_bytes());
-                    if kind.accepts(secret.as_bytes(), user, name) {
-                        taken.insert(range.start, range.end);
-                        found.push(Found {
-                            kind: i,
-                            secret: range,
-                        });
+                    let around = check::Around {
+                        user: caps.name("user").map(|m| m.as_bytes()),
+                        name: caps.name("name").map(|m| m.as_bytes()),
+                        quoted: caps.name("q").is_some(),
+                        source: !class.config,
+                    };
+                    match kind.judge(secret.as_bytes(), &around) {
+                        check::Verdict::Secret => {
+                            taken.insert(range.start, range.end);
+                            found.push(Found {
+                                kind: i,
+                                secret: range,
+                            });
+                        }
+                        check::Verdict::Quiet => {
+                            taken.insert(range.start, range.end);
+                        }
+                        check::Verdict::No => {}
                     }
                 }
             }
@@ -396,24 +499,37 @@ impl Detector {
 
 impl Kind {
     /// Whether this kind searches files of class `class`.
-    fn searches(&self, class: FileClass) -> bool {
+    #[must_use]
+    pub fn searches(&self, class: FileClass) -> bool {
+        if class.binary {
+            // Packages' binaries embed test vectors (GnuTLS's keys): only checksummed tokens,
+            // which cannot be test data that happens to look right, and a cheap search over
+            // the bulk of an image's bytes.
+            return self.binary
+                && (!class.package || (self.in_packages && self.checksum.is_some()));
+        }
         (class.config || !self.config_only) && (!class.package || self.in_packages)
     }
 
     /// Whether a regex match is a secret rather than an example, placeholder or lookalike.
-    fn accepts(&self, value: &[u8], user: Option<&[u8]>, name: Option<&[u8]>) -> bool {
+    fn judge(&self, value: &[u8], around: &check::Around<'_>) -> check::Verdict {
+        use check::Verdict;
         if self.checksum == Some(Checksum::Crc32Base62) && check::crc32_base62_ok(value) {
-            return true;
+            return Verdict::Secret;
         }
         let Ok(text) = std::str::from_utf8(value) else {
-            return false;
+            return Verdict::No;
         };
+        // A value a structural check decodes first is judged decoded (a Kubernetes `Secret`).
+        if self.validate.is_some_and(check::Validate::decodes) {
+            return self.validate.map_or(Verdict::No, |v| v.judge(text, around));
+        }
         if entropy(value) < self.min_entropy || is_placeholder(text) {
-            return false;
+            return Verdict::No;
         }
         match self.validate {
-            None => true,
-            Some(v) => v.accepts(text, user, name),
+            None => Verdict::Secret,
+            Some(v) => v.judge(text, around),
         }
     }
 
@@ -432,7 +548,10 @@ impl Kind {
 pub fn detector() -> &'static Detector {
     static D: OnceLock<Detector> = OnceLock::new();
     #[allow(clippy::expect_used)]
-    D.get_or_init(|| Detector::from_toml(SECRETS_TOML).expect("rules/secrets/kinds.toml is valid"))
+    D.get_or_init(|| {
+        Detector::from_tomls(&[SECRETS_TOML, PROVIDERS_TOML])
+            .expect("rules/secrets/kinds.toml and providers.toml are valid")
+    })
 }
 
 /// A detected secret, with nothing that reveals it.
@@ -561,6 +680,10 @@ const CONFIG_EXT: &[&str] = &[
     "json",
     "xml",
     "txt",
+    "md",
+    "markdown",
+    "rst",
+    "adoc",
     "sh",
     "bash",
     "zsh",
@@ -584,6 +707,28 @@ const CONFIG_EXT: &[&str] = &[
     "dev",
 ];
 
+/// Package managers' lockfiles (integrity hashes, resolved URLs).
+const LOCKFILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "poetry.lock",
+    "pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "cargo.lock",
+    "go.sum",
+    "composer.lock",
+    "gemfile.lock",
+    "packages.lock.json",
+    "mix.lock",
+    "pubspec.lock",
+    "podfile.lock",
+    "flake.lock",
+];
+
 /// What sort of file a text comes from, which decides the kinds searched in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileClass {
@@ -591,6 +736,8 @@ pub struct FileClass {
     pub package: bool,
     /// A configuration-like file rather than source code.
     pub config: bool,
+    /// A binary (executable, bytecode, NUL bytes): only kinds marked `binary` are searched.
+    pub binary: bool,
 }
 
 impl FileClass {
@@ -598,30 +745,43 @@ impl FileClass {
     pub const ANY: FileClass = FileClass {
         package: false,
         config: true,
+        binary: false,
     };
 
     /// Every class, in [`FileClass::index`] order.
-    const ALL: [FileClass; 4] = [
-        FileClass {
-            package: false,
-            config: false,
-        },
-        FileClass {
-            package: false,
-            config: true,
-        },
-        FileClass {
-            package: true,
-            config: false,
-        },
-        FileClass {
-            package: true,
-            config: true,
-        },
+    const ALL: [FileClass; 6] = [
+        FileClass::class(false, false, false),
+        FileClass::class(false, true, false),
+        FileClass::class(true, false, false),
+        FileClass::class(true, true, false),
+        FileClass::class(false, false, true),
+        FileClass::class(true, false, true),
     ];
 
+    const fn class(package: bool, config: bool, binary: bool) -> FileClass {
+        FileClass {
+            package,
+            config,
+            binary,
+        }
+    }
+
     fn index(self) -> usize {
-        usize::from(self.package) * 2 + usize::from(self.config)
+        if self.binary {
+            4 + usize::from(self.package)
+        } else {
+            usize::from(self.package) * 2 + usize::from(self.config)
+        }
+    }
+
+    /// This class for a binary's content.
+    #[must_use]
+    pub fn as_binary(self) -> FileClass {
+        FileClass {
+            config: false,
+            binary: true,
+            ..self
+        }
     }
 
     /// The class of the file at `path`.
@@ -645,33 +805,44 @@ impl FileClass {
         let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
         let package = dirs.split('/').any(|c| PACKAGE_DIRS.contains(&c))
             || [
-                "/usr/lib/python",
+                // The distribution's packages: libraries, interpreters' trees, JVMs.
+                "/usr/lib/",
+                "/usr/lib64/",
+                "/usr/libexec/",
+                "/lib/",
+                "/lib64/",
                 "/usr/share/",
-                "/usr/lib/ruby/",
-                "/usr/lib/node_modules/",
                 "/go/pkg/mod/",
                 "/usr/local/go/",
-                "/usr/lib/jvm/",
             ]
             .iter()
             .any(|p| path.starts_with(p));
         let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        // Lockfiles list packages' hashes and URLs: searched like packages' trees (no generic
+        // assignment kind).
+        let package = package || LOCKFILES.contains(&name.as_str());
         let config = name.starts_with('.')
             || name.contains(".env")
             || match name.rsplit_once('.') {
                 None => true,
                 Some((_, ext)) => CONFIG_EXT.contains(&ext),
             };
-        FileClass { package, config }
+        FileClass {
+            package,
+            config,
+            binary: false,
+        }
     }
 }
 
 /// How files are read for secrets.
 #[derive(Debug, Clone)]
 pub struct FileOptions {
-    /// Also scan binaries (ELF, Mach-O, PE, archives, content with NUL bytes).
+    /// Search binaries (ELF, Mach-O, PE, `.pyc`, `.class`, content with NUL bytes) for every
+    /// kind, not only the distinctive `binary` ones they are always searched for.
     pub binaries: bool,
-    /// Bytes read of one file; the rest is not scanned.
+    /// Bytes read of one file (a time bound, not a memory one: files stream through
+    /// overlapping windows); unlimited by default.
     pub max_file_bytes: u64,
 }
 
@@ -679,7 +850,7 @@ impl Default for FileOptions {
     fn default() -> Self {
         FileOptions {
             binaries: false,
-            max_file_bytes: 16 << 20,
+            max_file_bytes: u64::MAX,
         }
     }
 }
@@ -703,7 +874,11 @@ impl SecretScan {
         let Some(files) = &self.files else {
             return "off".to_string();
         };
-        let kinds = sha2::Sha256::digest(SECRETS_TOML.as_bytes());
+        let mut h = sha2::Sha256::new();
+        h.update(SECRETS_TOML.as_bytes());
+        h.update(b"\0");
+        h.update(PROVIDERS_TOML.as_bytes());
+        let kinds = h.finalize();
         format!(
             "{}-{}-{}-{}",
             crate::image::layer::hex(&kinds[..6]),
@@ -735,7 +910,7 @@ pub fn scan_stream(
     det: &Detector,
     key: &Key,
     opts: &FileOptions,
-    class: FileClass,
+    mut class: FileClass,
     buf: &mut Vec<u8>,
     mut read: impl FnMut(&mut [u8]) -> io::Result<usize>,
 ) -> io::Result<Vec<Hit>> {
@@ -762,7 +937,7 @@ pub fn scan_stream(
         if !sniffed && (len >= SNIFF || n == 0) {
             sniffed = true;
             if !opts.binaries && is_binary(&buf[..len]) {
-                return Ok(hits);
+                class = class.as_binary();
             }
         }
         let last = n == 0;
@@ -812,30 +987,72 @@ pub struct Batch {
     pub bytes: Vec<u8>,
 }
 
-/// Scans the files that arrive on `rx` until the sender hangs up; returns each hit with its
-/// file's path, in arrival order. Runs on its own thread beside the layer walk.
+/// What the scanner thread found in one layer.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Each hit with its file's path (inside archives: `a.jar!/x.properties`), in arrival order.
+    pub hits: Vec<(String, Hit)>,
+    /// Archives not searched whole (a bound reached, corrupt content).
+    pub warnings: Vec<String>,
+}
+
+/// The pieces of one streamed file as a reader.
+struct PieceReader<'a> {
+    rx: &'a std::sync::mpsc::Receiver<Piece>,
+    back: &'a std::sync::mpsc::SyncSender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    ended: bool,
+}
+
+impl io::Read for PieceReader<'_> {
+    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.cur.len() {
+                let n = dst.len().min(self.cur.len() - self.pos);
+                dst[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.ended {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Piece::Data(d)) => {
+                    // The walker refills consumed pieces; when it has enough, drop them.
+                    let _ = self.back.try_send(std::mem::replace(&mut self.cur, d));
+                    self.pos = 0;
+                }
+                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => self.ended = true,
+            }
+        }
+    }
+}
+
+/// Scans the files that arrive on `rx` until the sender hangs up, opening archives inside
+/// them. Runs on its own thread beside the layer walk.
 #[must_use]
 pub fn scan_pieces(
     key: &Key,
     files: &FileOptions,
     rx: &std::sync::mpsc::Receiver<Piece>,
     back: &std::sync::mpsc::SyncSender<Vec<u8>>,
-) -> Vec<(String, Hit)> {
-    let det = detector();
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
+) -> Scanned {
+    let mut walk = archive::Walk {
+        det: detector(),
+        key,
+        opts: files,
+        buf: Vec::new(),
+        hits: Vec::new(),
+        warnings: Vec::new(),
+    };
     while let Ok(piece) = rx.recv() {
         let path = match piece {
             Piece::Start(path) => path,
             Piece::Batch(Batch { files: list, bytes }) => {
                 for (path, range) in list {
-                    let Some(text) = bytes.get(range) else {
-                        continue;
-                    };
-                    let class = FileClass::of(&path);
-                    for f in det.find_in(text, class) {
-                        let hit = det.hit(key, &f, text, line_of(text, f.secret.start));
-                        out.push((path.clone(), hit));
+                    if let Some(text) = bytes.get(range) {
+                        archive::batch_file(&mut walk, &path, text);
                     }
                 }
                 let _ = back.try_send(bytes);
@@ -843,44 +1060,48 @@ pub fn scan_pieces(
             }
             Piece::Data(_) | Piece::End => continue,
         };
-        let class = FileClass::of(&path);
-        let mut cur: Vec<u8> = Vec::new();
-        let mut pos = 0;
-        let mut ended = false;
-        let hits = scan_stream(det, key, files, class, &mut buf, |dst| {
-            loop {
-                if pos < cur.len() {
-                    let n = dst.len().min(cur.len() - pos);
-                    dst[..n].copy_from_slice(&cur[pos..pos + n]);
-                    pos += n;
-                    return Ok(n);
-                }
-                if ended {
-                    return Ok(0);
-                }
-                match rx.recv() {
-                    Ok(Piece::Data(d)) => {
-                        // The walker refills consumed pieces; when it has enough, drop them.
-                        let _ = back.try_send(std::mem::replace(&mut cur, d));
-                        pos = 0;
-                    }
-                    Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
-                }
-            }
-        })
-        .unwrap_or_default();
-        // A file judged binary here stops early: skip the rest of its pieces.
-        while !ended {
+        let mut reader = PieceReader {
+            rx,
+            back,
+            cur: Vec::new(),
+            pos: 0,
+            ended: false,
+        };
+        walk.file(&path, &mut reader);
+        // A file whose archive stopped early: skip the rest of its pieces.
+        while !reader.ended {
             match rx.recv() {
                 Ok(Piece::Data(d)) => {
                     let _ = back.try_send(d);
                 }
-                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => ended = true,
+                Ok(Piece::End | Piece::Start(_) | Piece::Batch(..)) | Err(_) => reader.ended = true,
             }
         }
-        out.extend(hits.into_iter().map(|h| (path.clone(), h)));
     }
-    out
+    Scanned {
+        hits: walk.hits,
+        warnings: walk.warnings,
+    }
+}
+
+/// Searches one file's bytes as the layer scanner does, archives and git objects opened: the
+/// hits (with their paths inside archives) and the warnings. For fuzzing and tools.
+#[doc(hidden)]
+#[must_use]
+pub fn scan_file_bytes(key: &Key, opts: &FileOptions, path: &str, bytes: &[u8]) -> Scanned {
+    let mut walk = archive::Walk {
+        det: detector(),
+        key,
+        opts,
+        buf: Vec::new(),
+        hits: Vec::new(),
+        warnings: Vec::new(),
+    };
+    walk.file(path, &mut &bytes[..]);
+    Scanned {
+        hits: walk.hits,
+        warnings: walk.warnings,
+    }
 }
 
 /// Content that is not text: NUL bytes, or the magic of executables, archives and images.
@@ -936,17 +1157,9 @@ pub fn skip_path(path: &str) -> bool {
         return true;
     }
     let name = path.rsplit('/').next().unwrap_or(path);
-    let template = [
-        ".example",
-        ".sample",
-        ".template",
-        ".tmpl",
-        ".dist",
-        ".md",
-        ".rst",
-    ]
-    .iter()
-    .any(|s| name.ends_with(s));
+    let template = [".example", ".sample", ".template", ".tmpl", ".dist"]
+        .iter()
+        .any(|s| name.ends_with(s));
     if template {
         return true;
     }
@@ -985,13 +1198,27 @@ pub fn skip_path(path: &str) -> bool {
         "jvm",
     ];
     let in_package = dirs.iter().any(|c| packaged.contains(c));
+    // A package's README, changelog and example data (`sts.examples.json`) document example
+    // keys; an application's runbook is searched.
+    let prose = [".md", ".markdown", ".rst"]
+        .iter()
+        .any(|s| name.ends_with(s))
+        || name.to_ascii_lowercase().contains("example");
     in_package
-        && dirs.iter().any(|c| {
-            matches!(
-                c.to_ascii_lowercase().as_str(),
-                "doc" | "docs" | "example" | "examples" | "sample" | "samples" | "demo" | "demos"
-            )
-        })
+        && (prose
+            || dirs.iter().any(|c| {
+                matches!(
+                    c.to_ascii_lowercase().as_str(),
+                    "doc"
+                        | "docs"
+                        | "example"
+                        | "examples"
+                        | "sample"
+                        | "samples"
+                        | "demo"
+                        | "demos"
+                )
+            }))
 }
 
 #[cfg(test)]

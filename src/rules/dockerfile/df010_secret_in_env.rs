@@ -10,7 +10,10 @@ fn credential(text: &str, cx: &RuleContext<'_>) -> Option<&'static str> {
     let det = detector();
     det.find(text.as_bytes()).into_iter().find_map(|f| {
         let k = &det.kinds()[f.kind];
-        (!k.low_confidence && !cx.settings.secret_allowed(&k.id, None)).then_some(k.name.as_str())
+        (k.level == crate::secrets::SecretLevel::Error
+            && !k.low_confidence
+            && !cx.settings.secret_allowed(&k.id, None))
+        .then_some(k.name.as_str())
     })
 }
 

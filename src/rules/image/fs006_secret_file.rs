@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::image::{Fate, ImageFacts};
-use crate::rules::{Finding, Findings, Level, RuleContext, RuleId};
+use crate::rules::{Finding, Findings, RuleContext, RuleId};
 use crate::secrets::{Hit, detector};
 
 type ByKind<'a> = BTreeMap<&'a str, Vec<&'a Hit>>;
@@ -71,10 +71,7 @@ fn finding(path: &str, layer: usize, fate: Fate, kind: &str, hits: &[&Hit]) -> F
         .evidence("secret_fingerprint", fingerprints.join(","));
     // Several kinds in one file are told apart by kind, not by order.
     f.anchor = format!("{path} {kind}");
-    if meta.is_some_and(|k| k.low_confidence) {
-        f = f.with_level(Level::Warning);
-    }
-    f
+    super::secret_level(f, kind)
 }
 
 #[cfg(test)]

@@ -32,19 +32,23 @@ use crate::image::facts::{EntryKind, FileContent, FsView};
 use crate::rules::{Finding, Findings, RuleId};
 
 /// Adds a config or history secret's evidence (kind, masked preview, keyed fingerprint) to
-/// `f`; low-confidence kinds make it a warning.
+/// `f`, at the kind's level.
 pub(crate) fn with_secret(f: Finding, hit: &crate::secrets::Hit) -> Finding {
-    let low = crate::secrets::detector()
-        .kind(&hit.kind)
-        .is_some_and(|k| k.low_confidence);
     let f = f
         .evidence("kind", hit.kind.clone())
         .evidence("secret", hit.preview.clone())
         .evidence("secret_fingerprint", hit.fingerprint.clone());
-    if low {
-        f.with_level(crate::rules::Level::Warning)
-    } else {
-        f
+    secret_level(f, &hit.kind)
+}
+
+/// `f` at the level of secret kind `kind` (a generic assignment is a warning, a
+/// passphrase-protected key a note); unknown kinds keep the rule's level.
+pub(crate) fn secret_level(f: Finding, kind: &str) -> Finding {
+    use crate::secrets::SecretLevel;
+    match crate::secrets::detector().kind(kind).map(|k| k.level) {
+        Some(SecretLevel::Warning) => f.with_level(crate::rules::Level::Warning),
+        Some(SecretLevel::Note) => f.with_level(crate::rules::Level::Note),
+        Some(SecretLevel::Error) | None => f,
     }
 }
 
