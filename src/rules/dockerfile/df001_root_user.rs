@@ -84,13 +84,16 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     );
 }
 
-/// A `FROM scratch` image with no command: files for other builds to `COPY --from`, never
-/// run as a container.
+/// A `FROM scratch` image with nothing about running it (no command, health check or exposed
+/// port): files for other builds to `COPY --from`, never run as a container.
 fn files_only(df: &Dockerfile) -> bool {
     df.final_lineage()[0].base.eq_ignore_ascii_case("scratch")
-        && !df
-            .final_instructions()
-            .any(|i| matches!(i.keyword, Keyword::Cmd | Keyword::Entrypoint))
+        && !df.final_instructions().any(|i| {
+            matches!(
+                i.keyword,
+                Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck | Keyword::Expose
+            )
+        })
 }
 
 /// An entrypoint script that hands the service to an unprivileged user with `gosu`,
