@@ -482,7 +482,10 @@ fn dockerfile_bases_are_resolved_on_request() {
     let write = |name: &str, base: &str| {
         std::fs::write(
             dir.path().join(name),
-            format!("FROM {}/{base}:1\nEXPOSE 8080\nCMD [\"app\"]\n", reg.host),
+            format!(
+                "FROM {}/{base}:1\nCOPY app /app\nEXPOSE 8080\nCMD [\"app\"]\n",
+                reg.host
+            ),
         )
         .unwrap();
     };

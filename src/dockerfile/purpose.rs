@@ -183,9 +183,15 @@ impl Dockerfile {
     pub fn purpose(&self) -> Purpose {
         if let Some(p) = &self.path {
             let dirs: Vec<&str> = p.split(['/', '\\']).collect();
-            let in_ci_dir = dirs[..dirs.len().saturating_sub(1)]
-                .iter()
-                .any(|d| CI_DIRS.contains(&d.to_ascii_lowercase().as_str()));
+            // A CI or tooling directory, or a test harness's (`tests/`, `contrib/nnp-test/`,
+            // `lkp-tests/`): images built to run tests, not to ship.
+            let in_ci_dir = dirs[..dirs.len().saturating_sub(1)].iter().any(|d| {
+                let d = d.to_ascii_lowercase();
+                CI_DIRS.contains(&d.as_str())
+                    || matches!(d.as_str(), "test" | "tests" | "testing" | "e2e")
+                    || d.ends_with("-test")
+                    || d.ends_with("-tests")
+            });
             let name = dirs
                 .last()
                 .map(|n| n.to_ascii_lowercase())
@@ -196,7 +202,12 @@ impl Dockerfile {
             let dev_name = name
                 .split(['.', '-', '_'])
                 .find(|part| *part != "dockerfile" && *part != "containerfile")
-                .is_some_and(|part| DEV_NAME_PARTS.contains(&part));
+                .is_some_and(|part| DEV_NAME_PARTS.contains(&part))
+                // Named for a target triple (`Dockerfile.arm-unknown-linux-musleabihf`): a
+                // cross-compilation toolchain, started as the invoking user by its tool.
+                || ["-unknown-linux-", "-linux-gnu", "-linux-musl", "-apple-darwin", "-pc-windows"]
+                    .iter()
+                    .any(|t| name.contains(t));
             if in_ci_dir || dev_name || name.contains("devcontainer") {
                 return Purpose::Dev;
             }

@@ -489,7 +489,12 @@ mod tests {
             std::path::Path::new("c.toml"),
         )
         .unwrap();
-        let mut f = lint_text("FROM debian:12\nEXPOSE 80\nCMD [\"app\"]\n", &name(), &cfg).unwrap();
+        let mut f = lint_text(
+            "FROM debian:12\nCOPY app /app\nEXPOSE 80\nCMD [\"app\"]\n",
+            &name(),
+            &cfg,
+        )
+        .unwrap();
         let w = apply_ignores(&mut f, &cfg.ignores);
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(f.iter().any(|x| x.rule == RuleId::DF001));

@@ -13,6 +13,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         || !df
             .final_instructions()
             .any(|i| i.keyword == Keyword::Expose)
+        || !adds_an_application(df)
     {
         return;
     }
@@ -37,6 +38,68 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     out.push(Finding::new(RuleId::DF011, msg).at(from));
 }
 
+/// True when the final stages add an application: something built in an earlier stage
+/// (`COPY --from=build`), the build context itself or a directory of it, or a file that is not
+/// a script or configuration. A server image that adds only its entrypoint script and config
+/// (`php:fpm`, `tomcat`, IIS) is a base the application is added to later, and the health
+/// endpoint belongs to that application.
+fn adds_an_application(df: &Dockerfile) -> bool {
+    const SUPPORT: &[&str] = &[
+        "sh",
+        "bash",
+        "ps1",
+        "cmd",
+        "bat",
+        "conf",
+        "cnf",
+        "ini",
+        "cfg",
+        "yml",
+        "yaml",
+        "json",
+        "xml",
+        "properties",
+        "toml",
+        "env",
+        "txt",
+        "md",
+        "pem",
+        "crt",
+        "key",
+        "repo",
+        "list",
+    ];
+    let stages: Vec<&str> = df
+        .stages
+        .iter()
+        .filter_map(|s| s.alias.as_deref())
+        .collect();
+    df.final_instructions()
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add))
+        .any(|i| {
+            if let Some(from) = i.flag("from") {
+                return stages.iter().any(|a| a.eq_ignore_ascii_case(from))
+                    || from.parse::<usize>().is_ok();
+            }
+            crate::rules::dockerfile::df005_add_local_files::add_sources(i)
+                .iter()
+                .any(|s| {
+                    let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                    let ext = std::path::Path::new(name)
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase);
+                    // The official images' helper scripts (`docker-php-entrypoint`,
+                    // `docker-entrypoint.sh`) carry no extension.
+                    let helper = name.contains("entrypoint") || name.starts_with("docker-");
+                    s == "."
+                        || s == "./"
+                        || s.ends_with('/')
+                        || (!helper && ext.is_none_or(|e| !SUPPORT.contains(&e.as_str())))
+                })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::check;
@@ -44,7 +107,7 @@ mod tests {
 
     #[test]
     fn missing() {
-        insta::assert_snapshot!(render(check, "FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\nEXPOSE 8080\nCMD [\"/app\"]\n"), @"3: final stage has no `HEALTHCHECK`");
+        insta::assert_snapshot!(render(check, "FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\nCOPY --from=b /out/app /app\nEXPOSE 8080\nCMD [\"/app\"]\n"), @"3: final stage has no `HEALTHCHECK`");
     }
 
     #[test]
@@ -61,7 +124,9 @@ mod tests {
 
     #[test]
     fn resolved_base_healthcheck_is_inherited() {
-        let mut df = crate::dockerfile::parse("FROM a:1\nEXPOSE 80\nCMD [\"app\"]\n").unwrap();
+        let mut df =
+            crate::dockerfile::parse("FROM a:1\nCOPY app /app\nEXPOSE 80\nCMD [\"app\"]\n")
+                .unwrap();
         let mut out = crate::rules::Findings::default();
         df.base = Some(crate::rules::testing::base_image("", true));
         check(&df, &crate::rules::RuleContext::default(), &mut out);
@@ -83,5 +148,23 @@ mod tests {
         ] {
             assert!(lines(check, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn server_bases_without_an_application_pass() {
+        // php:fpm and tomcat add only their entrypoint and configuration.
+        for src in [
+            "FROM debian:12\nCOPY docker-php-entrypoint /usr/local/bin/\nCOPY php-fpm.conf /usr/local/etc/\nEXPOSE 9000\nCMD [\"php-fpm\"]\n",
+            "FROM eclipse-temurin:21\nRUN curl -fsSL https://x/tomcat.tgz | tar -xz\nEXPOSE 8080\nCMD [\"catalina.sh\", \"run\"]\n",
+        ] {
+            assert!(lines(check, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(
+                check,
+                "FROM tomcat:10\nCOPY target/app.war /usr/local/tomcat/webapps/\nEXPOSE 8080\nCMD [\"catalina.sh\", \"run\"]\n"
+            ),
+            [1]
+        );
     }
 }

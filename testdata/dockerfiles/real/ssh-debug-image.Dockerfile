@@ -1,4 +1,4 @@
-# expect: DF003 DF011
+# expect: DF003
 FROM ubuntu:24.04
 # expect: DF013
 RUN apt-get update && apt-get install -y openssh-server sudo \
