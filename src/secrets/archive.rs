@@ -135,7 +135,7 @@ fn loose_id(path: &str) -> Option<(&str, String)> {
     .then(|| (git, format!("{dir}{file}")))
 }
 
-/// Whether a file's first bytes (or its path) make it something [`scan_file`] opens.
+/// Whether a file's first bytes (or its path) make it something the archive walk ([`Walk`]) opens.
 #[must_use]
 pub(crate) fn is_container(head: &[u8], path: &str) -> bool {
     shape(head, path) != Shape::Plain
