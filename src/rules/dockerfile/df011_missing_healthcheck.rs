@@ -12,7 +12,7 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
     if df.purpose() != Purpose::App
         || !df
             .final_instructions()
-            .any(|i| i.keyword == Keyword::Expose)
+            .any(|i| i.keyword == Keyword::Expose && exposes_a_port(df, i))
         || !adds_an_application(df)
     {
         return;
@@ -36,6 +36,15 @@ pub(crate) fn check(df: &Dockerfile, _cx: &RuleContext<'_>, out: &mut Findings) 
         None => "final stage has no `HEALTHCHECK`".to_string(),
     };
     out.push(Finding::new(RuleId::DF011, msg).at(from));
+}
+
+/// True when an `EXPOSE` names at least one port once its variables are substituted
+/// (`EXPOSE ${PORT}` with `PORT` defined nowhere exposes nothing).
+fn exposes_a_port(df: &Dockerfile, ins: &crate::dockerfile::Instruction) -> bool {
+    df.run_facts(ins)
+        .expanded_args
+        .as_ref()
+        .is_some_and(|e| !e.unresolved && !e.text.trim().is_empty())
 }
 
 /// True when the final stages add an application: something built in an earlier stage
@@ -163,6 +172,24 @@ mod tests {
             lines(
                 check,
                 "FROM tomcat:10\nCOPY target/app.war /usr/local/tomcat/webapps/\nEXPOSE 8080\nCMD [\"catalina.sh\", \"run\"]\n"
+            ),
+            [1]
+        );
+    }
+
+    #[test]
+    fn an_expose_of_nothing_is_no_service() {
+        assert!(
+            lines(
+                check,
+                "FROM python:3\nCOPY . /app\nEXPOSE ${PORT}\nCMD [\"python\", \"app.py\"]\n"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            lines(
+                check,
+                "FROM python:3\nCOPY . /app\nENV PORT=8080\nEXPOSE ${PORT}\nCMD [\"python\", \"app.py\"]\n"
             ),
             [1]
         );
