@@ -18,7 +18,12 @@ fuzz_target!(|data: &[u8]| {
         let Ok(parsed) = hullscan::ecs::parse_with(file, text, &key, &load) else {
             continue;
         };
-        let cfg = hullscan::config::Config::default();
+        // A registry allow-list, so TD015 runs too (issue 34: with none it returns at once).
+        let cfg = hullscan::config::Config::from_toml(
+            "[dockerfile]\nallowed-registries = [\"docker.io/library/*\", \"*.dkr.ecr.*.amazonaws.com/*\"]\n",
+            std::path::Path::new("fuzz.toml"),
+        )
+        .expect("the fuzz configuration is valid");
         let bare = hullscan::image::exec::Exec::default();
         let alpine = hullscan::image::exec::Exec {
             path: vec!["/usr/bin".into(), "/bin".into()],
