@@ -34,9 +34,10 @@ decoys=target/test-cache/decoys
 if [ ! -f "$decoys/ready" ]; then
   mkdir -p "$decoys/node" "$decoys/python"
   (cd "$decoys/node" && npm install --silent --no-audit --no-fund --ignore-scripts \
-    aws-sdk jsonwebtoken stripe @octokit/rest >/dev/null)
+    aws-sdk@2.1693.0 jsonwebtoken@9.0.3 stripe@23.2.0 @octokit/rest@22.0.1 >/dev/null)
+  # Pinned, so a new release of a package cannot turn CI red overnight (bump them on purpose).
   python3 -m pip install --quiet --disable-pip-version-check --target "$decoys/python/site-packages" \
-    boto3 requests stripe django
+    boto3==1.44.18 requests==2.34.2 stripe==16.1.0 django==5.2.20
   touch "$decoys/ready"
 fi
 
