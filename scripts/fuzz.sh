@@ -19,7 +19,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(dockerfile layer metadata reference secrets ecs)
 # Runs per target in --ci mode, sized from measured rates on a 2-core machine.
-declare -A ci_runs=([dockerfile]=150000 [layer]=80000 [metadata]=1000000 [reference]=1000000 [secrets]=60000 [ecs]=200000)
+declare -A ci_runs=([dockerfile]=50000 [layer]=80000 [metadata]=1000000 [reference]=1000000 [secrets]=60000 [ecs]=200000)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds=$(mktemp -d); trap 'rm -rf "$seeds"' EXIT
