@@ -110,7 +110,7 @@ fn dockerfile_step_outputs_summary_annotations() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(outputs["exit-code"], "1");
-    assert_eq!(outputs["findings"], "6");
+    assert_eq!(outputs["findings"], "4");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("::error file=Dockerfile,line=9,endLine=9,title=DF010::`ENV` `API_TOKEN` stores a secret in the image config"), "{stdout}");
     assert!(
